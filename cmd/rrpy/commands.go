@@ -1,0 +1,48 @@
+package main
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+// commands is rrpy's command table: name, usage, flags and handler, in
+// one place.
+func commands(stdout, stderr io.Writer) []*cli.Command {
+	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err.Error()} }
+	return []*cli.Command{
+		{
+			Name:      "record",
+			Usage:     "run a program and record it into a trace",
+			ArgsUsage: "-- PROGRAM [ARGS...]",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the trace into `DIR` (must not exist, or be empty)"},
+			},
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return recordCmd(c, stderr) },
+		},
+		{
+			Name:      "replay",
+			Usage:     "replay a trace (the latest if DIR is not given)",
+			ArgsUsage: "[DIR]",
+			Flags: []cli.Flag{
+				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
+			},
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return replayCmd(c, stdout, stderr) },
+		},
+		{
+			Name:         "check",
+			Usage:        "tell whether this machine can record",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return checkCmd(c, stdout) },
+		},
+		{
+			Name:         "dump",
+			Usage:        "print a trace's events, one per line (for debugging rrpy)",
+			ArgsUsage:    "[DIR]",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return dumpCmd(c, stdout) },
+		},
+	}
+}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"rrpy/session"
+	"rrpy/trace"
+)
+
+const recordUsage = "usage: rrpy record [-o DIR] -- PROGRAM [ARGS...]"
+
+func recordCmd(c *cli.Context, stderr io.Writer) error {
+	argv := c.Args().Slice()
+	if len(argv) == 0 || !hadSeparator(os.Args) {
+		return usageError{recordUsage}
+	}
+	path, err := resolveProgram(argv[0], stderr)
+	if err != nil {
+		return err
+	}
+	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	if err != nil {
+		return err
+	}
+	dir, err := traceDir(c.String("output"), filepath.Base(argv[0]))
+	if err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	defer stopOnSignals(stop)()
+	status, err := session.Record(session.RecordOptions{
+		Path: path, Argv: argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
+		Stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, Version: version, Stop: stop,
+		Warn: func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) },
+	})
+	if err != nil && !errors.Is(err, session.ErrInterrupted) {
+		return err
+	}
+	if c.String("output") == "" {
+		linkLatest(dir)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rrpy: %v: %s\n", err, dir)
+		return exitError{1}
+	}
+	fmt.Fprintf(stderr, "rrpy: recorded into %s\n", dir)
+	return exitError{shellStatus(status)}
+}
+
+// hadSeparator reports whether the command line separated rrpy's flags
+// from the program with "--", which the flag parser swallows.
+func hadSeparator(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return true
+		}
+	}
+	return false
+}
+
+// stopOnSignals turns SIGTERM and SIGHUP of rrpy into a stop of the
+// recording, and gives a Ctrl-C (which the program receives too) a moment
+// to end the program before the recording is stopped. The returned
+// function undoes it.
+func stopOnSignals(stop chan struct{}) func() {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			if sig == syscall.SIGINT {
+				select {
+				case <-time.After(2 * time.Second):
+				case <-done:
+					return
+				}
+			}
+			close(stop)
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
+}
+
+// resolveProgram finds the executable the way a shell would. A pyenv shim
+// is a shell script that picks an interpreter by running other programs;
+// rrpy records the interpreter it picks instead, and says so.
+func resolveProgram(name string, stderr io.Writer) (string, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		var ee *exec.Error
+		if errors.As(err, &ee) && errors.Is(ee.Err, exec.ErrNotFound) {
+			return "", fmt.Errorf("program %q not found", name)
+		}
+		return "", fmt.Errorf("cannot run %q: %w", name, unwrapExecErr(err))
+	}
+	if path, err = filepath.Abs(path); err != nil {
+		return "", err
+	}
+	if real, ok := pyenvTarget(path); ok {
+		fmt.Fprintf(stderr, "rrpy: %s is a pyenv shim; recording %s\n", name, real)
+		return real, nil
+	}
+	return path, nil
+}
+
+func unwrapExecErr(err error) error {
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		return ee.Err
+	}
+	return err
+}
+
+// pyenvTarget asks pyenv which interpreter a shim would run.
+func pyenvTarget(path string) (string, bool) {
+	head := make([]byte, 512)
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	head = head[:n]
+	if !bytes.HasPrefix(head, []byte("#!")) || !bytes.Contains(head, []byte("pyenv\" exec")) {
+		return "", false
+	}
+	out, err := exec.Command("pyenv", "which", filepath.Base(path)).Output()
+	if err != nil {
+		return "", false
+	}
+	real := strings.TrimSpace(string(out))
+	return real, real != ""
+}
+
+// traceDir returns where a new trace goes: the -o directory, or the next
+// numbered directory under the default traces directory.
+func traceDir(output, prog string) (string, error) {
+	if output != "" {
+		if entries, err := os.ReadDir(output); err == nil && len(entries) > 0 {
+			return "", fmt.Errorf("%s exists and is not empty: rrpy never writes over a trace", output)
+		}
+		return output, nil
+	}
+	base := trace.DefaultTracesDir()
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return "", fmt.Errorf("create traces directory: %w", err)
+	}
+	for n := 0; ; n++ {
+		dir := filepath.Join(base, prog+"-"+strconv.Itoa(n))
+		if err := os.Mkdir(dir, 0o700); err == nil {
+			return dir, nil
+		} else if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("create trace directory: %w", err)
+		}
+	}
+}
+
+// linkLatest points the "latest" link at dir, replacing it atomically.
+func linkLatest(dir string) {
+	latest := filepath.Join(filepath.Dir(dir), "latest")
+	tmp := latest + ".tmp"
+	os.Remove(tmp)
+	if os.Symlink(filepath.Base(dir), tmp) == nil {
+		_ = os.Rename(tmp, latest)
+	}
+}
+
+// shellStatus is the exit code a shell reports for a wait status.
+func shellStatus(status int32) int {
+	ws := syscall.WaitStatus(status)
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}

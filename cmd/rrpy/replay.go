@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"rrpy/session"
+	"rrpy/trace"
+)
+
+func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
+	dir, err := traceArg(c)
+	if err != nil {
+		return err
+	}
+	if !c.Bool("autopilot") {
+		return usageError{"the interactive replay shell is not built yet; use rrpy replay --autopilot"}
+	}
+	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	if err != nil {
+		return err
+	}
+	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
+	status, err := session.Replay(session.ReplayOptions{
+		TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn,
+	})
+	if err != nil {
+		return err
+	}
+	return exitError{shellStatus(status)}
+}
+
+// traceArg returns the trace directory named on the command line, or the
+// latest recorded one.
+func traceArg(c *cli.Context) (string, error) {
+	if c.Args().Len() > 1 {
+		return "", usageError{fmt.Sprintf("one trace at a time, got %d arguments", c.Args().Len())}
+	}
+	if dir := c.Args().First(); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return "", fmt.Errorf("no trace at %s", dir)
+		}
+		return dir, nil
+	}
+	latest := filepath.Join(trace.DefaultTracesDir(), "latest")
+	dir, err := filepath.EvalSymlinks(latest)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", errors.New("no trace yet: record one with rrpy record -- PROGRAM [ARGS...]")
+	}
+	return dir, err
+}
+
+func dumpCmd(c *cli.Context, stdout io.Writer) error {
+	dir, err := traceArg(c)
+	if err != nil {
+		return err
+	}
+	r, err := trace.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	m := r.Meta()
+	fmt.Fprintf(stdout, "trace %s: rrpy %s, format %d, %q, recorded %s, complete %v\n",
+		dir, m.RrpyVersion, m.FormatVersion, m.Argv, m.Start.Format("2006-01-02 15:04:05"), m.Complete)
+	for _, w := range m.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
+	for i := 0; ; i++ {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("after %d events: %w", i, err)
+		}
+		fmt.Fprintf(stdout, "%6d %s\n", i, session.DescribeEvent(ev))
+	}
+}
+
+func checkCmd(_ *cli.Context, stdout io.Writer) error {
+	return errors.New("rrpy check: not wired yet")
+}

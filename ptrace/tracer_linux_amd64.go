@@ -1,0 +1,46 @@
+package ptrace
+
+import "runtime"
+
+// Tracer runs every ptrace request on one goroutine locked to its OS
+// thread: the kernel accepts requests for a tracee only from the thread
+// that attached it.
+type Tracer struct {
+	work chan func()
+	done chan struct{}
+}
+
+// NewTracer starts the tracer thread. Close ends it; the thread then dies
+// with it, which kills any tracee still attached (PTRACE_O_EXITKILL).
+func NewTracer() *Tracer {
+	t := &Tracer{work: make(chan func()), done: make(chan struct{})}
+	go t.serve()
+	return t
+}
+
+func (t *Tracer) serve() {
+	// Never unlocked: when this goroutine returns, Go terminates the
+	// thread instead of reusing it, so no other goroutine ever runs on a
+	// thread that still owns tracees.
+	runtime.LockOSThread()
+	for {
+		select {
+		case f := <-t.work:
+			f()
+		case <-t.done:
+			return
+		}
+	}
+}
+
+// do runs f on the tracer thread and waits for it.
+func (t *Tracer) do(f func() error) error {
+	errc := make(chan error, 1)
+	t.work <- func() { errc <- f() }
+	return <-errc
+}
+
+// Close stops the tracer thread.
+func (t *Tracer) Close() {
+	close(t.done)
+}

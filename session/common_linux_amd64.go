@@ -1,0 +1,86 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"rrpy/linux_amd64"
+	"rrpy/ptrace"
+	"rrpy/syscalls"
+)
+
+// enableTSCTrap makes rdtsc and rdtscp fault in the tracee, so rrpy can
+// record (and replay) the values they produce. It runs at the exec stop,
+// before the program's first instruction, by writing a syscall
+// instruction over the entry point for the duration of one injected
+// prctl. rrpy cannot set it on itself before the fork: the Go runtime
+// executes rdtsc too.
+func enableTSCTrap(p *ptrace.Proc, rip uint64) error {
+	return injectAtEntry(p, rip, unix.SYS_PRCTL, unix.PR_SET_TSC, unix.PR_TSC_SIGSEGV)
+}
+
+func injectAtEntry(p *ptrace.Proc, rip uint64, nr int, args ...uint64) error {
+	saved := make([]byte, len(ptrace.SyscallInsn))
+	if err := p.ReadMemory(rip, saved); err != nil {
+		return fmt.Errorf("read entry point: %w", err)
+	}
+	if err := p.WriteMemory(rip, ptrace.SyscallInsn); err != nil {
+		return err
+	}
+	var a [6]uint64
+	copy(a[:], args)
+	res, _, _, err := p.Inject(ptrace.Injection{At: rip, Nr: nr, Args: a})
+	if werr := p.WriteMemory(rip, saved); err == nil {
+		err = werr
+	}
+	if err == nil && res < 0 {
+		err = fmt.Errorf("syscall %d failed: %w", nr, unix.Errno(-res))
+	}
+	if err != nil {
+		return fmt.Errorf("inject syscall %d at exec: %w", nr, err)
+	}
+	return nil
+}
+
+// timeInstructionAt decodes the instruction at the tracee's rip, to tell
+// a trapped rdtsc/rdtscp from a real fault.
+func timeInstructionAt(p *ptrace.Proc, rip uint64) (linux_amd64.TimeInstruction, bool) {
+	code := make([]byte, 3) // rdtscp is the longer, without prefixes
+	if p.ReadMemory(rip, code) != nil {
+		return linux_amd64.TimeInstruction{}, false
+	}
+	return linux_amd64.DecodeTimeInstruction(code)
+}
+
+// isSynchronous reports whether a signal was raised by the instruction
+// the tracee executed (a fault), so that it recurs by itself on replay.
+func isSynchronous(p *ptrace.Proc, sig unix.Signal) bool {
+	switch sig {
+	case unix.SIGSEGV, unix.SIGBUS, unix.SIGILL, unix.SIGFPE, unix.SIGTRAP:
+	default:
+		return false
+	}
+	code, err := p.SigCode()
+	return err == nil && code > 0 // si_code > 0: sent by the kernel for a fault
+}
+
+// toRegions converts the table's regions to ptrace's.
+func toRegions(rs []syscalls.Region) []ptrace.Region {
+	out := make([]ptrace.Region, len(rs))
+	for i, r := range rs {
+		out[i] = ptrace.Region{Addr: r.Addr, Len: r.Len}
+	}
+	return out
+}
+
+// isError tells a failed syscall result (-4095..-1) from a value.
+func isError(result int64) bool { return result < 0 && result > -4096 }
+
+// errThreads is returned when the program starts a thread: the scheduler
+// that records threads is the next milestone.
+var errThreads = errors.New("the program started a thread: recording threads is not supported yet")
+
+// errExec is returned when the recorded process replaces its own image.
+var errExec = errors.New("the program called execve in the recorded process: recording an exec is not supported yet")
