@@ -11,13 +11,13 @@ type StopKind int
 
 // The kinds of stop a tracee reports.
 const (
-	StopSyscall StopKind = iota + 1 // a syscall-entry or syscall-exit stop
-	StopSignal                      // a signal-delivery stop; Stop.Signal says which
-	StopExec                        // PTRACE_EVENT_EXEC
-	StopFork                        // PTRACE_EVENT_FORK / VFORK / CLONE; Stop.Child is the new task
-	StopVforkDone                   // PTRACE_EVENT_VFORK_DONE
-	StopExit                        // PTRACE_EVENT_EXIT: about to exit
-	StopExited                      // the task is gone; Stop.Status says how
+	StopSyscall   StopKind = iota + 1 // a syscall-entry or syscall-exit stop
+	StopSignal                        // a signal-delivery stop; Stop.Signal says which
+	StopExec                          // PTRACE_EVENT_EXEC
+	StopFork                          // PTRACE_EVENT_FORK / VFORK / CLONE; Stop.Child is the new task
+	StopVforkDone                     // PTRACE_EVENT_VFORK_DONE
+	StopExit                          // PTRACE_EVENT_EXIT: about to exit
+	StopExited                        // the task is gone; Stop.Status says how
 )
 
 // Stop is one wait4 result, decoded.

@@ -37,6 +37,7 @@ const (
 	sizeCapData    = 24  // two struct __user_cap_data_struct (capability v2/v3)
 	sizeCapHeader  = 8   // struct __user_cap_header_struct
 	sizeCachestat  = 40  // struct cachestat
+	sizeIfreq      = 40  // struct ifreq
 	sizeInt        = 4
 	sizeLong       = 8
 	sizeFdPair     = 8 // int[2] of pipe, pipe2, socketpair

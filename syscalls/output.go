@@ -71,6 +71,9 @@ type Output struct {
 	// before writing. Taking it when the kernel did not in fact write is
 	// harmless: replay writes back the bytes that were already there.
 	OnError bool
+	// IoctlEncoded, on a Switch over an ioctl request, decodes the size of
+	// a request no case lists from its _IOC encoding.
+	IoctlEncoded bool
 	// Mask and Cases are for Switch.
 	Mask  uint64
 	Cases []Case
@@ -362,6 +365,9 @@ func (w *writer) switchCase(o Output) error {
 			}
 		}
 		return nil
+	}
+	if n := iocRead(v); o.IoctlEncoded && n > 0 {
+		return w.add(fixed(ioctlArgp, n))
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 	"testing"
 )
 
@@ -376,7 +378,7 @@ func TestWritesErrors(t *testing.T) {
 }
 
 func TestKnownIoctl(t *testing.T) {
-	for req, want := range map[uint64]bool{0x5401: true, 0x5413: true, 0x541B: true, 0x540F: true, 0x5402: false, 0x5421: false} {
+	for req, want := range map[uint64]bool{0x5401: true, 0x5413: true, 0x541B: true, 0x540F: true, 0x5402: true, 0x5421: true, 0x4242: false} {
 		if got := KnownIoctl(req); got != want {
 			t.Errorf("KnownIoctl(%#x) = %v; want %v", req, got, want)
 		}
@@ -407,5 +409,39 @@ func TestValidate(t *testing.T) {
 		if err := s.validate(); err == nil {
 			t.Errorf("bad entry %d validated", i)
 		}
+	}
+}
+
+func TestIoctlOutputs(t *testing.T) {
+	sc, _ := ByName("ioctl")
+	const argp = 0x1000
+	cases := []struct {
+		name    string
+		request uint64
+		want    int
+	}{
+		{"SIOCGIFHWADDR fills an ifreq", unix.SIOCGIFHWADDR, 40},
+		{"TCGETS fills a kernel termios", unix.TCGETS, 36},
+		{"FIONBIO writes nothing", reqFIONBIO, 0},
+		{"_IOR request decoded from its encoding", 0x80085000 | 0x42, 8},
+	}
+	for _, c := range cases {
+		regions, err := sc.Writes([6]uint64{3, c.request, argp}, 0, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got := 0
+		for _, r := range regions {
+			got += r.Len
+		}
+		if got != c.want {
+			t.Errorf("%s: %d bytes, want %d", c.name, got, c.want)
+		}
+		if !KnownIoctl(c.request) {
+			t.Errorf("%s: not known", c.name)
+		}
+	}
+	if KnownIoctl(0x4242) {
+		t.Errorf("an unencoded request no case lists must be unknown")
 	}
 }

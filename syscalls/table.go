@@ -7,9 +7,12 @@ import "golang.org/x/sys/unix"
 // because if it does write memory replay will diverge.
 const (
 	reqFIONREAD = unix.TIOCINQ // FIONREAD and TIOCINQ are the same request
+	reqFIONBIO  = 0x5421       // asm-generic/ioctls.h; x/sys/unix names none of these three
+	reqFIONCLEX = 0x5450
+	reqFIOCLEX  = 0x5451
 )
 
-var ioctlOutputs = byArg(1, 0xffffffff, // the request is an unsigned int
+var ioctlOutputs = ioctlSwitch(byArg(1, 0xffffffff, // the request is an unsigned int
 	when(unix.TCGETS, fixed(2, sizeTermios)),
 	when(unix.TCGETS2, fixed(2, sizeTermios2)),
 	when(unix.TIOCGWINSZ, fixed(2, sizeWinsize)),
@@ -18,11 +21,50 @@ var ioctlOutputs = byArg(1, 0xffffffff, // the request is an unsigned int
 	when(unix.TIOCGPGRP, fixed(2, sizeInt)),
 	when(unix.TIOCGSID, fixed(2, sizeInt)),
 	when(unix.TIOCGPTN, fixed(2, sizeInt)),
-)
+	// Network interface queries (uuid.getnode, socket.if_nameindex) fill
+	// a struct ifreq.
+	when(unix.SIOCGIFNAME, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFFLAGS, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFADDR, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFDSTADDR, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFBRDADDR, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFNETMASK, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFMTU, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFHWADDR, fixed(2, sizeIfreq)),
+	when(unix.SIOCGIFINDEX, fixed(2, sizeIfreq)),
+	// Requests that write nothing into the caller's memory.
+	when(reqFIOCLEX), when(reqFIONCLEX), when(reqFIONBIO),
+	when(unix.TCSETS), when(unix.TCSETSW), when(unix.TCSETSF), when(unix.TCFLSH),
+	when(unix.TIOCSWINSZ), when(unix.TIOCSPGRP),
+))
+
+// ioctlSwitch marks the ioctl switch: a request it does not list but
+// which encodes a read direction and a size (_IOR, _IOWR) writes that
+// many bytes at its argument.
+// ioctlArgp is the index of ioctl's argument pointer.
+const ioctlArgp = 2
+
+func ioctlSwitch(o Output) Output {
+	o.IoctlEncoded = true
+	return o
+}
+
+// iocRead is the size an _IOC-encoded request says the kernel writes
+// back, or 0.
+func iocRead(request uint64) int {
+	const iocReadDir = 2
+	if (request>>30)&3&iocReadDir == 0 {
+		return 0
+	}
+	return int((request >> 16) & 0x3fff)
+}
 
 // KnownIoctl reports whether the table knows what an ioctl request writes.
 // For unknown requests ioctl declares no outputs.
 func KnownIoctl(request uint64) bool {
+	if iocRead(request) > 0 {
+		return true
+	}
 	for _, c := range ioctlOutputs.Cases {
 		if c.Value == request&ioctlOutputs.Mask {
 			return true
