@@ -43,6 +43,7 @@ type recorder struct {
 	atBoundary  bool          // the last stop was a syscall exit: no user code ran since
 	held        []unix.Signal // async signals waiting for the next syscall
 	warned      map[string]bool
+	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
 }
 
@@ -181,6 +182,8 @@ func (r *recorder) onEntry(regs ptrace.Regs) error {
 		regs.Orig_rax = ^uint64(0) // the kernel skips syscall -1
 		rewrite = true
 		r.warnRefused(e.nr, sc)
+	case sc.Name == "ioctl" && !syscalls.KnownIoctl(e.args[1]):
+		r.warn(fmt.Sprintf("ioctl request %#x is not modelled: if it writes memory, replay will diverge there", e.args[1]))
 	case sc.Name == "vfork":
 		regs.Orig_rax = unix.SYS_FORK
 		rewrite = true
@@ -318,7 +321,10 @@ func (r *recorder) emulateTimeInstruction() (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	tsc := linux_amd64.ReadTSC()
+	// rrpy may read the counter on another CPU than last time, whose TSC
+	// can lag behind: the program never sees it go back.
+	tsc := max(linux_amd64.ReadTSC(), r.lastTSC+1)
+	r.lastTSC = tsc
 	regs.Rax, regs.Rdx = tsc&0xffffffff, tsc>>32
 	if insn.WithAux {
 		regs.Rcx = 0
@@ -352,9 +358,16 @@ func (r *recorder) onNewProcess(pid int) error {
 	return child.Detach()
 }
 
+// quietRefusals are refused by design: glibc falls back to older calls
+// (no rseq area, clone instead of clone3) without the program noticing.
+var quietRefusals = map[string]bool{"rseq": true, "clone3": true}
+
 func (r *recorder) warnRefused(nr int, sc *syscalls.Syscall) {
 	name := fmt.Sprintf("syscall %d", nr)
 	if sc != nil {
+		if quietRefusals[sc.Name] {
+			return
+		}
 		name = sc.Name
 	}
 	r.warn(fmt.Sprintf("%s is not supported: the program was told ENOSYS", name))

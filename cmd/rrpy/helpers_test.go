@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// rrpyBin is the rrpy binary under test, built once by TestMain.
+var rrpyBin string
+
+// dataHome is the XDG_DATA_HOME the tests share, so the blob store (the
+// interpreter and its libraries) is filled once.
+var dataHome string
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	tmp, err := os.MkdirTemp("", "rrpy-test-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(tmp)
+	rrpyBin = filepath.Join(tmp, "rrpy")
+	dataHome = filepath.Join(tmp, "data")
+	if out, err := exec.Command("go", "build", "-o", rrpyBin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		return 1
+	}
+	return m.Run()
+}
+
+// result is what a user sees of one rrpy command.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// rrpy runs the rrpy binary and waits for it.
+func rrpy(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := rrpyCommand(env, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run rrpy %v: %v", args, err)
+	}
+	r := result{out.String(), errb.String(), code}
+	assertNoCrash(t, r)
+	return r
+}
+
+func rrpyCommand(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(rrpyBin, args...)
+	cmd.Env = append(append(os.Environ(), "XDG_DATA_HOME="+dataHome), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return cmd
+}
+
+// assertNoCrash fails on a Go panic or stack trace reaching the user.
+func assertNoCrash(t *testing.T, r result) {
+	t.Helper()
+	for _, bad := range []string{"panic:", "goroutine ", "runtime error"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Fatalf("rrpy crashed:\n%s", r.stderr)
+		}
+	}
+}
+
+// python is one CPython build found on this machine.
+type python struct {
+	name string // "static" (libpython linked in) or "shared" (libpython3.11.so)
+	path string
+}
+
+// pythons returns the CPython 3.11 builds on this machine, each once:
+// Debian's python3.11 and the python3 on PATH (a pyenv build here).
+func pythons(t *testing.T) []python {
+	t.Helper()
+	candidates := []string{"/usr/bin/python3.11"}
+	if out, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output(); err == nil {
+		candidates = append(candidates, strings.TrimSpace(string(out)))
+	}
+	seen := map[string]bool{}
+	var found []python
+	for _, c := range candidates {
+		real, err := filepath.EvalSymlinks(c)
+		if err != nil || seen[real] {
+			continue
+		}
+		seen[real] = true
+		found = append(found, python{name: linkage(real), path: real})
+	}
+	if len(found) == 0 {
+		t.Skip("no CPython 3.11 on this machine")
+	}
+	return found
+}
+
+// linkage tells whether an interpreter has libpython linked in.
+func linkage(path string) string {
+	f, err := elf.Open(path)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	libs, _ := f.ImportedLibraries()
+	for _, l := range libs {
+		if strings.HasPrefix(l, "libpython") {
+			return "shared"
+		}
+	}
+	return "static"
+}
+
+// forEachPython runs a subtest under every CPython build.
+func forEachPython(t *testing.T, f func(t *testing.T, py string)) {
+	for _, py := range pythons(t) {
+		t.Run(py.name, func(t *testing.T) { f(t, py.path) })
+	}
+}
+
+// testdata returns the path of a file under the repository's testdata.
+func testdata(t *testing.T, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// compileC builds a C program from testdata/c into a temp dir.
+func compileC(t *testing.T, name string, flags ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc is not installed")
+	}
+	out := filepath.Join(t.TempDir(), strings.TrimSuffix(name, ".c"))
+	args := append([]string{"-O1", "-o", out, testdata(t, "c/"+name)}, flags...)
+	if msg, err := exec.Command("gcc", args...).CombinedOutput(); err != nil {
+		t.Fatalf("gcc %s: %v\n%s", name, err, msg)
+	}
+	return out
+}
+
+// recordReplay records argv into a new trace, lets change alter the
+// world, replays, and checks that the user sees the same bytes and status.
+func recordReplay(t *testing.T, env []string, change func(), argv ...string) (rec, rep result, dir string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "trace")
+	rec = rrpy(t, env, append([]string{"record", "-o", dir, "--"}, argv...)...)
+	if change != nil {
+		change()
+	}
+	rep = rrpy(t, nil, "replay", "--autopilot", dir)
+	if rep.stdout != rec.stdout {
+		t.Errorf("replay printed\n%q\nrecording printed\n%q\nreplay stderr: %s", rep.stdout, rec.stdout, rep.stderr)
+	}
+	if rep.code != rec.code {
+		t.Errorf("replay exited %d, recording %d; replay stderr: %s", rep.code, rec.code, rep.stderr)
+	}
+	return rec, rep, dir
+}
+
+// waitFor polls until cond holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
