@@ -132,29 +132,60 @@ func (r *recorder) run() (int32, error) {
 	var deliver unix.Signal
 	for {
 		stop, err := r.proc.ResumeWait(ptrace.ToSyscall, deliver)
-		if err != nil {
-			return 0, err
-		}
 		deliver = 0
-		wasBoundary := r.atBoundary
-		r.atBoundary = false
-		switch stop.Kind {
-		case ptrace.StopSyscall:
-			err = r.onSyscall()
-		case ptrace.StopSignal:
-			deliver, err = r.onSignal(stop.Signal, wasBoundary)
-		case ptrace.StopFork:
-			err = r.onNewProcess(stop.Child)
-		case ptrace.StopExec:
-			err = errExec
-		case ptrace.StopExited:
-			return int32(stop.Status), r.w.Append(&trace.Event{
-				Kind: trace.KindExit, Tid: int32(r.proc.Pid), Status: int32(stop.Status)})
+		if err == nil {
+			if stop.Kind == ptrace.StopExited {
+				return r.recordExit(stop.Status)
+			}
+			deliver, err = r.onStop(stop)
+		}
+		if errors.Is(err, unix.ESRCH) {
+			return r.vanished()
 		}
 		if err != nil {
 			return 0, err
 		}
 	}
+}
+
+// onStop turns one stop into trace events and says what signal, if any,
+// to deliver on resuming.
+func (r *recorder) onStop(stop ptrace.Stop) (unix.Signal, error) {
+	wasBoundary := r.atBoundary
+	r.atBoundary = false
+	switch stop.Kind {
+	case ptrace.StopSyscall:
+		return 0, r.onSyscall()
+	case ptrace.StopSignal:
+		return r.onSignal(stop.Signal, wasBoundary)
+	case ptrace.StopFork:
+		return 0, r.onNewProcess(stop.Child)
+	case ptrace.StopExec:
+		return 0, errExec
+	}
+	return 0, nil
+}
+
+// vanished handles a tracee killed from outside (SIGKILL) between a stop
+// and rrpy's next request: what is left to record is how it ended.
+func (r *recorder) vanished() (int32, error) {
+	stop, err := r.proc.Wait()
+	if err != nil {
+		return 0, err
+	}
+	if stop.Kind != ptrace.StopExited {
+		return 0, fmt.Errorf("pid %d stopped responding to ptrace (%v)", r.proc.Pid, stop)
+	}
+	return r.recordExit(stop.Status)
+}
+
+// recordExit ends the trace with how the program ended, unless rrpy
+// itself killed it: then the trace stays cut off where the stop came.
+func (r *recorder) recordExit(status unix.WaitStatus) (int32, error) {
+	if r.interrupted.Load() {
+		return int32(status), nil
+	}
+	return int32(status), r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(r.proc.Pid), Status: int32(status)})
 }
 
 func (r *recorder) onSyscall() error {

@@ -179,6 +179,9 @@ func (r *replayer) onSyscall() error {
 	if ev.Kind == trace.KindExit && (nr == unix.SYS_EXIT_GROUP || nr == unix.SYS_EXIT) {
 		return r.exit(regs, nr)
 	}
+	if ev.Kind == trace.KindExit && unix.WaitStatus(ev.Status).Signaled() {
+		return r.killedFromOutside(unix.WaitStatus(ev.Status).Signal())
+	}
 	if ev.Kind != trace.KindSyscall || int(ev.Nr) != nr || !sameArgs(ev, args) {
 		return r.diverge(fmt.Sprintf("the program made %s, the trace has %s",
 			describeCall(nr, args), describeEvent(ev)))
@@ -274,6 +277,34 @@ func (r *replayer) exit(regs ptrace.Regs, nr int) error {
 	_, _, end, err := r.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: nr, Args: regs.Args(), KeepRegs: true})
 	if !errors.Is(err, ptrace.ErrExited) {
 		return r.diverge(fmt.Sprintf("%s did not end the program (%v)", describeCall(nr, regs.Args()), err))
+	}
+	r.exited = &end
+	return nil
+}
+
+// killedFromOutside ends the tracee the way the recorded program ended:
+// killed by a signal it could not catch (SIGKILL from outside), while it
+// was making the syscall it now stands at.
+func (r *replayer) killedFromOutside(sig unix.Signal) error {
+	if err := r.proc.Signal(sig); err != nil {
+		return err
+	}
+	// SIGKILL wakes a stopped tracee by itself; another signal needs it
+	// resumed to be delivered.
+	if sig != unix.SIGKILL {
+		if err := r.proc.Resume(ptrace.ToSysemu, sig); err != nil {
+			return err
+		}
+	}
+	end, err := r.proc.Wait()
+	for err == nil && end.Kind != ptrace.StopExited && sig != unix.SIGKILL {
+		end, err = r.proc.ResumeWait(ptrace.ToSysemu, end.Signal)
+	}
+	if err != nil {
+		return err
+	}
+	if end.Kind != ptrace.StopExited {
+		return r.diverge(fmt.Sprintf("the recorded program was killed by %s here, this one %v", unix.SignalName(sig), end))
 	}
 	r.exited = &end
 	return nil
