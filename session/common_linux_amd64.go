@@ -75,9 +75,6 @@ func toRegions(rs []syscalls.Region) []ptrace.Region {
 	return out
 }
 
-// isError tells a failed syscall result (-4095..-1) from a value.
-func isError(result int64) bool { return result < 0 && result > -4096 }
-
 // errThreads is returned when the program starts a thread: the scheduler
 // that records threads is the next milestone.
 var errThreads = errors.New("the program started a thread: recording threads is not supported yet")

@@ -14,25 +14,6 @@ import (
 	"rrpy/trace"
 )
 
-// RecordOptions configure one recording.
-type RecordOptions struct {
-	Path     string   // the executable, resolved
-	Argv     []string // argv[0] included
-	Env      []string
-	TraceDir string // created; must not exist or be empty
-	Blobs    *trace.BlobStore
-	Stdio    []*os.File // the program's stdin, stdout, stderr
-	Version  string     // rrpy's version, kept in the trace
-	// Stop, when closed, kills the program and leaves the trace as it
-	// is: a trace cut off there, which replays up to its last chunk.
-	Stop <-chan struct{}
-	// Warn receives one line per thing the user should know.
-	Warn func(string)
-}
-
-// ErrInterrupted is returned when Stop ended a recording.
-var ErrInterrupted = errors.New("recording interrupted: the trace is incomplete")
-
 // recorder is the record session: it resumes the tracee from stop to stop
 // and turns each stop into trace events.
 type recorder struct {

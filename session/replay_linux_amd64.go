@@ -13,15 +13,6 @@ import (
 	"rrpy/trace"
 )
 
-// ReplayOptions configure one replay.
-type ReplayOptions struct {
-	TraceDir string
-	Blobs    *trace.BlobStore
-	// Stdout and Stderr receive what the program wrote to its fds 1 and 2.
-	Stdout, Stderr io.Writer
-	Warn           func(string)
-}
-
 // replayer is the replay session: it resumes the tracee from syscall to
 // syscall under PTRACE_SYSEMU and answers each from the trace.
 type replayer struct {

@@ -420,3 +420,16 @@ func (k OutputKind) String() string {
 	}
 	return fmt.Sprintf("OutputKind(%d)", uint8(k))
 }
+
+// ioctlArgp is the index of ioctl's argument pointer.
+const ioctlArgp = 2
+
+// iocRead is the size an _IOC-encoded request says the kernel writes
+// back, or 0.
+func iocRead(request uint64) int {
+	const iocReadDir = 2
+	if (request>>30)&3&iocReadDir == 0 {
+		return 0
+	}
+	return int((request >> 16) & 0x3fff)
+}

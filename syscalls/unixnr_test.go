@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 // Code generated from golang.org/x/sys/unix zsysnum_linux_amd64.go; DO NOT EDIT.
 
 package syscalls

@@ -58,9 +58,11 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
 		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(stderr, "rrpy: no command '%s', try 'rrpy help'\n", name)
-			_ = cli.Exit("", 2)
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageError{fmt.Sprintf("no command '%s', try 'rrpy help'", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // run() reports errors
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -26,6 +27,9 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	argv := c.Args().Slice()
 	if len(argv) == 0 || !hadSeparator(os.Args) {
 		return usageError{recordUsage}
+	}
+	if err := session.Supported(); err != nil {
+		return err
 	}
 	path, err := resolveProgram(argv[0], stderr)
 	if err != nil {
@@ -102,8 +106,7 @@ func stopOnSignals(stop chan struct{}) func() {
 func resolveProgram(name string, stderr io.Writer) (string, error) {
 	path, err := exec.LookPath(name)
 	if err != nil {
-		var ee *exec.Error
-		if errors.As(err, &ee) && errors.Is(ee.Err, exec.ErrNotFound) {
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("program %q not found", name)
 		}
 		return "", fmt.Errorf("cannot run %q: %w", name, unwrapExecErr(err))

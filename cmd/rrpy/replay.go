@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"rrpy/check"
 	"rrpy/session"
 	"rrpy/trace"
 )
@@ -20,6 +21,9 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	if !c.Bool("autopilot") {
 		return usageError{"the interactive replay shell is not built yet; use rrpy replay --autopilot"}
+	}
+	if err := session.Supported(); err != nil {
+		return err
 	}
 	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
 	if err != nil {
@@ -84,5 +88,10 @@ func dumpCmd(c *cli.Context, stdout io.Writer) error {
 }
 
 func checkCmd(_ *cli.Context, stdout io.Writer) error {
-	return errors.New("rrpy check: not wired yet")
+	items := check.Run()
+	fmt.Fprint(stdout, check.Format(items))
+	if check.Failed(items) {
+		return exitError{1}
+	}
+	return nil
 }

@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 package syscalls
 
 import "golang.org/x/sys/unix"
@@ -41,22 +43,9 @@ var ioctlOutputs = ioctlSwitch(byArg(1, 0xffffffff, // the request is an unsigne
 // ioctlSwitch marks the ioctl switch: a request it does not list but
 // which encodes a read direction and a size (_IOR, _IOWR) writes that
 // many bytes at its argument.
-// ioctlArgp is the index of ioctl's argument pointer.
-const ioctlArgp = 2
-
 func ioctlSwitch(o Output) Output {
 	o.IoctlEncoded = true
 	return o
-}
-
-// iocRead is the size an _IOC-encoded request says the kernel writes
-// back, or 0.
-func iocRead(request uint64) int {
-	const iocReadDir = 2
-	if (request>>30)&3&iocReadDir == 0 {
-		return 0
-	}
-	return int((request >> 16) & 0x3fff)
 }
 
 // KnownIoctl reports whether the table knows what an ioctl request writes.

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Each mistake a user can make gets one line saying what is wrong and a
+// non-zero exit.
+func TestBadInputIsOneLine(t *testing.T) {
+	notEmpty := t.TempDir()
+	writeFile(t, filepath.Join(notEmpty, "x"), "x")
+	notTrace := t.TempDir()
+	noExec := filepath.Join(t.TempDir(), "script")
+	writeFile(t, noExec, "#!/bin/sh\n")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"program not found", []string{"record", "--", "/nonexistent/prog"}, `program "/nonexistent/prog" not found`},
+		{"program not executable", []string{"record", "--", noExec}, "permission denied"},
+		{"no separator", []string{"record", "/bin/true"}, "usage: rrpy record"},
+		{"nothing to record", []string{"record", "--"}, "usage: rrpy record"},
+		{"unknown flag", []string{"record", "--bogus", "--", "/bin/true"}, "flag provided but not defined: -bogus"},
+		{"output not empty", []string{"record", "-o", notEmpty, "--", "/bin/true"}, "is not empty"},
+		{"replay of a directory that is no trace", []string{"replay", "--autopilot", notTrace}, "not an rrpy trace"},
+		{"replay of a missing directory", []string{"replay", "--autopilot", "/nonexistent/trace"}, "no trace at /nonexistent/trace"},
+		{"unknown command", []string{"frobnicate"}, "no command 'frobnicate'"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assertOneLineError(t, rrpy(t, nil, c.args...), c.want)
+		})
+	}
+}
+
+// With no trace recorded yet, replay says how to make one.
+func TestReplayWithNoTraceYet(t *testing.T) {
+	r := rrpy(t, []string{"XDG_DATA_HOME=" + t.TempDir()}, "replay", "--autopilot")
+	assertOneLineError(t, r, "no trace yet")
+}
+
+// Without -o, a trace goes under the data directory with a "latest" link
+// that replay finds by itself, and its path is printed.
+func TestLatestTrace(t *testing.T) {
+	py := pythons(t)[0].path
+	env := []string{"XDG_DATA_HOME=" + t.TempDir()}
+	rec := rrpy(t, env, "record", "--", py, "-c", "print('latest')")
+	if rec.code != 0 || !strings.Contains(rec.stderr, "rrpy: recorded into ") {
+		t.Fatalf("record: %+v", rec)
+	}
+	rep := rrpy(t, env, "replay", "--autopilot")
+	if rep.stdout != "latest\n" || rep.code != 0 {
+		t.Fatalf("replay of the latest trace: %+v", rep)
+	}
+}
+
+// rrpy dump lists the events a user debugging rrpy wants to see.
+func TestDump(t *testing.T) {
+	py := pythons(t)[0].path
+	dir := filepath.Join(t.TempDir(), "trace")
+	rrpy(t, nil, "record", "-o", dir, "--", py, "-c", "print(6*7)")
+	r := rrpy(t, nil, "dump", dir)
+	for _, want := range []string{"     0 exec ", "openat(", "write(0x1, ", "= 3\n", "exit: exited with status 0"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("dump lacks %q", want)
+		}
+	}
+}
+
+// rrpy check passes on a machine that can record.
+func TestCheck(t *testing.T) {
+	r := rrpy(t, nil, "check")
+	if r.code != 0 {
+		t.Fatalf("check failed on this machine:\n%s", r.stdout)
+	}
+	for _, item := range []string{"ptrace", "rdtsc trapping", "kernel.randomize_va_space"} {
+		if !strings.Contains(r.stdout, "OK    "+item) {
+			t.Errorf("check does not say %s is OK:\n%s", item, r.stdout)
+		}
+	}
+}
+
+// macOS is named on the design card: rrpy must build there.
+func TestBuildsForDarwin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiling is slow; skipped in -short mode")
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	cmd := exec.Command(goTool, "build", "-o", os.DevNull, "./...")
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.Env = append(os.Environ(), "GOOS=darwin", "GOARCH=amd64", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("GOOS=darwin go build ./...: %v\n%s", err, out)
+	}
+}

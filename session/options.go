@@ -1,0 +1,40 @@
+package session
+
+import (
+	"errors"
+	"io"
+	"os"
+
+	"rrpy/trace"
+)
+
+// RecordOptions configure one recording.
+type RecordOptions struct {
+	Path     string   // the executable, resolved
+	Argv     []string // argv[0] included
+	Env      []string
+	TraceDir string // created; must not exist or be empty
+	Blobs    *trace.BlobStore
+	Stdio    []*os.File // the program's stdin, stdout, stderr
+	Version  string     // rrpy's version, kept in the trace
+	// Stop, when closed, kills the program and leaves the trace as it
+	// is: a trace cut off there, which replays up to its last chunk.
+	Stop <-chan struct{}
+	// Warn receives one line per thing the user should know.
+	Warn func(string)
+}
+
+// ErrInterrupted is returned when Stop ended a recording.
+var ErrInterrupted = errors.New("recording interrupted: the trace is incomplete")
+
+// ReplayOptions configure one replay.
+type ReplayOptions struct {
+	TraceDir string
+	Blobs    *trace.BlobStore
+	// Stdout and Stderr receive what the program wrote to its fds 1 and 2.
+	Stdout, Stderr io.Writer
+	Warn           func(string)
+}
+
+// isError tells a failed syscall result (-4095..-1) from a value.
+func isError(result int64) bool { return result < 0 && result > -4096 }

@@ -1,0 +1,4 @@
+package session
+
+// Supported returns nil: linux/amd64 can record and replay.
+func Supported() error { return nil }
