@@ -1,14 +1,22 @@
 package ptrace
 
-import "runtime"
+import (
+	"errors"
+	"runtime"
+	"sync"
+)
 
 // Tracer runs every ptrace request on one goroutine locked to its OS
 // thread: the kernel accepts requests for a tracee only from the thread
 // that attached it.
 type Tracer struct {
-	work chan func()
-	done chan struct{}
+	work  chan func()
+	done  chan struct{}
+	close sync.Once
 }
+
+// errTracerClosed is returned by requests made after Close.
+var errTracerClosed = errors.New("tracer closed")
 
 // NewTracer starts the tracer thread. Close ends it; the thread then dies
 // with it, which kills any tracee still attached (PTRACE_O_EXITKILL).
@@ -36,11 +44,15 @@ func (t *Tracer) serve() {
 // do runs f on the tracer thread and waits for it.
 func (t *Tracer) do(f func() error) error {
 	errc := make(chan error, 1)
-	t.work <- func() { errc <- f() }
-	return <-errc
+	select {
+	case t.work <- func() { errc <- f() }:
+		return <-errc
+	case <-t.done:
+		return errTracerClosed
+	}
 }
 
 // Close stops the tracer thread.
 func (t *Tracer) Close() {
-	close(t.done)
+	t.close.Do(func() { close(t.done) })
 }
