@@ -4,6 +4,9 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
 )
 
 // Tracer runs every ptrace request on one goroutine locked to its OS
@@ -13,6 +16,7 @@ type Tracer struct {
 	work  chan func()
 	done  chan struct{}
 	close sync.Once
+	tid   atomic.Int32 // the tracer thread's id, set once it is locked
 }
 
 // errTracerClosed is returned by requests made after Close.
@@ -31,6 +35,7 @@ func (t *Tracer) serve() {
 	// thread instead of reusing it, so no other goroutine ever runs on a
 	// thread that still owns tracees.
 	runtime.LockOSThread()
+	t.tid.Store(int32(unix.Gettid()))
 	for {
 		select {
 		case f := <-t.work:
@@ -41,8 +46,12 @@ func (t *Tracer) serve() {
 	}
 }
 
-// do runs f on the tracer thread and waits for it.
+// do runs f on the tracer thread and waits for it. Called on the tracer
+// thread itself (inside Run), it calls f directly.
 func (t *Tracer) do(f func() error) error {
+	if int32(unix.Gettid()) == t.tid.Load() {
+		return f()
+	}
 	errc := make(chan error, 1)
 	select {
 	case t.work <- func() { errc <- f() }:
@@ -51,6 +60,11 @@ func (t *Tracer) do(f func() error) error {
 		return errTracerClosed
 	}
 }
+
+// Run runs f on the tracer thread, where every request f makes goes
+// straight to the kernel: a session's stop-to-stop loop runs here, so that
+// a syscall of the tracee costs no hand-offs between OS threads.
+func (t *Tracer) Run(f func() error) error { return t.do(f) }
 
 // Close stops the tracer thread.
 func (t *Tracer) Close() {

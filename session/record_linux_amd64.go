@@ -54,7 +54,8 @@ func Record(opts RecordOptions) (int32, error) {
 	done := make(chan struct{})
 	defer close(done)
 	go r.killOnStop(done)
-	status, err := r.run()
+	var status int32
+	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
 	if err != nil {
 		proc.Kill()
 		return 0, errors.Join(err, r.w.Abort())

@@ -41,7 +41,8 @@ func Replay(opts ReplayOptions) (int32, error) {
 		return 0, err
 	}
 	defer r.scratch.remove()
-	status, err := r.run()
+	var status int32
+	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
 	if err != nil {
 		r.proc.Kill()
 	}

@@ -39,7 +39,7 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := traceDir(c.String("output"), filepath.Base(argv[0]))
+	dir, err := traceDir(c.String("output"), traceName(argv))
 	if err != nil {
 		return err
 	}
@@ -171,6 +171,17 @@ func traceDir(output, prog string) (string, error) {
 			return "", fmt.Errorf("create trace directory: %w", err)
 		}
 	}
+}
+
+// traceName names a new trace after the script a Python run executes, or
+// else after the program.
+func traceName(argv []string) string {
+	for _, a := range argv[1:] {
+		if strings.HasSuffix(a, ".py") {
+			return strings.TrimSuffix(filepath.Base(a), ".py")
+		}
+	}
+	return filepath.Base(argv[0])
 }
 
 // linkLatest points the "latest" link at dir, replacing it atomically.
