@@ -75,6 +75,11 @@ func (r *replayer) consume() { r.next = nil }
 // initial image, so every address is as it was when recorded.
 func (r *replayer) start(tracer *ptrace.Tracer) error {
 	meta := r.events.Meta()
+	if cpu := cpuModel(); cpu != meta.CPU {
+		// cpuid is not trapped here: libraries that pick code paths by
+		// CPU features may do something else than when recorded.
+		r.warn(fmt.Sprintf("recorded on a %s, replaying on a %s: replay may diverge", meta.CPU, cpu))
+	}
 	exe, scratch, err := executableFor(meta, r.opts.Blobs)
 	if err != nil {
 		return err

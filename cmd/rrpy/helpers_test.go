@@ -66,7 +66,9 @@ func rrpy(t *testing.T, env []string, args ...string) result {
 func rrpyCommand(env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(rrpyBin, args...)
 	cmd.Env = append(append(os.Environ(), "XDG_DATA_HOME="+dataHome), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// Its own process group, as a shell job has, so a test can send it
+	// what a terminal sends.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	return cmd
 }
 

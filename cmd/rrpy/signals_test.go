@@ -1,0 +1,56 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// Ctrl-C at the terminal reaches the recorded program as it would without
+// rrpy (KeyboardInterrupt, then death by SIGINT), the trace is finished,
+// and replay shows the same traceback and the same death.
+func TestCtrlCReachesProgram(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		cmd, lines, stderr := startRecording(t, dir, py, testdata(t, "py/countdown.py"), "100000")
+		for i := 0; i < 20 && lines.Scan(); i++ {
+		}
+		// The terminal sends SIGINT to the whole foreground process group.
+		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		for lines.Scan() {
+		}
+		_ = cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 128+int(syscall.SIGINT) {
+			t.Fatalf("rrpy record exited %d, want 130 as the program; stderr %s", code, stderr)
+		}
+		if !strings.Contains(stderr.String(), "KeyboardInterrupt") {
+			t.Fatalf("the program did not get KeyboardInterrupt: %s", stderr)
+		}
+		rep := rrpy(t, nil, "replay", "--autopilot", dir)
+		if rep.code != 130 || !strings.Contains(rep.stderr, "KeyboardInterrupt") {
+			t.Fatalf("replay: exit %d, stderr %s", rep.code, rep.stderr)
+		}
+		recorded := stderr.String()
+		if i := strings.Index(recorded, "Traceback"); i < 0 || !strings.Contains(rep.stderr, recorded[i:strings.Index(recorded, "KeyboardInterrupt")]) {
+			t.Errorf("replay's traceback differs:\n%s\nrecorded:\n%s", rep.stderr, recorded)
+		}
+	})
+}
+
+// A program that starts a thread is refused with a clear message, and
+// what was recorded until then still replays.
+func TestThreadIsRefusedClearly(t *testing.T) {
+	py := pythons(t)[0].path
+	dir := filepath.Join(t.TempDir(), "trace")
+	r := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/thread.py"))
+	if r.code == 0 || !strings.Contains(r.stderr, "rrpy: the program started a thread: recording threads is not supported yet") {
+		t.Fatalf("record of a threaded program: %+v", r)
+	}
+	rep := rrpy(t, nil, "replay", "--autopilot", dir)
+	if rep.stdout != "before\n" || !strings.Contains(rep.stderr, "the recording ended early") {
+		t.Fatalf("replay of the cut-off recording: %+v", rep)
+	}
+}
