@@ -44,14 +44,18 @@ func injectAtEntry(p *ptrace.Proc, rip uint64, nr int, args ...uint64) error {
 	return nil
 }
 
-// timeInstructionAt decodes the instruction at the tracee's rip, to tell
-// a trapped rdtsc/rdtscp from a real fault.
-func timeInstructionAt(p *ptrace.Proc, rip uint64) (linux_amd64.TimeInstruction, bool) {
-	code := make([]byte, 3) // rdtscp is the longer, without prefixes
-	if p.ReadMemory(rip, code) != nil {
-		return linux_amd64.TimeInstruction{}, false
+// trappedTimeInstruction tells a SIGSEGV raised by a trapped rdtsc/rdtscp
+// (ok) from a real fault, and returns the registers to emulate it with.
+func trappedTimeInstruction(p *ptrace.Proc) (regs ptrace.Regs, insn linux_amd64.TimeInstruction, ok bool, err error) {
+	if regs, err = p.Regs(); err != nil {
+		return regs, insn, false, err
 	}
-	return linux_amd64.DecodeTimeInstruction(code)
+	code := make([]byte, 3) // rdtscp is the longer, without prefixes
+	if p.ReadMemory(regs.Rip, code) != nil {
+		return regs, insn, false, nil
+	}
+	insn, ok = linux_amd64.DecodeTimeInstruction(code)
+	return regs, insn, ok, nil
 }
 
 // isSynchronous reports whether a signal was raised by the instruction

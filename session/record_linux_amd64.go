@@ -326,13 +326,9 @@ func (r *recorder) onSignal(sig unix.Signal, atBoundary bool) (unix.Signal, erro
 // emulateTimeInstruction gives a trapped rdtsc/rdtscp the host's TSC and
 // records the registers it produced.
 func (r *recorder) emulateTimeInstruction() (bool, error) {
-	regs, err := r.proc.Regs()
-	if err != nil {
+	regs, insn, ok, err := trappedTimeInstruction(r.proc)
+	if !ok || err != nil {
 		return false, err
-	}
-	insn, ok := timeInstructionAt(r.proc, regs.Rip)
-	if !ok {
-		return false, nil
 	}
 	// rrpy may read the counter on another CPU than last time, whose TSC
 	// can lag behind: the program never sees it go back.

@@ -380,13 +380,9 @@ func (r *replayer) onSignal(sig unix.Signal) (unix.Signal, error) {
 
 // replayTimeInstruction gives a trapped rdtsc/rdtscp its recorded value.
 func (r *replayer) replayTimeInstruction() (bool, error) {
-	regs, err := r.proc.Regs()
-	if err != nil {
+	regs, insn, ok, err := trappedTimeInstruction(r.proc)
+	if !ok || err != nil {
 		return false, err
-	}
-	insn, ok := timeInstructionAt(r.proc, regs.Rip)
-	if !ok {
-		return false, nil
 	}
 	ev, err := r.peek()
 	if err != nil {

@@ -20,9 +20,7 @@ func TestDivergenceIsReported(t *testing.T) {
 	recorded := compileC(t, "hello.c")
 	other := compileC(t, "hello.c", "-DOTHER")
 	dir := filepath.Join(t.TempDir(), "trace")
-	if r := rrpy(t, nil, "record", "-o", dir, "--", recorded); r.code != 0 {
-		t.Fatalf("record: %+v", r)
-	}
+	recordOK(t, nil, dir, recorded)
 	editMeta(t, dir, func(m map[string]any) {
 		m["Exe"] = other
 		m["ExeBlob"] = sha256File(t, other)
@@ -66,9 +64,7 @@ func TestTruncatedTraceReplaysItsPrefix(t *testing.T) {
 func TestBadTracesAreRefused(t *testing.T) {
 	py := pythons(t)[0].path
 	good := filepath.Join(t.TempDir(), "trace")
-	if r := rrpy(t, nil, "record", "-o", good, "--", py, "-c", "pass"); r.code != 0 {
-		t.Fatalf("record: %+v", r)
-	}
+	recordOK(t, nil, good, py, "-c", "pass")
 	cases := []struct {
 		name  string
 		spoil func(dir string)
@@ -147,9 +143,7 @@ func TestInterruptedRecordingReplaysItsPrefix(t *testing.T) {
 func TestTracesArePrivate(t *testing.T) {
 	py := pythons(t)[0].path
 	dir := filepath.Join(t.TempDir(), "trace")
-	if r := rrpy(t, nil, "record", "-o", dir, "--", py, "-c", "pass"); r.code != 0 {
-		t.Fatalf("record: %+v", r)
-	}
+	recordOK(t, nil, dir, py, "-c", "pass")
 	checkMode(t, dir, 0o700)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -176,12 +170,18 @@ func TestMissingBlobIsReported(t *testing.T) {
 	own := t.TempDir()
 	env := []string{"XDG_DATA_HOME=" + own}
 	dir := filepath.Join(t.TempDir(), "trace")
-	if r := rrpy(t, env, "record", "-o", dir, "--", py, "-c", "pass"); r.code != 0 {
-		t.Fatalf("record: %+v", r)
-	}
+	recordOK(t, env, dir, py, "-c", "pass")
 	os.RemoveAll(filepath.Join(own, "rrpy", "blobs"))
 	r := rrpy(t, env, "replay", "--autopilot", dir)
 	assertOneLineError(t, r, "is missing")
+}
+
+// recordOK records argv into dir and fails the test unless it exits 0.
+func recordOK(t *testing.T, env []string, dir string, argv ...string) {
+	t.Helper()
+	if r := rrpy(t, env, append([]string{"record", "-o", dir, "--"}, argv...)...); r.code != 0 {
+		t.Fatalf("record %v: %+v", argv, r)
+	}
 }
 
 // startRecording starts rrpy record in the background and returns a
