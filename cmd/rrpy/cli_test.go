@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -91,8 +90,7 @@ func TestBuildsForDarwin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-compiling is slow; skipped in -short mode")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(goTool, "build", "-o", os.DevNull, "./...")
+	cmd := exec.Command("go", "build", "-o", os.DevNull, "./...")
 	cmd.Dir = filepath.Join("..", "..")
 	cmd.Env = append(os.Environ(), "GOOS=darwin", "GOARCH=amd64", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"debug/elf"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // rrpyBin is the rrpy binary under test, built once by TestMain.
@@ -177,18 +175,3 @@ func recordReplay(t *testing.T, env []string, change func(), argv ...string) (re
 	}
 	return rec, rep, dir
 }
-
-// waitFor polls until cond holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// fmtSscan is fmt.Sscanf, named for what the tests use it for.
-var fmtSscan = fmt.Sscanf

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +95,7 @@ func TestKilledProgramReplays(t *testing.T) {
 	cmd, lines, stderr := startRecording(t, dir, py, testdata(t, "py/countdown.py"), "100000")
 	lines.Scan()
 	var pid int
-	if _, err := fmtSscan(lines.Text(), "pid %d", &pid); err != nil {
+	if _, err := fmt.Sscanf(lines.Text(), "pid %d", &pid); err != nil {
 		t.Fatalf("first line %q: %v", lines.Text(), err)
 	}
 	for i := 0; i < 3 && lines.Scan(); i++ {
