@@ -90,6 +90,9 @@ func launchOnThisThread(opts LaunchOptions) (int, error) {
 		Sys:   &syscall.SysProcAttr{Ptrace: true, Setpgid: opts.NewProcessGroup},
 	}
 	pid, err := syscall.ForkExec(opts.Path, opts.Argv, attr)
+	if errors.Is(err, syscall.EPERM) {
+		return 0, fmt.Errorf("cannot trace %s: ptrace is not permitted here (rrpy check tells why): %w", opts.Path, err)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("start %s: %w", opts.Path, err)
 	}

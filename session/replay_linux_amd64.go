@@ -80,6 +80,9 @@ func (r *replayer) start(tracer *ptrace.Tracer) error {
 		// CPU features may do something else than when recorded.
 		r.warn(fmt.Sprintf("recorded on a %s, replaying on a %s: replay may diverge", meta.CPU, cpu))
 	}
+	if err := checkBlobs(meta, r.opts.Blobs); err != nil {
+		return err
+	}
 	exe, scratch, err := executableFor(meta, r.opts.Blobs)
 	if err != nil {
 		return err
@@ -422,6 +425,22 @@ func (r *replayer) warn(msg string) {
 	if r.opts.Warn != nil {
 		r.opts.Warn(msg)
 	}
+}
+
+// checkBlobs says before replay starts if stored copies of mapped files
+// it will need are gone (a trace cut off by kill -9 lists none; replay
+// then says so at the mapping that needs one).
+func checkBlobs(meta *trace.Meta, blobs *trace.BlobStore) error {
+	missing := 0
+	for _, h := range meta.Blobs {
+		if !blobs.Has(h) {
+			missing++
+		}
+	}
+	if missing > 0 {
+		return fmt.Errorf("%d of the %d stored files this trace needs are missing from %s", missing, len(meta.Blobs), blobs.Dir())
+	}
+	return nil
 }
 
 // existingDir returns dir if it still exists, else "" (rrpy's own): the

@@ -31,6 +31,7 @@ type Meta struct {
 	ExitStatus    int32 // wait status, valid when Complete
 	Events        int64 // number of events, valid when Complete; lets a reader notice a file cut at a chunk boundary
 	Warnings      []string
+	Blobs         []string // the blobs the events refer to (mapped files), written by Close and Abort
 }
 
 // writeMeta replaces DIR/meta.json atomically: readers see the old or the

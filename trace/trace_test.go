@@ -563,3 +563,27 @@ func BenchmarkAppend(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(fi.Size())/float64(b.N), "disk-B/event")
 }
+
+func TestCloseListsBlobsOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "t")
+	w, err := Create(dir, &Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"aa", "bb", "aa", ""} {
+		if err := w.Append(&Event{Kind: KindSyscall, Blob: b}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(0); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := r.Meta().Blobs; len(got) != 2 || got[0] != "aa" || got[1] != "bb" {
+		t.Errorf("meta lists blobs %q, want [aa bb]", got)
+	}
+}

@@ -40,6 +40,8 @@ type Writer struct {
 	chunks    int
 	events    int64
 
+	blobs map[string]bool // blobs the appended events refer to
+
 	now    func() time.Time // time source; tests replace it
 	err    error            // first write error; the file is unusable after it
 	closed bool
@@ -155,6 +157,13 @@ func (w *Writer) Append(ev *Event) error {
 	}
 	if !ev.Kind.valid() {
 		return fmt.Errorf("append event %d: invalid kind %s", w.events, ev.Kind)
+	}
+	if ev.Blob != "" && !w.blobs[ev.Blob] {
+		if w.blobs == nil {
+			w.blobs = map[string]bool{}
+		}
+		w.blobs[ev.Blob] = true
+		w.meta.Blobs = append(w.meta.Blobs, ev.Blob)
 	}
 	start := len(w.buf)
 	w.buf = appendEvent(w.buf, ev)

@@ -174,7 +174,7 @@ func TestMissingBlobIsReported(t *testing.T) {
 	recordOK(t, env, dir, py, "-c", "pass")
 	os.RemoveAll(filepath.Join(own, "rrpy", "blobs"))
 	r := rrpy(t, env, "replay", "--autopilot", dir)
-	assertOneLineError(t, r, "is missing")
+	assertOneLineError(t, r, "this trace needs are missing from")
 }
 
 // recordOK records argv into dir and fails the test unless it exits 0.

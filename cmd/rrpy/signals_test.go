@@ -54,3 +54,26 @@ func TestThreadIsRefusedClearly(t *testing.T) {
 		t.Fatalf("replay of the cut-off recording: %+v", rep)
 	}
 }
+
+// SIGINT sent to rrpy alone (not the terminal's, which the program gets
+// too) stops the recording after a grace period; the trace keeps what was
+// recorded and replays up to there.
+func TestSIGINTToRecorderStopsIt(t *testing.T) {
+	py := pythons(t)[0].path
+	dir := filepath.Join(t.TempDir(), "trace")
+	cmd, lines, _ := startRecording(t, dir, py, testdata(t, "py/countdown.py"), "100000")
+	for i := 0; i < 20 && lines.Scan(); i++ {
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("a stopped recording exited 0")
+	}
+	rep := rrpy(t, nil, "replay", "--autopilot", dir)
+	if rep.code == 0 || !strings.Contains(rep.stderr, "the recording ended early") || !strings.Contains(rep.stdout, "tick 18\n") {
+		t.Fatalf("replay: exit %d, printed %d bytes, stderr %s", rep.code, len(rep.stdout), rep.stderr)
+	}
+}
