@@ -112,7 +112,8 @@ func (t *tracee) syscallAt(addr uint64, nr int, args ...uint64) (int64, error) {
 	}
 	var a [6]uint64
 	copy(a[:], args)
-	res, _, end, err := t.Inject(ptrace.Injection{At: addr, Nr: nr, Args: a})
+	out, err := t.Inject(ptrace.Injection{At: addr, Nr: nr, Args: a})
+	res, end := out.Result, out.End
 	if end.Kind == ptrace.StopExited {
 		t.reaped = true
 	}

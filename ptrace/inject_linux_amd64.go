@@ -19,22 +19,30 @@ type Injection struct {
 	KeepRegs bool
 }
 
-// Inject runs a syscall inside the stopped tracee and returns its result.
-// Signals that arrive meanwhile are held back and returned, to be
-// delivered by the caller. If the tracee exits during the call (exit,
-// exit_group), the error is ErrExited and the Stop says how it ended.
-func (p *Proc) Inject(in Injection) (result int64, held []unix.Signal, end Stop, err error) {
-	err = p.t.do(func() error {
-		result, held, end, err = p.inject(in)
-		return err
-	})
-	return result, held, end, err
+// Injected is what an injected syscall did.
+type Injected struct {
+	Result   int64
+	Held     []unix.Signal // signals that arrived meanwhile, held back for the caller to deliver
+	NewTasks []int         // tasks the call created (clone), each stopped at its first stop
+	End      Stop          // how the tracee ended, when the error is ErrExited
 }
 
-func (p *Proc) inject(in Injection) (int64, []unix.Signal, Stop, error) {
+// Inject runs a syscall inside the stopped tracee. If the tracee exits
+// during the call (exit, exit_group), the error is ErrExited and End says
+// how it ended.
+func (p *Proc) Inject(in Injection) (Injected, error) {
+	var out Injected
+	err := p.t.do(func() (err error) {
+		out, err = p.inject(in)
+		return err
+	})
+	return out, err
+}
+
+func (p *Proc) inject(in Injection) (Injected, error) {
 	var saved Regs
 	if err := p.getRegs(&saved); err != nil {
-		return 0, nil, Stop{}, err
+		return Injected{}, err
 	}
 	r := saved
 	r.Rip = in.At
@@ -44,64 +52,82 @@ func (p *Proc) inject(in Injection) (int64, []unix.Signal, Stop, error) {
 	r.Orig_rax = ^uint64(0)
 	r.SetArgs(in.Args)
 	if err := p.setRegs(&r); err != nil {
-		return 0, nil, Stop{}, err
+		return Injected{}, err
 	}
-	result, held, end, err := p.runInjected(in)
-	if err != nil {
-		return 0, held, end, err
-	}
-	if in.KeepRegs {
-		return result, held, end, nil
+	out, err := p.runInjected(in)
+	if err != nil || in.KeepRegs {
+		return out, err
 	}
 	// The thread's segment bases are what an injected arch_prctl is for:
 	// they stay as the syscall left them.
 	var after Regs
 	if err := p.getRegs(&after); err != nil {
-		return 0, held, end, err
+		return out, err
 	}
 	saved.Fs_base, saved.Gs_base, saved.Fs, saved.Gs = after.Fs_base, after.Gs_base, after.Fs, after.Gs
-	return result, held, end, p.setRegs(&saved)
+	return out, p.setRegs(&saved)
 }
 
 // runInjected resumes the tracee until the injected syscall has entered
 // at in.At and exited. A tracee stopped at a PTRACE_SYSEMU entry first
 // reports the exit of the syscall it skipped; that and any other stop
 // before our entry are passed over.
-func (p *Proc) runInjected(in Injection) (int64, []unix.Signal, Stop, error) {
-	var held []unix.Signal
+func (p *Proc) runInjected(in Injection) (Injected, error) {
+	var out Injected
 	entered := false
 	for range 16 {
 		if err := p.resume(ToSyscall, 0); err != nil {
-			return 0, held, Stop{}, err
+			return out, err
 		}
 		s, err := p.wait()
 		if err != nil {
-			return 0, held, s, err
+			return out, err
 		}
 		switch s.Kind {
 		case StopExited:
-			return 0, held, s, ErrExited
+			out.End = s
+			return out, ErrExited
 		case StopSignal:
-			held = append(held, s.Signal)
+			out.Held = append(out.Held, s.Signal)
+			continue
+		case StopFork:
+			if err := p.awaitFirstStop(s.Child); err != nil {
+				return out, err
+			}
+			out.NewTasks = append(out.NewTasks, s.Child)
 			continue
 		case StopSyscall:
 		default:
-			return 0, held, s, fmt.Errorf("injected %d into pid %d: unexpected %v", in.Nr, p.Pid, s)
+			return out, fmt.Errorf("injected %d into pid %d: unexpected %v", in.Nr, p.Pid, s)
 		}
 		var r Regs
 		if err := p.getRegs(&r); err != nil {
-			return 0, held, s, err
+			return out, err
 		}
 		op, err := p.syscallOp()
 		if err != nil {
-			return 0, held, s, err
+			return out, err
 		}
 		switch {
 		case op == SyscallEntry && r.Orig_rax == uint64(in.Nr) && r.Rip == in.At+2:
 			entered = true
 		case op == SyscallExit && entered:
-			return r.Result(), held, s, nil
+			out.Result = r.Result()
+			return out, nil
 		}
 	}
-	return 0, held, Stop{}, fmt.Errorf("injected syscall %d into pid %d never completed", in.Nr, p.Pid)
+	return out, fmt.Errorf("injected syscall %d into pid %d never completed", in.Nr, p.Pid)
+}
+
+// awaitFirstStop waits for a new task's first stop (the SIGSTOP the
+// kernel gives an auto-attached child), which it reports by itself.
+func (p *Proc) awaitFirstStop(tid int) error {
+	var ws unix.WaitStatus
+	if _, err := unix.Wait4(tid, &ws, unix.WALL, nil); err != nil {
+		return fmt.Errorf("wait for new task %d: %w", tid, err)
+	}
+	if !ws.Stopped() {
+		return fmt.Errorf("new task %d did not stop (%s)", tid, describeExit(ws))
+	}
+	return nil
 }

@@ -227,7 +227,9 @@ func (p *Proc) Detach() error {
 	})
 }
 
-// Kill kills the tracee and reaps it. Safe to call on a task that is gone.
+// Kill kills the tracee's whole thread group and reaps every task of it.
+// The leader is reported only after its other threads are reaped, so all
+// of them are waited for. Safe to call on a task that is gone.
 func (p *Proc) Kill() {
 	_ = p.t.do(func() error {
 		if unix.Kill(p.Pid, unix.SIGKILL) != nil {
@@ -235,11 +237,14 @@ func (p *Proc) Kill() {
 		}
 		var ws unix.WaitStatus
 		for {
-			if _, err := unix.Wait4(p.Pid, &ws, unix.WALL, nil); err != nil || ws.Exited() || ws.Signaled() {
-				break
+			pid, err := unix.Wait4(-1, &ws, unix.WALL, nil)
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil || (pid == p.Pid && (ws.Exited() || ws.Signaled())) {
+				return nil
 			}
 		}
-		return nil
 	})
 	p.closeMem()
 }
@@ -305,3 +310,40 @@ func (p *Proc) SigCode() (int32, error) {
 
 // Tracer returns the tracer that owns the task.
 func (p *Proc) Tracer() *Tracer { return p.t }
+
+// WaitAny waits for the next stop of any task the tracer traces. With
+// noHang it returns ok=false at once when none has stopped.
+func (t *Tracer) WaitAny(noHang bool) (s Stop, ok bool, err error) {
+	err = t.do(func() error {
+		opts := unix.WALL
+		if noHang {
+			opts |= unix.WNOHANG
+		}
+		var ws unix.WaitStatus
+		for {
+			pid, err := unix.Wait4(-1, &ws, opts, nil)
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("wait for any tracee: %w", err)
+			}
+			if pid == 0 {
+				return nil
+			}
+			ok = true
+			s, err = decodeStop(pid, ws, func() (uint, error) { return unix.PtraceGetEventMsg(pid) })
+			return err
+		}
+	})
+	return s, ok, err
+}
+
+// AwaitFirstStop waits for a task created by a fork or clone event to
+// report its first stop.
+func (p *Proc) AwaitFirstStop() error {
+	return p.t.do(func() error { return p.awaitFirstStop(p.Pid) })
+}
+
+// Forget drops what the Proc holds for a task that is gone.
+func (p *Proc) Forget() { p.closeMem() }

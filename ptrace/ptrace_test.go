@@ -60,7 +60,8 @@ func TestInjectedSyscallRunsInTracee(t *testing.T) {
 	if err := p.WriteMemory(regs.Rip, SyscallInsn); err != nil {
 		t.Fatal(err)
 	}
-	pid, _, _, err := p.Inject(Injection{At: regs.Rip, Nr: unix.SYS_GETPID})
+	res, err := p.Inject(Injection{At: regs.Rip, Nr: unix.SYS_GETPID})
+	pid := res.Result
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,8 @@ func injectAtEntry(p *ptrace.Proc, rip uint64, nr int, args ...uint64) error {
 	}
 	var a [6]uint64
 	copy(a[:], args)
-	res, _, _, err := p.Inject(ptrace.Injection{At: rip, Nr: nr, Args: a})
+	out, err := p.Inject(ptrace.Injection{At: rip, Nr: nr, Args: a})
+	res := out.Result
 	if werr := p.WriteMemory(rip, saved); err == nil {
 		err = werr
 	}
@@ -78,10 +79,6 @@ func toRegions(rs []syscalls.Region) []ptrace.Region {
 	}
 	return out
 }
-
-// errThreads is returned when the program starts a thread: the scheduler
-// that records threads is the next milestone.
-var errThreads = errors.New("the program started a thread: recording threads is not supported yet")
 
 // errExec is returned when the recorded process replaces its own image.
 var errExec = errors.New("the program called execve in the recorded process: recording an exec is not supported yet")

@@ -57,6 +57,8 @@ func describeEvent(ev *trace.Event) string {
 		return fmt.Sprintf("signal %s delivered", unix.SignalName(unix.Signal(ev.Nr)))
 	case trace.KindExit:
 		return "exit: " + ptraceExit(ev.Status)
+	case trace.KindSyscallEnter:
+		return "enters " + describeCall(int(ev.Nr), ev.Args) + " and waits in the kernel"
 	}
 	return fmt.Sprintf("event of unknown kind %d", ev.Kind)
 }

@@ -36,7 +36,7 @@ func (r *recorder) meta(img *stackImage) (*trace.Meta, error) {
 	}
 	// The executable and its loader are mapped by the kernel at exec, not
 	// by a recorded mmap: keep their content so replay can check it.
-	if m.ExeBlob, err = r.opts.Blobs.Put(fmt.Sprintf("/proc/%d/exe", r.proc.Pid)); err != nil {
+	if m.ExeBlob, err = r.opts.Blobs.Put(fmt.Sprintf("/proc/%d/exe", r.main.tid)); err != nil {
 		return nil, fmt.Errorf("store executable: %w", err)
 	}
 	if m.Interp, err = interpreterOf(r.opts.Path); err != nil {

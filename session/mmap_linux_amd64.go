@@ -13,7 +13,7 @@ import (
 // mmap redoes a recorded mapping at its recorded address. A file-backed
 // one maps the file's content as recorded, from the blob store, so that
 // a file changed or deleted since does not change the replay.
-func (r *replayer) mmap(regs ptrace.Regs, ev *trace.Event) error {
+func (r *replayer) mmap(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
 	if isError(ev.Result) {
 		return nil // the program saw the error; nothing to map
 	}
@@ -27,7 +27,7 @@ func (r *replayer) mmap(regs ptrace.Regs, ev *trace.Event) error {
 	switch {
 	case ev.Blob != "":
 		var err error
-		if fd, err = r.openBlob(regs, ev); err != nil {
+		if fd, err = r.openBlob(t, regs, ev); err != nil {
 			return err
 		}
 		// A private copy: the blob store must never be written through.
@@ -38,9 +38,9 @@ func (r *replayer) mmap(regs ptrace.Regs, ev *trace.Event) error {
 		args[3] |= unix.MAP_ANONYMOUS
 		args[4] = ^uint64(0)
 	}
-	got, err := r.inject(regs, unix.SYS_MMAP, args)
+	got, err := r.inject(t, regs, unix.SYS_MMAP, args)
 	if fd >= 0 {
-		if _, cerr := r.inject(regs, unix.SYS_CLOSE, [6]uint64{uint64(fd)}); err == nil {
+		if _, cerr := r.inject(t, regs, unix.SYS_CLOSE, [6]uint64{uint64(fd)}); err == nil {
 			err = cerr
 		}
 	}
@@ -56,7 +56,7 @@ func (r *replayer) mmap(regs ptrace.Regs, ev *trace.Event) error {
 
 // openBlob opens the stored copy of a mapped file inside the tracee,
 // writing its path below the red zone for the duration of the call.
-func (r *replayer) openBlob(regs ptrace.Regs, ev *trace.Event) (int, error) {
+func (r *replayer) openBlob(t *rtask, regs ptrace.Regs, ev *trace.Event) (int, error) {
 	if !r.opts.Blobs.Has(ev.Blob) {
 		return -1, fmt.Errorf("event %d: the stored copy of %s (blob %s) is missing from %s",
 			r.index, ev.Path, ev.Blob, r.opts.Blobs.Dir())
@@ -64,14 +64,14 @@ func (r *replayer) openBlob(regs ptrace.Regs, ev *trace.Event) (int, error) {
 	path := append([]byte(r.opts.Blobs.Path(ev.Blob)), 0)
 	at := (regs.Rsp - redZone - uint64(len(path))) &^ 15
 	saved := make([]byte, len(path))
-	if err := r.proc.ReadMemory(at, saved); err != nil {
+	if err := t.proc.ReadMemory(at, saved); err != nil {
 		return -1, err
 	}
-	if err := r.proc.WriteMemory(at, path); err != nil {
+	if err := t.proc.WriteMemory(at, path); err != nil {
 		return -1, err
 	}
-	fd, err := r.inject(regs, unix.SYS_OPENAT, [6]uint64{uint64(atFDCWD), at, unix.O_RDONLY | unix.O_CLOEXEC})
-	if werr := r.proc.WriteMemory(at, saved); err == nil {
+	fd, err := r.inject(t, regs, unix.SYS_OPENAT, [6]uint64{uint64(atFDCWD), at, unix.O_RDONLY | unix.O_CLOEXEC})
+	if werr := t.proc.WriteMemory(at, saved); err == nil {
 		err = werr
 	}
 	if err != nil {
@@ -90,9 +90,9 @@ const redZone = 128
 var atFDCWD int64 = unix.AT_FDCWD
 
 // readIovecs gathers the first n bytes an iovec array points to.
-func (r *replayer) readIovecs(addr uint64, count, n int) ([]byte, error) {
+func readIovecs(p *ptrace.Proc, addr uint64, count, n int) ([]byte, error) {
 	raw := make([]byte, 16*count)
-	if err := r.proc.ReadMemory(addr, raw); err != nil {
+	if err := p.ReadMemory(addr, raw); err != nil {
 		return nil, err
 	}
 	out := make([]byte, 0, n)
@@ -100,7 +100,7 @@ func (r *replayer) readIovecs(addr uint64, count, n int) ([]byte, error) {
 		base := binary.LittleEndian.Uint64(raw[16*i:])
 		l := int(min(binary.LittleEndian.Uint64(raw[16*i+8:]), uint64(n-len(out))))
 		buf := make([]byte, l)
-		if err := r.proc.ReadMemory(base, buf); err != nil {
+		if err := p.ReadMemory(base, buf); err != nil {
 			return nil, err
 		}
 		out = append(out, buf...)

@@ -5,27 +5,48 @@ import (
 	"fmt"
 	"os"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"rrpy/linux_amd64"
 	"rrpy/ptrace"
+	"rrpy/sched"
 	"rrpy/syscalls"
 	"rrpy/trace"
 )
 
-// recorder is the record session: it resumes the tracee from stop to stop
-// and turns each stop into trace events.
+// recorder is the record session: it resumes the tracee's threads from
+// stop to stop, one running user code at a time, and turns each stop into
+// trace events.
 type recorder struct {
 	opts        RecordOptions
-	proc        *ptrace.Proc
+	tracer      *ptrace.Tracer
+	main        *task // the thread group leader
+	tasks       map[int]*task
+	early       map[int]bool // new tasks whose first stop came before their creator's event
+	policy      *sched.Policy
 	w           *trace.Writer
-	entry       *syscallEntry // set between a syscall's entry and exit stops
-	atBoundary  bool          // the last stop was a syscall exit: no user code ran since
-	held        []unix.Signal // async signals waiting for the next syscall
+	exiting     bool // a thread called exit_group: the others' ends are not events
 	warned      map[string]bool
 	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
+	lastStop    atomic.Int64 // when a stop was last handled, for the spin watchdog
+	warnedSpin  atomic.Bool
+	threads     atomic.Int32 // len(tasks), for the watchdog goroutine
+}
+
+// task is one traced thread.
+type task struct {
+	proc       *ptrace.Proc
+	tid        int
+	entry      *syscallEntry // set between a syscall's entry and exit stops
+	inKernel   bool          // resumed into its syscall, its exit stop to come
+	announced  bool          // its entry was written as a SyscallEnter event
+	atBoundary bool          // its last stop was a syscall exit: no user code ran since
+	held       []unix.Signal // async signals waiting for its next syscall
+	deliver    unix.Signal   // to deliver when next resumed
+	stopped    bool          // at a ptrace stop: only rrpy can make it go on
 }
 
 type syscallEntry struct {
@@ -46,7 +67,9 @@ func Record(opts RecordOptions) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	r := &recorder{opts: opts, proc: proc, warned: map[string]bool{}}
+	r := &recorder{opts: opts, tracer: tracer, tasks: map[int]*task{}, early: map[int]bool{},
+		policy: sched.New(sched.DefaultSlice), warned: map[string]bool{}}
+	r.main = r.addTask(proc)
 	if err := r.start(); err != nil {
 		proc.Kill()
 		return 0, err
@@ -54,6 +77,7 @@ func Record(opts RecordOptions) (int32, error) {
 	done := make(chan struct{})
 	defer close(done)
 	go r.killOnStop(done)
+	go r.watchSpins(done)
 	var status int32
 	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
 	if err != nil {
@@ -66,33 +90,61 @@ func Record(opts RecordOptions) (int32, error) {
 	return status, r.w.Close(status)
 }
 
+func (r *recorder) addTask(p *ptrace.Proc) *task {
+	t := &task{proc: p, tid: p.Pid, stopped: true}
+	r.tasks[t.tid] = t
+	r.threads.Add(1)
+	return t
+}
+
 func (r *recorder) killOnStop(done <-chan struct{}) {
 	select {
 	case <-r.opts.Stop:
 		r.interrupted.Store(true)
-		_ = unix.Kill(r.proc.Pid, unix.SIGKILL)
+		_ = unix.Kill(r.main.tid, unix.SIGKILL)
 	case <-done:
+	}
+}
+
+// watchSpins says so when a thread has run for long without a syscall
+// while others wait: rrpy switches threads only at syscalls until the
+// stop-point probe gives it a clock to preempt on.
+func (r *recorder) watchSpins(done <-chan struct{}) {
+	const quiet = 5 * time.Second
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			if r.threads.Load() > 1 && time.Since(time.Unix(0, r.lastStop.Load())) > quiet && r.warnedSpin.CompareAndSwap(false, true) {
+				r.warnUser(fmt.Sprintf("a thread has run for %v without a syscall while others wait: "+
+					"rrpy switches threads only at syscalls until its stop-point probe exists", quiet))
+			}
+		}
 	}
 }
 
 // start prepares the tracee at its exec stop and opens the trace with the
 // initial image.
 func (r *recorder) start() error {
-	regs, err := r.proc.Regs()
+	proc := r.main.proc
+	regs, err := proc.Regs()
 	if err != nil {
 		return err
 	}
-	img, err := captureStack(r.proc, regs.Rsp)
+	img, err := captureStack(proc, regs.Rsp)
 	if err != nil {
 		return err
 	}
 	if err := img.hideVDSO(); err != nil {
 		return err
 	}
-	if err := r.proc.WriteMemory(img.Addr, img.Data); err != nil {
+	if err := proc.WriteMemory(img.Addr, img.Data); err != nil {
 		return fmt.Errorf("hide the vDSO: %w", err)
 	}
-	if err := enableTSCTrap(r.proc, regs.Rip); err != nil {
+	if err := enableTSCTrap(proc, regs.Rip); err != nil {
 		return err
 	}
 	meta, err := r.meta(&img)
@@ -103,7 +155,7 @@ func (r *recorder) start() error {
 		return err
 	}
 	return r.w.Append(&trace.Event{
-		Kind: trace.KindExec, Tid: int32(r.proc.Pid), Regs: regs.Words(),
+		Kind: trace.KindExec, Tid: int32(proc.Pid), Regs: regs.Words(),
 		Writes: []trace.MemWrite{{Addr: img.Addr, Data: img.Data}},
 		Blob:   meta.ExeBlob, Path: meta.Exe,
 	})
@@ -111,80 +163,220 @@ func (r *recorder) start() error {
 
 // run follows the tracee to its end.
 func (r *recorder) run() (int32, error) {
-	var deliver unix.Signal
+	r.policy.Run(r.main.tid)
+	if err := r.resume(r.main); err != nil {
+		return 0, err
+	}
 	for {
-		stop, err := r.proc.ResumeWait(ptrace.ToSyscall, deliver)
-		deliver = 0
-		if err == nil {
-			if stop.Kind == ptrace.StopExited {
-				return r.recordExit(stop.Status)
-			}
-			deliver, err = r.onStop(stop)
-		}
-		if errors.Is(err, unix.ESRCH) {
-			return r.vanished()
-		}
+		stop, err := r.nextStop()
 		if err != nil {
+			return 0, err
+		}
+		r.lastStop.Store(time.Now().UnixNano())
+		t := r.tasks[stop.Pid]
+		if t != nil {
+			t.stopped = true
+		}
+		switch {
+		case t == nil && stop.Kind != ptrace.StopExited:
+			r.early[stop.Pid] = true // a new thread, before its creator's clone event
+			continue
+		case t == nil:
+			continue
+		case stop.Kind == ptrace.StopExited:
+			if t == r.main {
+				return r.recordExit(t, stop.Status)
+			}
+			if err := r.threadExited(t, stop.Status); err != nil {
+				return 0, err
+			}
+		default:
+			err = r.onStop(t, stop)
+			if errors.Is(err, unix.ESRCH) {
+				continue // killed from outside: its exit stop follows
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
+		if err := r.schedule(); err != nil {
 			return 0, err
 		}
 	}
 }
 
-// onStop turns one stop into trace events and says what signal, if any,
-// to deliver on resuming.
-func (r *recorder) onStop(stop ptrace.Stop) (unix.Signal, error) {
-	wasBoundary := r.atBoundary
-	r.atBoundary = false
-	switch stop.Kind {
-	case ptrace.StopSyscall:
-		return 0, r.onSyscall()
-	case ptrace.StopSignal:
-		return r.onSignal(stop.Signal, wasBoundary)
-	case ptrace.StopFork:
-		return 0, r.onNewProcess(stop.Child)
-	case ptrace.StopExec:
-		return 0, errExec
+// nextStop waits for the next stop of any thread. While the running
+// thread sits in a syscall and others wait for a turn, it waits only a
+// moment: a syscall that blocks longer makes way for them.
+func (r *recorder) nextStop() (ptrace.Stop, error) {
+	cur := r.running()
+	if cur == nil || !cur.inKernel || !r.policy.Waiting() {
+		stop, _, err := r.tracer.WaitAny(false)
+		return stop, err
 	}
-	return 0, nil
+	blockedAfter := 2 * time.Millisecond
+	if waits(cur.entry) {
+		blockedAfter = 0
+	}
+	deadline := time.Now().Add(blockedAfter)
+	for {
+		stop, ok, err := r.tracer.WaitAny(true)
+		if err != nil || ok {
+			return stop, err
+		}
+		if time.Now().After(deadline) {
+			if err := r.leaveInKernel(cur); err != nil {
+				return ptrace.Stop{}, err
+			}
+			if err := r.schedule(); err != nil {
+				return ptrace.Stop{}, err
+			}
+			stop, _, err := r.tracer.WaitAny(false)
+			return stop, err
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
 }
 
-// vanished handles a tracee killed from outside (SIGKILL) between a stop
-// and rrpy's next request: what is left to record is how it ended.
-func (r *recorder) vanished() (int32, error) {
-	stop, err := r.proc.Wait()
-	if err != nil {
-		return 0, err
+// waits reports whether a syscall is one that waits by design (a futex
+// wait: locks, conditions, CPython's GIL; a sleep), which is worth handing
+// the CPU over at once rather than after a moment.
+func waits(e *syscallEntry) bool {
+	if e == nil || e.sc == nil {
+		return false
 	}
-	if stop.Kind != ptrace.StopExited {
-		return 0, fmt.Errorf("pid %d stopped responding to ptrace (%v)", r.proc.Pid, stop)
+	switch e.sc.Name {
+	case "futex":
+		// linux/futex.h: FUTEX_WAIT 0, FUTEX_WAIT_BITSET 9; the mask drops
+		// FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME.
+		const futexWait, futexWaitBitset = 0, 9
+		op := e.args[1] & 0x7f
+		return op == futexWait || op == futexWaitBitset
+	case "nanosleep", "clock_nanosleep", "pause", "rt_sigsuspend", "wait4", "waitid":
+		return true
 	}
-	return r.recordExit(stop.Status)
+	return false
+}
+
+// leaveInKernel takes the CPU from a thread blocked in a syscall. Replay
+// must run its user code up to that syscall before the others run theirs:
+// a SyscallEnter event says so.
+func (r *recorder) leaveInKernel(t *task) error {
+	r.policy.Yield()
+	if t.announced {
+		return nil
+	}
+	t.announced = true
+	return r.w.Append(&trace.Event{Kind: trace.KindSyscallEnter, Tid: int32(t.tid), Nr: int32(t.entry.nr), Args: t.entry.args})
+}
+
+// running returns the task that has the CPU, if any.
+func (r *recorder) running() *task {
+	tid, ok := r.policy.Running()
+	if !ok {
+		return nil
+	}
+	return r.tasks[tid]
+}
+
+// schedule makes sure a thread runs when one can: the running one keeps
+// the CPU until, at a syscall exit, its slice is over and another waits.
+// Never at an entry: its user code has run, and replay would run it after
+// the next thread's unless the trace said so.
+func (r *recorder) schedule() error {
+	if cur := r.running(); cur != nil {
+		if cur.inKernel || !cur.stopped {
+			return nil // on its way: it can be switched only at its next stop
+		}
+		if cur.entry != nil || !r.policy.SliceOver() {
+			return r.resume(cur)
+		}
+		r.policy.Ready(cur.tid)
+	}
+	tid, ok := r.policy.Next()
+	if !ok {
+		return nil // every thread is in the kernel
+	}
+	return r.resume(r.tasks[tid])
+}
+
+// resume lets a stopped task go on: into the kernel if it stands at a
+// syscall entry, else back to user code.
+func (r *recorder) resume(t *task) error {
+	if !t.stopped {
+		return nil // already on its way
+	}
+	t.stopped = false
+	sig := t.deliver
+	t.deliver = 0
+	if t.entry != nil {
+		t.inKernel = true
+	}
+	return t.proc.Resume(ptrace.ToSyscall, sig)
+}
+
+// onStop turns one stop of a task into trace events.
+func (r *recorder) onStop(t *task, stop ptrace.Stop) (err error) {
+	wasBoundary := t.atBoundary
+	t.atBoundary = false
+	switch stop.Kind {
+	case ptrace.StopSyscall:
+		return r.onSyscall(t)
+	case ptrace.StopSignal:
+		t.deliver, err = r.onSignal(t, stop.Signal, wasBoundary)
+		return err
+	case ptrace.StopFork:
+		if err := r.onNewTask(t, stop.Child, stop.Clone); err != nil {
+			return err
+		}
+	case ptrace.StopExec:
+		return errExec
+	}
+	if t.inKernel {
+		// An event stop in the middle of a syscall: it goes on to the
+		// syscall's exit stop.
+		return r.resume(t)
+	}
+	return nil
 }
 
 // recordExit ends the trace with how the program ended, unless rrpy
 // itself killed it: then the trace stays cut off where the stop came.
-func (r *recorder) recordExit(status unix.WaitStatus) (int32, error) {
+func (r *recorder) recordExit(t *task, status unix.WaitStatus) (int32, error) {
 	if r.interrupted.Load() {
 		return int32(status), nil
 	}
-	return int32(status), r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(r.proc.Pid), Status: int32(status)})
+	return int32(status), r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Status: int32(status)})
 }
 
-func (r *recorder) onSyscall() error {
-	regs, err := r.proc.Regs()
+// threadExited records a thread's own exit; threads ended by another's
+// exit_group are not events (replay's exit_group ends them too).
+func (r *recorder) threadExited(t *task, status unix.WaitStatus) error {
+	delete(r.tasks, t.tid)
+	r.threads.Add(-1)
+	r.policy.Remove(t.tid)
+	t.proc.Forget()
+	if r.exiting || r.interrupted.Load() {
+		return nil
+	}
+	return r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Status: int32(status)})
+}
+
+func (r *recorder) onSyscall(t *task) error {
+	regs, err := t.proc.Regs()
 	if err != nil {
 		return err
 	}
-	if r.entry == nil {
-		return r.onEntry(regs)
+	if t.entry == nil {
+		return r.onEntry(t, regs)
 	}
-	return r.onExit(regs)
+	return r.onExit(t, regs)
 }
 
 // onEntry decides what the kernel may run: unknown and unsupportable
-// calls are skipped (they fail with ENOSYS), vfork becomes fork so the
-// child cannot write into the recorded memory, and threads are refused.
-func (r *recorder) onEntry(regs ptrace.Regs) error {
+// calls are skipped (they fail with ENOSYS), and vfork becomes fork so the
+// child cannot write into the recorded memory.
+func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 	e := &syscallEntry{nr: int(regs.Orig_rax), args: regs.Args()}
 	sc, known := syscalls.Lookup(e.nr)
 	e.sc = sc
@@ -200,56 +392,56 @@ func (r *recorder) onEntry(regs ptrace.Regs) error {
 	case sc.Name == "vfork":
 		regs.Orig_rax = unix.SYS_FORK
 		rewrite = true
-	case sc.Name == "clone":
-		if e.args[0]&unix.CLONE_THREAD != 0 {
-			return errThreads
-		}
-		if e.args[0]&(unix.CLONE_VM|unix.CLONE_VFORK) != 0 {
-			regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
-			rewrite = true
-		}
+	case sc.Name == "clone" && e.args[0]&unix.CLONE_THREAD == 0 && e.args[0]&(unix.CLONE_VM|unix.CLONE_VFORK) != 0:
+		regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
+		rewrite = true
+	case sc.Name == "exit_group":
+		r.exiting = true
 	}
 	if rewrite {
-		if err := r.proc.SetRegs(regs); err != nil {
+		if err := t.proc.SetRegs(regs); err != nil {
 			return err
 		}
 	}
-	r.entry = e
-	return r.raiseHeld()
+	t.entry = e
+	return r.raiseHeld(t)
 }
 
 // raiseHeld sends the signals held back since they arrived: the syscall
 // now entered completes (or is interrupted) with them pending, so they
 // are delivered right after its exit stop, a point replay can find again.
-func (r *recorder) raiseHeld() error {
-	for _, sig := range r.held {
-		if err := r.proc.Signal(sig); err != nil {
+func (r *recorder) raiseHeld(t *task) error {
+	for _, sig := range t.held {
+		if err := t.proc.Signal(sig); err != nil {
 			return err
 		}
 	}
-	r.held = r.held[:0]
+	t.held = t.held[:0]
 	return nil
 }
 
-func (r *recorder) onExit(regs ptrace.Regs) error {
-	e := r.entry
-	r.entry = nil
-	r.atBoundary = true
+func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
+	e := t.entry
+	t.entry, t.inKernel, t.announced = nil, false, false
+	t.atBoundary = true
+	if cur := r.running(); cur != t {
+		r.policy.Ready(t.tid) // finished in the kernel while another ran
+	}
 	result := regs.Result()
 	if e.refused {
 		result = -int64(unix.ENOSYS)
 		regs.Rax = uint64(result)
-		if err := r.proc.SetRegs(regs); err != nil {
+		if err := t.proc.SetRegs(regs); err != nil {
 			return err
 		}
 	}
-	ev := &trace.Event{Kind: trace.KindSyscall, Tid: int32(r.proc.Pid), Nr: int32(e.nr), Args: e.args, Result: result}
+	ev := &trace.Event{Kind: trace.KindSyscall, Tid: int32(t.tid), Nr: int32(e.nr), Args: e.args, Result: result}
 	if e.sc != nil && !e.refused {
-		if err := r.readOutputs(e, ev); err != nil {
+		if err := r.readOutputs(t, e, ev); err != nil {
 			return err
 		}
 		if e.sc.Name == "mmap" {
-			if err := r.storeMappedFile(ev); err != nil {
+			if err := r.storeMappedFile(t, ev); err != nil {
 				return err
 			}
 		}
@@ -258,15 +450,15 @@ func (r *recorder) onExit(regs ptrace.Regs) error {
 }
 
 // readOutputs copies every byte the kernel wrote for this call.
-func (r *recorder) readOutputs(e *syscallEntry, ev *trace.Event) error {
-	regions, err := e.sc.Writes(e.args, ev.Result, r.proc)
+func (r *recorder) readOutputs(t *task, e *syscallEntry, ev *trace.Event) error {
+	regions, err := e.sc.Writes(e.args, ev.Result, t.proc)
 	if err != nil {
 		return fmt.Errorf("outputs of %s: %w", e.sc.Name, err)
 	}
 	if len(regions) == 0 {
 		return nil
 	}
-	data, err := r.proc.ReadRegions(toRegions(regions))
+	data, err := t.proc.ReadRegions(toRegions(regions))
 	if err != nil {
 		return fmt.Errorf("outputs of %s: %w", e.sc.Name, err)
 	}
@@ -280,12 +472,12 @@ func (r *recorder) readOutputs(e *syscallEntry, ev *trace.Event) error {
 // storeMappedFile puts the content of a file-backed mapping into the blob
 // store, read through the tracee's own descriptor so that it is the file
 // the program mapped even if its path changed since.
-func (r *recorder) storeMappedFile(ev *trace.Event) error {
+func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 	flags, fd := ev.Args[3], int(int32(ev.Args[4]))
 	if isError(ev.Result) || flags&unix.MAP_ANONYMOUS != 0 || fd < 0 {
 		return nil
 	}
-	fdPath := fmt.Sprintf("/proc/%d/fd/%d", r.proc.Pid, fd)
+	fdPath := fmt.Sprintf("/proc/%d/fd/%d", t.tid, fd)
 	st, err := os.Stat(fdPath)
 	if err != nil {
 		return fmt.Errorf("mapped file of fd %d: %w", fd, err)
@@ -303,30 +495,30 @@ func (r *recorder) storeMappedFile(ev *trace.Event) error {
 }
 
 // onSignal decides what to deliver for a signal-delivery stop.
-func (r *recorder) onSignal(sig unix.Signal, atBoundary bool) (unix.Signal, error) {
+func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Signal, error) {
 	if sig == unix.SIGSEGV {
-		if handled, err := r.emulateTimeInstruction(); handled || err != nil {
+		if handled, err := r.emulateTimeInstruction(t); handled || err != nil {
 			return 0, err
 		}
 	}
-	if isSynchronous(r.proc, sig) {
+	if isSynchronous(t.proc, sig) {
 		return sig, nil // a fault recurs by itself on replay
 	}
 	if atBoundary {
 		// Right after a syscall exit: replay raises it at the same event.
-		ev := &trace.Event{Kind: trace.KindSignal, Tid: int32(r.proc.Pid), Nr: int32(sig)}
+		ev := &trace.Event{Kind: trace.KindSignal, Tid: int32(t.tid), Nr: int32(sig)}
 		return sig, r.w.Append(ev)
 	}
 	// In the middle of user code, a point replay could not find: hold it
 	// until the next syscall.
-	r.held = append(r.held, sig)
+	t.held = append(t.held, sig)
 	return 0, nil
 }
 
 // emulateTimeInstruction gives a trapped rdtsc/rdtscp the host's TSC and
 // records the registers it produced.
-func (r *recorder) emulateTimeInstruction() (bool, error) {
-	regs, insn, ok, err := trappedTimeInstruction(r.proc)
+func (r *recorder) emulateTimeInstruction(t *task) (bool, error) {
+	regs, insn, ok, err := trappedTimeInstruction(t.proc)
 	if !ok || err != nil {
 		return false, err
 	}
@@ -339,30 +531,42 @@ func (r *recorder) emulateTimeInstruction() (bool, error) {
 		regs.Rcx = 0
 	}
 	regs.Rip += uint64(insn.Len)
-	if err := r.proc.SetRegs(regs); err != nil {
+	if err := t.proc.SetRegs(regs); err != nil {
 		return true, err
 	}
-	return true, r.w.Append(&trace.Event{Kind: trace.KindInstruction, Tid: int32(r.proc.Pid),
+	return true, r.w.Append(&trace.Event{Kind: trace.KindInstruction, Tid: int32(t.tid),
 		Regs: []uint64{regs.Rax, regs.Rdx, regs.Rcx}})
 }
 
-// onNewProcess lets a forked child run for real, untraced: the recorded
+// onNewTask takes in a task created by a clone or fork event of t.
+func (r *recorder) onNewTask(t *task, tid int, clone bool) error {
+	child := r.tracer.Adopt(tid)
+	if r.early[tid] {
+		delete(r.early, tid)
+	} else if err := child.AwaitFirstStop(); err != nil {
+		return err
+	}
+	if clone && t.entry != nil && t.entry.args[0]&unix.CLONE_THREAD != 0 {
+		r.addTask(child)
+		r.policy.Ready(tid) // its first turn runs it up to its first syscall
+		return nil
+	}
+	return letChildGo(child)
+}
+
+// letChildGo lets a forked child run for real, untraced: the recorded
 // process sees it only through syscalls (pipes, wait4), which are
 // recorded. The child inherited rdtsc trapping, which nobody would
 // emulate for it, so that is switched off before it is let go.
-func (r *recorder) onNewProcess(pid int) error {
-	child := r.proc.Tracer().Adopt(pid)
-	if _, err := child.Wait(); err != nil {
-		return err
-	}
+func letChildGo(child *ptrace.Proc) error {
 	regs, err := child.Regs()
 	if err != nil {
 		return err
 	}
 	// The child stands right after the fork's syscall instruction.
 	in := ptrace.Injection{At: regs.Rip - 2, Nr: unix.SYS_PRCTL, Args: [6]uint64{unix.PR_SET_TSC, unix.PR_TSC_ENABLE}}
-	if _, _, _, err := child.Inject(in); err != nil {
-		return fmt.Errorf("prepare child %d: %w", pid, err)
+	if _, err := child.Inject(in); err != nil {
+		return fmt.Errorf("prepare child %d: %w", child.Pid, err)
 	}
 	return child.Detach()
 }
@@ -394,5 +598,12 @@ func (r *recorder) warn(msg string) {
 	if r.w != nil {
 		m := r.w.Meta()
 		m.Warnings = append(m.Warnings, msg)
+	}
+}
+
+// warnUser tells the user, from any goroutine.
+func (r *recorder) warnUser(msg string) {
+	if r.opts.Warn != nil {
+		r.opts.Warn(msg)
 	}
 }

@@ -17,13 +17,23 @@ import (
 // syscall under PTRACE_SYSEMU and answers each from the trace.
 type replayer struct {
 	opts    ReplayOptions
-	proc    *ptrace.Proc
+	main    *rtask
+	tasks   map[int32]*rtask // by the tid they had when recorded
 	events  *trace.Reader
 	next    *trace.Event // the event the tracee must do next
 	index   int          // its number, counted from 0 at the exec
-	expect  map[unix.Signal]int
 	scratch *scratchFile
-	exited  *ptrace.Stop // set once an exit syscall ended the tracee
+	exited  *ptrace.Stop // set once the process ended
+}
+
+// rtask is one thread of the replayed process. Only the thread the next
+// event names is resumed, so the threads interleave as recorded.
+type rtask struct {
+	proc    *ptrace.Proc
+	recTid  int32
+	atEntry bool // stopped at a syscall entry the trace marked SyscallEnter: its exit event answers it
+	deliver unix.Signal
+	expect  map[unix.Signal]int // signals rrpy raised and must let through
 }
 
 // Replay re-executes a recording to its end and returns the recorded
@@ -34,7 +44,7 @@ func Replay(opts ReplayOptions) (int32, error) {
 		return 0, err
 	}
 	defer events.Close()
-	r := &replayer{opts: opts, events: events, expect: map[unix.Signal]int{}, index: -1}
+	r := &replayer{opts: opts, events: events, tasks: map[int32]*rtask{}, index: -1}
 	tracer := ptrace.NewTracer()
 	defer tracer.Close()
 	if err := r.start(tracer); err != nil {
@@ -44,7 +54,7 @@ func Replay(opts ReplayOptions) (int32, error) {
 	var status int32
 	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
 	if err != nil {
-		r.proc.Kill()
+		r.main.proc.Kill()
 	}
 	return status, err
 }
@@ -93,7 +103,7 @@ func (r *replayer) start(tracer *ptrace.Tracer) error {
 		return err
 	}
 	defer devnull.Close()
-	r.proc, err = tracer.Launch(ptrace.LaunchOptions{
+	proc, err := tracer.Launch(ptrace.LaunchOptions{
 		Path: exe, Argv: meta.Argv, Env: meta.Env, Dir: existingDir(meta.Cwd),
 		Files:           []*os.File{devnull, devnull, devnull},
 		NewProcessGroup: true, StackRlimit: meta.StackRlimit,
@@ -109,65 +119,92 @@ func (r *replayer) start(tracer *ptrace.Tracer) error {
 		return &DivergenceError{Event: r.index, Detail: "the trace does not start with the program's exec"}
 	}
 	r.consume()
+	r.main = r.addTask(proc, ev.Tid)
 	return r.restoreImage(ev)
 }
 
+func (r *replayer) addTask(p *ptrace.Proc, recTid int32) *rtask {
+	t := &rtask{proc: p, recTid: recTid, expect: map[unix.Signal]int{}}
+	r.tasks[recTid] = t
+	return t
+}
+
 func (r *replayer) restoreImage(ev *trace.Event) error {
+	proc := r.main.proc
 	regs, ok := ptrace.RegsFromWords(ev.Regs)
 	if !ok {
 		return fmt.Errorf("exec event: %d register words", len(ev.Regs))
 	}
-	cur, err := r.proc.Regs()
+	cur, err := proc.Regs()
 	if err != nil {
 		return err
 	}
 	img := ev.Writes[0]
-	_, end, err := mappingAround(r.proc.Pid, cur.Rsp)
+	_, end, err := mappingAround(proc.Pid, cur.Rsp)
 	if err != nil {
 		return err
 	}
 	if want := img.Addr + uint64(len(img.Data)); end != want {
 		return fmt.Errorf("the stack ends at %#x here, at %#x when recorded: cannot replay on this kernel", end, want)
 	}
-	if err := r.proc.WriteMemory(img.Addr, img.Data); err != nil {
+	if err := proc.WriteMemory(img.Addr, img.Data); err != nil {
 		return fmt.Errorf("restore initial stack: %w", err)
 	}
-	if err := r.proc.SetRegs(regs); err != nil {
+	if err := proc.SetRegs(regs); err != nil {
 		return err
 	}
-	return enableTSCTrap(r.proc, regs.Rip)
+	return enableTSCTrap(proc, regs.Rip)
 }
 
-// run follows the trace to its end.
+// run follows the trace to its end: each event names the thread that
+// must do it, which alone is resumed until it stops.
 func (r *replayer) run() (int32, error) {
-	var deliver unix.Signal
-	for {
-		stop, err := r.proc.ResumeWait(ptrace.ToSysemu, deliver)
+	for r.exited == nil {
+		ev, err := r.peek()
 		if err != nil {
 			return 0, err
 		}
-		deliver = 0
-		switch stop.Kind {
-		case ptrace.StopSyscall:
-			if err = r.onSyscall(); err == nil && r.exited != nil {
-				return r.onExited(r.exited.Status)
-			}
-		case ptrace.StopSignal:
-			deliver, err = r.onSignal(stop.Signal)
-		case ptrace.StopExited:
-			return r.onExited(stop.Status)
-		default:
-			err = r.diverge(fmt.Sprintf("the program stopped for %v", stop))
+		t := r.tasks[ev.Tid]
+		if t == nil {
+			return 0, r.diverge(fmt.Sprintf("the trace names thread %d, which this replay has not created", ev.Tid))
 		}
-		if err != nil {
+		if err := r.step(t); err != nil {
 			return 0, err
 		}
 	}
+	return r.onExited(r.main, r.exited.Status)
 }
 
-// onSyscall answers one syscall entry from the trace.
-func (r *replayer) onSyscall() error {
-	regs, err := r.proc.Regs()
+// step runs one thread to its next stop and answers it from the trace.
+func (r *replayer) step(t *rtask) error {
+	if t.atEntry {
+		t.atEntry = false
+		return r.onSyscall(t)
+	}
+	stop, err := t.proc.ResumeWait(ptrace.ToSysemu, t.deliver)
+	if err != nil {
+		return err
+	}
+	t.deliver = 0
+	switch stop.Kind {
+	case ptrace.StopSyscall:
+		return r.onSyscall(t)
+	case ptrace.StopSignal:
+		t.deliver, err = r.onSignal(t, stop.Signal)
+		return err
+	case ptrace.StopExited:
+		if t != r.main {
+			return r.diverge(fmt.Sprintf("thread %d ended (%s) where the trace has no end", t.recTid, ptrace.DescribeExit(int32(stop.Status))))
+		}
+		r.exited = &stop
+		return nil
+	}
+	return r.diverge(fmt.Sprintf("the program stopped for %v", stop))
+}
+
+// onSyscall answers one syscall entry of t from the trace.
+func (r *replayer) onSyscall(t *rtask) error {
+	regs, err := t.proc.Regs()
 	if err != nil {
 		return err
 	}
@@ -176,66 +213,72 @@ func (r *replayer) onSyscall() error {
 	if err != nil {
 		return err
 	}
-	if ev.Kind == trace.KindExit && (nr == unix.SYS_EXIT_GROUP || nr == unix.SYS_EXIT) {
-		return r.exit(regs, nr)
-	}
-	if ev.Kind == trace.KindExit && unix.WaitStatus(ev.Status).Signaled() {
-		return r.killedFromOutside(unix.WaitStatus(ev.Status).Signal())
-	}
-	if ev.Kind != trace.KindSyscall || int(ev.Nr) != nr || !sameArgs(ev, args) {
+	switch {
+	case ev.Tid != t.recTid:
+		return r.diverge(fmt.Sprintf("thread %d made %s, the trace has thread %d do %s",
+			t.recTid, describeCall(nr, args), ev.Tid, describeEvent(ev)))
+	case ev.Kind == trace.KindSyscallEnter && int(ev.Nr) == nr:
+		// It stayed in the kernel while others ran: the answer comes later.
+		r.consume()
+		t.atEntry = true
+		return nil
+	case ev.Kind == trace.KindExit && (nr == unix.SYS_EXIT_GROUP || nr == unix.SYS_EXIT):
+		return r.exit(t, regs, nr)
+	case ev.Kind == trace.KindExit && unix.WaitStatus(ev.Status).Signaled():
+		return r.killedFromOutside(t, unix.WaitStatus(ev.Status).Signal())
+	case ev.Kind != trace.KindSyscall || int(ev.Nr) != nr || !sameArgs(ev, args):
 		return r.diverge(fmt.Sprintf("the program made %s, the trace has %s",
 			describeCall(nr, args), describeEvent(ev)))
 	}
 	r.consume()
-	if err := r.answer(regs, ev); err != nil {
+	if err := r.answer(t, regs, ev); err != nil {
 		return err
 	}
-	return r.raiseRecordedSignals()
+	return r.raiseRecordedSignals(t)
 }
 
 // answer carries out one recorded syscall as its policy says and leaves
 // the recorded result in rax.
-func (r *replayer) answer(regs ptrace.Regs, ev *trace.Event) error {
+func (r *replayer) answer(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
 	sc, known := syscalls.Lookup(int(ev.Nr))
+	var err error
 	switch {
 	case !known || sc.Policy == syscalls.Refuse:
 	case sc.Policy == syscalls.Execute:
-		if err := r.execute(regs, ev, sc.ResultMustMatch); err != nil {
-			return err
-		}
+		err = r.execute(t, regs, ev, sc.ResultMustMatch)
 	case sc.Name == "mmap":
-		if err := r.mmap(regs, ev); err != nil {
-			return err
-		}
+		err = r.mmap(t, regs, ev)
 	case sc.Name == "mremap":
-		if err := r.execute(regs, ev, true); err != nil {
-			return err
-		}
+		err = r.execute(t, regs, ev, true)
+	case sc.Name == "clone" && ev.Args[0]&unix.CLONE_THREAD != 0:
+		err = r.newThread(t, regs, ev)
 	case sc.Name == "rt_sigreturn":
-		return r.sigreturn(regs, ev)
+		return r.sigreturn(t, regs, ev)
 	}
-	if known && (sc.Policy == syscalls.Execute || sc.Name == "mmap" || sc.Name == "mremap") {
-		var err error
-		if regs, err = r.proc.Regs(); err != nil { // the call may have changed fs_base
+	if err != nil {
+		return err
+	}
+	if known && (sc.Policy == syscalls.Execute || sc.Name == "mmap" || sc.Name == "mremap" || sc.Name == "clone") {
+		if regs, err = t.proc.Regs(); err != nil { // the call may have changed fs_base
 			return err
 		}
 	}
 	for _, w := range ev.Writes {
-		if err := r.proc.WriteMemory(w.Addr, w.Data); err != nil {
+		if err := t.proc.WriteMemory(w.Addr, w.Data); err != nil {
 			return r.diverge(fmt.Sprintf("cannot write the outputs of %s: %v", describeEvent(ev), err))
 		}
 	}
-	if err := r.echo(ev); err != nil {
+	if err := r.echo(t, ev); err != nil {
 		return err
 	}
 	regs.Rax = uint64(ev.Result)
-	return r.proc.SetRegs(regs)
+	return t.proc.SetRegs(regs)
 }
 
 // execute runs the syscall again for real, where its effect lives in the
 // process itself (memory layout, signal state).
-func (r *replayer) execute(regs ptrace.Regs, ev *trace.Event, mustMatch bool) error {
-	got, err := r.inject(regs, int(ev.Nr), ev.Args)
+func (r *replayer) execute(t *rtask, regs ptrace.Regs, ev *trace.Event, mustMatch bool) error {
+	got, err := r.inject(t, regs, int(ev.Nr), ev.Args)
 	if err != nil {
 		return err
 	}
@@ -246,72 +289,130 @@ func (r *replayer) execute(regs ptrace.Regs, ev *trace.Event, mustMatch bool) er
 	return nil
 }
 
-// inject runs one syscall in the tracee at the syscall instruction it
-// stands on, and holds any signal that arrives meanwhile.
-func (r *replayer) inject(regs ptrace.Regs, nr int, args [6]uint64) (int64, error) {
-	res, held, _, err := r.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: nr, Args: args})
+// newThread creates the thread the recorded clone created, for real: it
+// must run the same code on the same stack. It is known by its recorded
+// tid from now on, which is also what the program was told.
+func (r *replayer) newThread(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
+	out, err := t.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: int(ev.Nr), Args: ev.Args})
+	if err != nil {
+		return fmt.Errorf("event %d: replay clone: %w", r.index, err)
+	}
+	if isError(out.Result) || len(out.NewTasks) != 1 {
+		return r.diverge(fmt.Sprintf("clone made %d threads here (%s), one when recorded", len(out.NewTasks), describeResult(out.Result)))
+	}
+	r.addTask(t.proc.Tracer().Adopt(out.NewTasks[0]), int32(ev.Result))
+	return nil
+}
+
+// inject runs one syscall in a thread at the syscall instruction it
+// stands on. A signal that arrives meanwhile is not the program's.
+func (r *replayer) inject(t *rtask, regs ptrace.Regs, nr int, args [6]uint64) (int64, error) {
+	out, err := t.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: nr, Args: args})
 	if err != nil {
 		return 0, fmt.Errorf("event %d: replay %s: %w", r.index, describeCall(nr, args), err)
 	}
-	if len(held) > 0 {
-		r.warn(fmt.Sprintf("signals %v arrived during replay and were ignored", held))
+	if len(out.Held) > 0 {
+		r.warn(fmt.Sprintf("signals %v arrived during replay and were ignored", out.Held))
 	}
-	return res, nil
+	return out.Result, nil
 }
 
 // sigreturn restores the context a signal handler returns to; its
 // "result" is the restored rax, which must be what was recorded.
-func (r *replayer) sigreturn(regs ptrace.Regs, ev *trace.Event) error {
-	res, _, _, err := r.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: int(ev.Nr), KeepRegs: true})
+func (r *replayer) sigreturn(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
+	out, err := t.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: int(ev.Nr), KeepRegs: true})
 	if err != nil {
 		return fmt.Errorf("event %d: replay rt_sigreturn: %w", r.index, err)
 	}
-	if res != ev.Result {
-		return r.diverge(fmt.Sprintf("rt_sigreturn restored rax %#x here, %#x when recorded", res, ev.Result))
+	if out.Result != ev.Result {
+		return r.diverge(fmt.Sprintf("rt_sigreturn restored rax %#x here, %#x when recorded", out.Result, ev.Result))
 	}
 	return nil
 }
 
-// exit ends the tracee with the recorded exit syscall.
-func (r *replayer) exit(regs ptrace.Regs, nr int) error {
-	_, _, end, err := r.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: nr, Args: regs.Args(), KeepRegs: true})
-	if !errors.Is(err, ptrace.ErrExited) {
-		return r.diverge(fmt.Sprintf("%s did not end the program (%v)", describeCall(nr, regs.Args()), err))
+// exit ends a thread, or the process, with the recorded exit syscall.
+func (r *replayer) exit(t *rtask, regs ptrace.Regs, nr int) error {
+	if nr == unix.SYS_EXIT_GROUP || t == r.main {
+		return r.exitGroup(t, regs, nr)
 	}
-	r.exited = &end
+	ev, _ := r.peek()
+	out, err := t.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: nr, Args: regs.Args(), KeepRegs: true})
+	if !errors.Is(err, ptrace.ErrExited) {
+		return r.diverge(fmt.Sprintf("%s did not end the thread (%v)", describeCall(nr, regs.Args()), err))
+	}
+	if out.End.Status != unix.WaitStatus(ev.Status) {
+		return r.diverge(fmt.Sprintf("thread %d %s, the trace has %s", t.recTid, ptrace.DescribeExit(int32(out.End.Status)), describeEvent(ev)))
+	}
+	r.consume()
+	delete(r.tasks, t.recTid)
+	t.proc.Forget()
+	return nil
+}
+
+// exitGroup lets the process end for real. The kernel reports the
+// leader's end only once every other thread is reaped, so it waits for
+// them all rather than for the leader alone.
+func (r *replayer) exitGroup(t *rtask, regs ptrace.Regs, nr int) error {
+	regs.Rip -= 2 // back onto the syscall instruction, this time run for real
+	regs.Rax, regs.Orig_rax = uint64(nr), ^uint64(0)
+	if err := t.proc.SetRegs(regs); err != nil {
+		return err
+	}
+	if err := t.proc.Resume(ptrace.ToSyscall, 0); err != nil {
+		return err
+	}
+	return r.reapAll()
+}
+
+// reapAll waits until every thread of the ending process is gone and
+// keeps the leader's status, which is the process's.
+func (r *replayer) reapAll() error {
+	for len(r.tasks) > 0 {
+		stop, _, err := r.main.proc.Tracer().WaitAny(false)
+		if err != nil {
+			return err
+		}
+		for tid, t := range r.tasks {
+			if t.proc.Pid != stop.Pid {
+				continue
+			}
+			if stop.Kind != ptrace.StopExited {
+				// Dying, with a stop to report first: let it go on, with
+				// the signal that is ending it.
+				if err := t.proc.Resume(ptrace.ToSyscall, stop.Signal); err != nil && !errors.Is(err, unix.ESRCH) {
+					return err
+				}
+				break
+			}
+			delete(r.tasks, tid)
+			t.proc.Forget()
+			if t == r.main {
+				r.exited = &stop
+			}
+		}
+	}
 	return nil
 }
 
 // killedFromOutside ends the tracee the way the recorded program ended:
 // killed by a signal it could not catch (SIGKILL from outside), while it
 // was making the syscall it now stands at.
-func (r *replayer) killedFromOutside(sig unix.Signal) error {
-	if err := r.proc.Signal(sig); err != nil {
+func (r *replayer) killedFromOutside(t *rtask, sig unix.Signal) error {
+	if err := t.proc.Signal(sig); err != nil {
 		return err
 	}
 	// SIGKILL wakes a stopped tracee by itself; another signal needs it
 	// resumed to be delivered.
 	if sig != unix.SIGKILL {
-		if err := r.proc.Resume(ptrace.ToSysemu, sig); err != nil {
+		if err := t.proc.Resume(ptrace.ToSysemu, sig); err != nil {
 			return err
 		}
 	}
-	end, err := r.proc.Wait()
-	for err == nil && end.Kind != ptrace.StopExited && sig != unix.SIGKILL {
-		end, err = r.proc.ResumeWait(ptrace.ToSysemu, end.Signal)
-	}
-	if err != nil {
-		return err
-	}
-	if end.Kind != ptrace.StopExited {
-		return r.diverge(fmt.Sprintf("the recorded program was killed by %s here, this one %v", unix.SignalName(sig), end))
-	}
-	r.exited = &end
-	return nil
+	return r.reapAll()
 }
 
 // echo shows what the program wrote to its stdout and stderr.
-func (r *replayer) echo(ev *trace.Event) error {
+func (r *replayer) echo(t *rtask, ev *trace.Event) error {
 	if ev.Result <= 0 || (ev.Args[0] != 1 && ev.Args[0] != 2) {
 		return nil
 	}
@@ -319,12 +420,12 @@ func (r *replayer) echo(ev *trace.Event) error {
 	switch ev.Nr {
 	case unix.SYS_WRITE:
 		data = make([]byte, ev.Result)
-		if err := r.proc.ReadMemory(ev.Args[1], data); err != nil {
+		if err := t.proc.ReadMemory(ev.Args[1], data); err != nil {
 			return err
 		}
 	case unix.SYS_WRITEV:
 		var err error
-		if data, err = r.readIovecs(ev.Args[1], int(ev.Args[2]), int(ev.Result)); err != nil {
+		if data, err = readIovecs(t.proc, ev.Args[1], int(ev.Args[2]), int(ev.Result)); err != nil {
 			return err
 		}
 	default:
@@ -340,12 +441,12 @@ func (r *replayer) echo(ev *trace.Event) error {
 	return nil
 }
 
-// raiseRecordedSignals sends the signals the recording delivered right
-// after the syscall just answered.
-func (r *replayer) raiseRecordedSignals() error {
+// raiseRecordedSignals sends the signals the recording delivered to t
+// right after the syscall just answered.
+func (r *replayer) raiseRecordedSignals(t *rtask) error {
 	for {
 		ev, err := r.peek()
-		if err != nil || ev.Kind != trace.KindSignal {
+		if err != nil || ev.Kind != trace.KindSignal || ev.Tid != t.recTid {
 			var ended *EndedEarlyError
 			if errors.As(err, &ended) {
 				return nil // reported when the program goes on
@@ -354,36 +455,33 @@ func (r *replayer) raiseRecordedSignals() error {
 		}
 		r.consume()
 		sig := unix.Signal(ev.Nr)
-		if err := r.proc.Signal(sig); err != nil {
+		if err := t.proc.Signal(sig); err != nil {
 			return err
 		}
-		r.expect[sig]++
+		t.expect[sig]++
 	}
 }
 
-// onSignal decides what to deliver for a signal-delivery stop.
-func (r *replayer) onSignal(sig unix.Signal) (unix.Signal, error) {
-	if r.exited != nil {
-		return 0, nil
-	}
+// onSignal decides what to deliver for a signal-delivery stop of t.
+func (r *replayer) onSignal(t *rtask, sig unix.Signal) (unix.Signal, error) {
 	if sig == unix.SIGSEGV {
-		if handled, err := r.replayTimeInstruction(); handled || err != nil {
+		if handled, err := r.replayTimeInstruction(t); handled || err != nil {
 			return 0, err
 		}
 	}
-	if r.expect[sig] > 0 {
-		r.expect[sig]--
+	if t.expect[sig] > 0 {
+		t.expect[sig]--
 		return sig, nil
 	}
-	if isSynchronous(r.proc, sig) {
+	if isSynchronous(t.proc, sig) {
 		return sig, nil
 	}
 	return 0, nil // not the program's: the recording had no such signal here
 }
 
 // replayTimeInstruction gives a trapped rdtsc/rdtscp its recorded value.
-func (r *replayer) replayTimeInstruction() (bool, error) {
-	regs, insn, ok, err := trappedTimeInstruction(r.proc)
+func (r *replayer) replayTimeInstruction(t *rtask) (bool, error) {
+	regs, insn, ok, err := trappedTimeInstruction(t.proc)
 	if !ok || err != nil {
 		return false, err
 	}
@@ -391,7 +489,7 @@ func (r *replayer) replayTimeInstruction() (bool, error) {
 	if err != nil {
 		return true, err
 	}
-	if ev.Kind != trace.KindInstruction || len(ev.Regs) != 3 {
+	if ev.Kind != trace.KindInstruction || len(ev.Regs) != 3 || ev.Tid != t.recTid {
 		return true, r.diverge("the program read the time-stamp counter, the trace has " + describeEvent(ev))
 	}
 	r.consume()
@@ -400,17 +498,17 @@ func (r *replayer) replayTimeInstruction() (bool, error) {
 		regs.Rcx = ev.Regs[2]
 	}
 	regs.Rip += uint64(insn.Len)
-	return true, r.proc.SetRegs(regs)
+	return true, t.proc.SetRegs(regs)
 }
 
 // onExited checks that the program ended as it did when recorded.
-func (r *replayer) onExited(status unix.WaitStatus) (int32, error) {
+func (r *replayer) onExited(t *rtask, status unix.WaitStatus) (int32, error) {
 	ev, err := r.peek()
 	if err != nil {
 		return 0, err
 	}
-	if ev.Kind != trace.KindExit || ev.Status != int32(status) {
-		return int32(status), r.diverge(fmt.Sprintf("the program %s, the trace has %s",
+	if ev.Kind != trace.KindExit || ev.Status != int32(status) || ev.Tid != t.recTid {
+		return int32(status), r.diverge(fmt.Sprintf("the program ended (%s), the trace has %s",
 			ptrace.DescribeExit(int32(status)), describeEvent(ev)))
 	}
 	r.consume()

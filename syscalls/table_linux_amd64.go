@@ -127,6 +127,13 @@ var syslogOutputs = byArg(0, 0xffffffff,
 
 // select and pselect6: the three fd_sets (written only on success) and the
 // remaining timeout (also written when interrupted).
+// clone writes the new task's tid where the flags ask: replay's thread has
+// another tid, and the program must see the recorded one.
+var cloneOutputs = outs(
+	byArg(0, unix.CLONE_PARENT_SETTID, when(unix.CLONE_PARENT_SETTID, fixed(2, sizeInt))),
+	byArg(0, unix.CLONE_CHILD_SETTID, when(unix.CLONE_CHILD_SETTID, fixed(3, sizeInt))),
+)
+
 var selectOutputs = outs(bitmap(1, 0), bitmap(2, 0), bitmap(3, 0), onError(fixed(4, sizeTimeval)))
 
 // table is the x86-64 syscall table, in number order. Notes on policy:
@@ -198,7 +205,7 @@ var table = []Syscall{
 	{Nr: unix.SYS_SOCKETPAIR, Name: "socketpair", Args: args("domain", "type", "protocol", "sv"), Policy: Emulate, Outputs: outs(fixed(3, sizeFdPair))},
 	{Nr: unix.SYS_SETSOCKOPT, Name: "setsockopt", Args: args("sockfd", "level", "optname", "optval", "optlen"), Policy: Emulate},
 	{Nr: unix.SYS_GETSOCKOPT, Name: "getsockopt", Args: args("sockfd", "level", "optname", "optval", "optlen"), Policy: Emulate, Outputs: outs(valueResult(3, 4, 0))},
-	{Nr: unix.SYS_CLONE, Name: "clone", Args: args("flags", "stack", "parent_tid", "child_tid", "tls"), Policy: Special},
+	{Nr: unix.SYS_CLONE, Name: "clone", Args: args("flags", "stack", "parent_tid", "child_tid", "tls"), Policy: Special, Outputs: cloneOutputs},
 	{Nr: unix.SYS_FORK, Name: "fork", Args: args(), Policy: Special},
 	{Nr: unix.SYS_VFORK, Name: "vfork", Args: args(), Policy: Special},
 	{Nr: unix.SYS_EXECVE, Name: "execve", Args: args("pathname", "argv", "envp"), Policy: Special},

@@ -47,7 +47,7 @@
 // Inside a chunk, events are encoded back to back with no separator. uvarint
 // and varint are the encodings of encoding/binary (varint is zig-zag).
 //
-//	byte     kind (EventKind, 1..5)
+//	byte     kind (EventKind, 1..6)
 //	byte     flags: which optional fields follow
 //	           0x01 Args   0x02 Result   0x04 Writes   0x08 Blob
 //	           0x10 Path   0x20 Regs     0x40 Status   (0x80 must be 0)

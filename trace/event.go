@@ -12,11 +12,12 @@ type EventKind uint8
 
 // Event kinds. Their numeric values are part of the on-disk format.
 const (
-	KindSyscall     EventKind = iota + 1 // a syscall: number, args, result, bytes the kernel wrote
-	KindExec                             // the process image right after execve: registers and initial stack
-	KindInstruction                      // a trapped instruction (rdtsc/rdtscp) and the values it produced
-	KindSignal                           // reserved for the next milestone (async signal delivered after this point)
-	KindExit                             // the process ended
+	KindSyscall      EventKind = iota + 1 // a syscall: number, args, result, bytes the kernel wrote
+	KindExec                              // the process image right after execve: registers and initial stack
+	KindInstruction                       // a trapped instruction (rdtsc/rdtscp) and the values it produced
+	KindSignal                            // rrpy delivered an asynchronous signal to Tid right after its last syscall
+	KindExit                              // a task ended: the process (exit status) or one of its threads
+	KindSyscallEnter                      // Tid entered syscall Nr and stayed in the kernel while other threads ran
 )
 
 // String returns a short lowercase name such as "syscall".
@@ -32,11 +33,13 @@ func (k EventKind) String() string {
 		return "signal"
 	case KindExit:
 		return "exit"
+	case KindSyscallEnter:
+		return "syscall-enter"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
 
-func (k EventKind) valid() bool { return k >= KindSyscall && k <= KindExit }
+func (k EventKind) valid() bool { return k >= KindSyscall && k <= KindSyscallEnter }
 
 // MemWrite is a range of tracee memory and the bytes to put there.
 type MemWrite struct {

@@ -61,7 +61,7 @@ func TestDecodeEventRejects(t *testing.T) {
 	cases := map[string][]byte{
 		"empty":         nil,
 		"kind zero":     {0, 0, 0, 0},
-		"kind too big":  {6, 0, 0, 0},
+		"kind too big":  {7, 0, 0, 0},
 		"unknown flag":  {1, 0x80, 0, 0},
 		"truncated":     valid[:len(valid)-1],
 		"tid too big":   {1, 0, 0x80, 0x80, 0x80, 0x80, 0x10, 0},

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,11 @@ func TestRoundTripEveryKind(t *testing.T) {
 	wantMeta.FormatVersion = FormatVersion
 	wantMeta.Complete = true
 	wantMeta.Events = int64(len(want))
+	for _, ev := range want {
+		if ev.Blob != "" && !slices.Contains(wantMeta.Blobs, ev.Blob) {
+			wantMeta.Blobs = append(wantMeta.Blobs, ev.Blob)
+		}
+	}
 	if !reflect.DeepEqual(m, wantMeta) {
 		t.Errorf("meta: got %+v, want %+v", m, wantMeta)
 	}
@@ -349,7 +355,7 @@ func TestVersionMismatch(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Got != 99 || ve.Want != FormatVersion {
 		t.Fatalf("error %v, want VersionError{99, %d}", err, FormatVersion)
 	}
-	if msg := err.Error(); msg != "trace format version 99, this rrpy reads version 1" {
+	if msg := err.Error(); msg != fmt.Sprintf("trace format version 99, this rrpy reads version %d", FormatVersion) {
 		t.Errorf("message %q does not name both versions", msg)
 	}
 

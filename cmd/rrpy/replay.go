@@ -83,7 +83,7 @@ func dumpCmd(c *cli.Context, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("after %d events: %w", i, err)
 		}
-		fmt.Fprintf(stdout, "%6d %s\n", i, session.DescribeEvent(ev))
+		fmt.Fprintf(stdout, "%6d %6d %s\n", i, ev.Tid, session.DescribeEvent(ev))
 	}
 }
 

@@ -40,21 +40,6 @@ func TestCtrlCReachesProgram(t *testing.T) {
 	})
 }
 
-// A program that starts a thread is refused with a clear message, and
-// what was recorded until then still replays.
-func TestThreadIsRefusedClearly(t *testing.T) {
-	py := pythons(t)[0].path
-	dir := filepath.Join(t.TempDir(), "trace")
-	r := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/thread.py"))
-	if r.code == 0 || !strings.Contains(r.stderr, "rrpy: the program started a thread: recording threads is not supported yet") {
-		t.Fatalf("record of a threaded program: %+v", r)
-	}
-	rep := rrpy(t, nil, "replay", "--autopilot", dir)
-	if rep.stdout != "before\n" || !strings.Contains(rep.stderr, "the recording ended early") {
-		t.Fatalf("replay of the cut-off recording: %+v", rep)
-	}
-}
-
 // SIGINT sent to rrpy alone (not the terminal's, which the program gets
 // too) stops the recording after a grace period; the trace keeps what was
 // recorded and replays up to there.
