@@ -27,7 +27,7 @@ type recorder struct {
 	early       map[int]bool // new tasks whose first stop came before their creator's event
 	policy      *sched.Policy
 	w           *trace.Writer
-	exiting     bool // a thread called exit_group: the others' ends are not events
+	exiting     *task // the thread that called exit_group: the others' ends are not events
 	warned      map[string]bool
 	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
@@ -341,12 +341,18 @@ func (r *recorder) onStop(t *task, stop ptrace.Stop) (err error) {
 }
 
 // recordExit ends the trace with how the program ended, unless rrpy
-// itself killed it: then the trace stays cut off where the stop came.
-func (r *recorder) recordExit(t *task, status unix.WaitStatus) (int32, error) {
+// itself killed it: then the trace stays cut off where the stop came. The
+// event names the thread that ended the process (its exit_group), which
+// replay must run to that point.
+func (r *recorder) recordExit(leader *task, status unix.WaitStatus) (int32, error) {
 	if r.interrupted.Load() {
 		return int32(status), nil
 	}
-	return int32(status), r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Status: int32(status)})
+	by := leader
+	if r.exiting != nil {
+		by = r.exiting
+	}
+	return int32(status), r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(by.tid), Status: int32(status)})
 }
 
 // threadExited records a thread's own exit; threads ended by another's
@@ -356,7 +362,7 @@ func (r *recorder) threadExited(t *task, status unix.WaitStatus) error {
 	r.threads.Add(-1)
 	r.policy.Remove(t.tid)
 	t.proc.Forget()
-	if r.exiting || r.interrupted.Load() {
+	if r.exiting != nil || r.interrupted.Load() {
 		return nil
 	}
 	return r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Status: int32(status)})
@@ -396,7 +402,7 @@ func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 		regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
 		rewrite = true
 	case sc.Name == "exit_group":
-		r.exiting = true
+		r.exiting = t
 	}
 	if rewrite {
 		if err := t.proc.SetRegs(regs); err != nil {

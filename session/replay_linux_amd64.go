@@ -507,7 +507,7 @@ func (r *replayer) onExited(t *rtask, status unix.WaitStatus) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	if ev.Kind != trace.KindExit || ev.Status != int32(status) || ev.Tid != t.recTid {
+	if ev.Kind != trace.KindExit || ev.Status != int32(status) {
 		return int32(status), r.diverge(fmt.Sprintf("the program ended (%s), the trace has %s",
 			ptrace.DescribeExit(int32(status)), describeEvent(ev)))
 	}

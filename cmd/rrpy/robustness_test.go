@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -187,11 +188,11 @@ func recordOK(t *testing.T, env []string, dir string, argv ...string) {
 
 // startRecording starts rrpy record in the background and returns a
 // reader of the program's output lines.
-func startRecording(t *testing.T, dir string, argv ...string) (*exec.Cmd, *bufio.Scanner, *bytes.Buffer) {
+func startRecording(t *testing.T, dir string, argv ...string) (*exec.Cmd, *bufio.Scanner, *lockedBuffer) {
 	t.Helper()
 	cmd := rrpyCommand(nil, append([]string{"record", "-o", dir, "--"}, argv...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +201,26 @@ func startRecording(t *testing.T, dir string, argv ...string) (*exec.Cmd, *bufio
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	return cmd, bufio.NewScanner(out), &stderr
+	return cmd, bufio.NewScanner(out), stderr
+}
+
+// lockedBuffer is a bytes.Buffer that a test may read while a process
+// writes into it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func checkMode(t *testing.T, path string, want os.FileMode) {
