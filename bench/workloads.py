@@ -26,8 +26,37 @@ def files(work):
     print(size)
 
 
+def threads(work):
+    # A thread pool reading files: 4 threads, 2,000 reads.
+    from concurrent.futures import ThreadPoolExecutor
+
+    os.makedirs(work, exist_ok=True)
+    for i in range(200):
+        with open(os.path.join(work, f"t{i}"), "w") as f:
+            f.write("y" * i)
+
+    def read(i):
+        with open(os.path.join(work, f"t{i % 200}")) as f:
+            return len(f.read())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        print(sum(pool.map(read, range(2000))))
+
+
+def subprocesses():
+    # 100 runs of /bin/true.
+    import subprocess
+
+    print(sum(subprocess.run(["/bin/true"]).returncode for _ in range(100)))
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "cpu":
+    name = sys.argv[1]
+    if name == "cpu":
         cpu()
-    else:
+    elif name == "files":
         files(sys.argv[2])
+    elif name == "threads":
+        threads(sys.argv[2])
+    else:
+        subprocesses()
