@@ -43,7 +43,8 @@ type task struct {
 	entry      *syscallEntry // set between a syscall's entry and exit stops
 	inKernel   bool          // resumed into its syscall, its exit stop to come
 	announced  bool          // its entry was written as a SyscallEnter event
-	atBoundary bool          // its last stop was a syscall exit: no user code ran since
+	atBoundary bool          // its last stop was a syscall exit
+	exitRegs   ptrace.Regs   // its registers as it left that exit stop
 	held       []unix.Signal // async signals waiting for its next syscall
 	deliver    unix.Signal   // to deliver when next resumed
 	stopped    bool          // at a ptrace stop: only rrpy can make it go on
@@ -441,6 +442,7 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 			return err
 		}
 	}
+	t.exitRegs = regs
 	ev := &trace.Event{Kind: trace.KindSyscall, Tid: int32(t.tid), Nr: int32(e.nr), Args: e.args, Result: result}
 	if e.sc != nil && !e.refused {
 		if err := r.readOutputs(t, e, ev); err != nil {
@@ -510,7 +512,7 @@ func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Sig
 	if isSynchronous(t.proc, sig) {
 		return sig, nil // a fault recurs by itself on replay
 	}
-	if atBoundary {
+	if atBoundary && r.noCodeRanSinceExit(t) {
 		// Right after a syscall exit: replay raises it at the same event.
 		ev := &trace.Event{Kind: trace.KindSignal, Tid: int32(t.tid), Nr: int32(sig)}
 		return sig, r.w.Append(ev)
@@ -519,6 +521,14 @@ func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Sig
 	// until the next syscall.
 	t.held = append(t.held, sig)
 	return 0, nil
+}
+
+// noCodeRanSinceExit tells a signal delivered right as the task left its
+// syscall exit stop (replay can deliver it at the same point) from one
+// that arrived after it ran user code: only then did its registers change.
+func (r *recorder) noCodeRanSinceExit(t *task) bool {
+	regs, err := t.proc.Regs()
+	return err == nil && regs == t.exitRegs
 }
 
 // emulateTimeInstruction gives a trapped rdtsc/rdtscp the host's TSC and
