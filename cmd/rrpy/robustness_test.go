@@ -91,29 +91,37 @@ func TestBadTracesAreRefused(t *testing.T) {
 // Killing the recorded program still leaves a complete trace, which
 // replays to the same death.
 func TestKilledProgramReplays(t *testing.T) {
-	py := pythons(t)[0].path
 	dir := filepath.Join(t.TempDir(), "trace")
-	cmd, lines, stderr := startRecording(t, dir, py, testdata(t, "py/countdown.py"), "100000")
-	lines.Scan()
-	var pid int
-	if _, err := fmt.Sscanf(lines.Text(), "pid %d", &pid); err != nil {
-		t.Fatalf("first line %q: %v", lines.Text(), err)
-	}
-	for i := 0; i < 3 && lines.Scan(); i++ {
-	}
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	for lines.Scan() {
-	}
-	err := cmd.Wait()
-	if cmd.ProcessState.ExitCode() != 128+9 {
-		t.Fatalf("rrpy record exited %v, want 137 like the program; stderr %s", err, stderr)
+	code, stderr := recordCountdownUntil(t, dir, syscall.SIGKILL)
+	if code != 128+9 {
+		t.Fatalf("rrpy record exited %d, want 137 like the program; stderr %s", code, stderr)
 	}
 	rep := rrpy(t, nil, "replay", "--autopilot", dir)
 	if rep.code != 137 || !strings.HasPrefix(rep.stdout, "pid ") {
 		t.Fatalf("replay: exit %d, printed %q, stderr %s", rep.code, rep.stdout, rep.stderr)
 	}
+}
+
+// recordCountdownUntil records countdown.py and, a few lines in, sends
+// sig to the program (not to rrpy); it returns rrpy's exit code and
+// stderr once the recording ended.
+func recordCountdownUntil(t *testing.T, dir string, sig syscall.Signal) (int, string) {
+	t.Helper()
+	cmd, lines, stderr := startRecording(t, dir, pythons(t)[0].path, testdata(t, "py/countdown.py"), "100000")
+	lines.Scan()
+	var pid int
+	if _, err := fmt.Sscanf(lines.Text(), "pid %d", &pid); err != nil {
+		t.Fatalf("first line %q: %v", lines.Text(), err)
+	}
+	for i := 0; i < 5 && lines.Scan(); i++ {
+	}
+	if err := syscall.Kill(pid, sig); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+	}
+	_ = cmd.Wait()
+	return cmd.ProcessState.ExitCode(), stderr.String()
 }
 
 // SIGTERM to rrpy record stops the recording and keeps what it has.

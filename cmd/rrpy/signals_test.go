@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -67,27 +66,13 @@ func TestSIGINTToRecorderStopsIt(t *testing.T) {
 // kill -INT of the recorded program from outside: KeyboardInterrupt while
 // recording, and the same traceback and death on replay.
 func TestKillINTFromOutsideReplays(t *testing.T) {
-	py := pythons(t)[0].path
 	dir := filepath.Join(t.TempDir(), "trace")
-	cmd, lines, stderr := startRecording(t, dir, py, testdata(t, "py/countdown.py"), "100000")
-	lines.Scan()
-	var pid int
-	if _, err := fmt.Sscanf(lines.Text(), "pid %d", &pid); err != nil {
-		t.Fatalf("first line %q: %v", lines.Text(), err)
-	}
-	for i := 0; i < 10 && lines.Scan(); i++ {
-	}
-	if err := syscall.Kill(pid, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	for lines.Scan() {
-	}
-	_ = cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
+	code, stderr := recordCountdownUntil(t, dir, syscall.SIGINT)
+	if code != 130 {
 		t.Fatalf("rrpy record exited %d, want 130; stderr %s", code, stderr)
 	}
 	rep := rrpy(t, nil, "replay", "--autopilot", dir)
-	if rep.code != 130 || rep.stderr != programStderr(stderr.String()) {
-		t.Fatalf("replay: exit %d, stderr\n%s\nrecorded\n%s", rep.code, rep.stderr, programStderr(stderr.String()))
+	if rep.code != 130 || rep.stderr != programStderr(stderr) {
+		t.Fatalf("replay: exit %d, stderr\n%s\nrecorded\n%s", rep.code, rep.stderr, programStderr(stderr))
 	}
 }
