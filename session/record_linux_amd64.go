@@ -33,7 +33,7 @@ type recorder struct {
 	interrupted atomic.Bool
 	lastStop    atomic.Int64 // when a stop was last handled, for the spin watchdog
 	warnedSpin  atomic.Bool
-	threads     atomic.Int32 // len(tasks), for the watchdog goroutine
+	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
 }
 
 // task is one traced thread.
@@ -94,7 +94,6 @@ func Record(opts RecordOptions) (int32, error) {
 func (r *recorder) addTask(p *ptrace.Proc) *task {
 	t := &task{proc: p, tid: p.Pid, stopped: true}
 	r.tasks[t.tid] = t
-	r.threads.Add(1)
 	return t
 }
 
@@ -119,7 +118,7 @@ func (r *recorder) watchSpins(done <-chan struct{}) {
 		case <-done:
 			return
 		case <-tick.C:
-			if r.threads.Load() > 1 && time.Since(time.Unix(0, r.lastStop.Load())) > quiet && r.warnedSpin.CompareAndSwap(false, true) {
+			if r.spinRisk.Load() && time.Since(time.Unix(0, r.lastStop.Load())) > quiet && r.warnedSpin.CompareAndSwap(false, true) {
 				r.warnUser(fmt.Sprintf("a thread has run for %v without a syscall while others wait: "+
 					"rrpy switches threads only at syscalls until its stop-point probe exists", quiet))
 			}
@@ -203,6 +202,8 @@ func (r *recorder) run() (int32, error) {
 		if err := r.schedule(); err != nil {
 			return 0, err
 		}
+		cur := r.running()
+		r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting())
 	}
 }
 
@@ -360,7 +361,6 @@ func (r *recorder) recordExit(leader *task, status unix.WaitStatus) (int32, erro
 // exit_group are not events (replay's exit_group ends them too).
 func (r *recorder) threadExited(t *task, status unix.WaitStatus) error {
 	delete(r.tasks, t.tid)
-	r.threads.Add(-1)
 	r.policy.Remove(t.tid)
 	t.proc.Forget()
 	if r.exiting != nil || r.interrupted.Load() {
