@@ -47,10 +47,14 @@ func Replay(opts ReplayOptions) (int32, error) {
 	r := &replayer{opts: opts, events: events, tasks: map[int32]*rtask{}, index: -1}
 	tracer := ptrace.NewTracer()
 	defer tracer.Close()
-	if err := r.start(tracer); err != nil {
+	err = r.start(tracer)
+	defer r.scratch.remove()
+	if err != nil {
+		if r.main != nil {
+			r.main.proc.Kill()
+		}
 		return 0, err
 	}
-	defer r.scratch.remove()
 	var status int32
 	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
 	if err != nil {
@@ -111,6 +115,7 @@ func (r *replayer) start(tracer *ptrace.Tracer) error {
 	if err != nil {
 		return err
 	}
+	r.main = &rtask{proc: proc, expect: map[unix.Signal]int{}}
 	ev, err := r.peek()
 	if err != nil {
 		return err
@@ -119,7 +124,8 @@ func (r *replayer) start(tracer *ptrace.Tracer) error {
 		return &DivergenceError{Event: r.index, Detail: "the trace does not start with the program's exec"}
 	}
 	r.consume()
-	r.main = r.addTask(proc, ev.Tid)
+	r.main.recTid = ev.Tid
+	r.tasks[ev.Tid] = r.main
 	return r.restoreImage(ev)
 }
 
