@@ -1,7 +1,8 @@
 // Package sched decides, while recording, which thread of the tracee runs
-// user code: one at a time, switched only at syscall boundaries, each
-// runnable thread getting its turn after a time slice so that none starves
-// while another keeps making syscalls. The decisions need not be
+// user code: one at a time, switched only at syscall boundaries. A thread
+// that enters a syscall while another waits makes way at once; one that
+// keeps making quick syscalls makes way after a time slice, so that none
+// starves. The decisions need not be
 // deterministic: the recorder writes down what happened, and replay
 // follows the trace's order instead of asking the policy again.
 //
