@@ -208,13 +208,13 @@ func (r *recorder) run() (int32, error) {
 }
 
 // nextStop waits for the next stop of any thread. A thread that enters
-// a syscall while another waits for a turn makes way at once, its syscall
-// finishing in the background: as on a real machine, where CPython counts
+// a syscall while another waits for a turn makes way at once (when
+// mayRunBeside allows), its syscall finishing in the background: as on a real machine, where CPython counts
 // on a thread waiting for the GIL to take it while the holder is in a
 // syscall. (Waiting for the holder to come back first made a thread pool
 // record five times slower: the waiter sat out the GIL's 5 ms timeouts.)
 func (r *recorder) nextStop() (ptrace.Stop, error) {
-	if cur := r.running(); cur != nil && cur.inKernel && r.policy.Waiting() {
+	if cur := r.running(); cur != nil && cur.inKernel && r.policy.Waiting() && mayRunBeside(cur.entry) {
 		if err := r.leaveInKernel(cur); err != nil {
 			return ptrace.Stop{}, err
 		}
@@ -224,6 +224,21 @@ func (r *recorder) nextStop() (ptrace.Stop, error) {
 	}
 	stop, _, err := r.tracer.WaitAny(false)
 	return stop, err
+}
+
+// mayRunBeside reports whether other threads may run user code while this
+// syscall is in the kernel. Emulated calls may: all their effect on the
+// process is their result and declared outputs, which replay writes back
+// when it answers them. Calls that change shared state for real (exit
+// clearing its tid for pthread_join, mappings, clone, signal dispositions)
+// must finish first, or the others would see the change at a moment
+// replay cannot find again; pause and rt_sigsuspend wait for another
+// thread's signal, so they cannot.
+func mayRunBeside(e *syscallEntry) bool {
+	if e == nil || e.sc == nil || e.refused {
+		return false
+	}
+	return e.sc.Policy == syscalls.Emulate || e.sc.Name == "pause" || e.sc.Name == "rt_sigsuspend"
 }
 
 // leaveInKernel takes the CPU from a thread blocked in a syscall. Replay
