@@ -50,17 +50,6 @@ func (s Stop) String() string {
 	return "unknown stop"
 }
 
-// describeExit says how a process ended, the way a shell user reads it.
-func describeExit(ws unix.WaitStatus) string {
-	if ws.Signaled() {
-		return fmt.Sprintf("killed by %v", unix.SignalName(ws.Signal()))
-	}
-	return fmt.Sprintf("exited with status %d", ws.ExitStatus())
-}
-
-// DescribeExit is describeExit for a raw wait status.
-func DescribeExit(status int32) string { return describeExit(unix.WaitStatus(status)) }
-
 func decodeStop(pid int, ws unix.WaitStatus, eventMsg func() (uint, error)) (Stop, error) {
 	s := Stop{Pid: pid, Status: ws}
 	switch {

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"rrpy/ptrace"
 	"rrpy/syscalls"
 	"rrpy/trace"
 )
@@ -56,19 +57,11 @@ func describeEvent(ev *trace.Event) string {
 	case trace.KindSignal:
 		return fmt.Sprintf("signal %s delivered", unix.SignalName(unix.Signal(ev.Nr)))
 	case trace.KindExit:
-		return "exit: " + ptraceExit(ev.Status)
+		return "exit: " + ptrace.DescribeExit(ev.Status)
 	case trace.KindSyscallEnter:
 		return "enters " + describeCall(int(ev.Nr), ev.Args) + " and waits in the kernel"
 	}
 	return fmt.Sprintf("event of unknown kind %d", ev.Kind)
-}
-
-func ptraceExit(status int32) string {
-	ws := unix.WaitStatus(status)
-	if ws.Signaled() {
-		return "killed by " + unix.SignalName(ws.Signal())
-	}
-	return fmt.Sprintf("exited with status %d", ws.ExitStatus())
 }
 
 // sameArgs compares the arguments the tracee passes with the recorded

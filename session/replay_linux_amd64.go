@@ -248,8 +248,10 @@ func (r *replayer) onSyscall(t *rtask) error {
 func (r *replayer) answer(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
 	sc, known := syscalls.Lookup(int(ev.Nr))
 	var err error
+	injected := true // the call ran for real and may have changed fs_base
 	switch {
 	case !known || sc.Policy == syscalls.Refuse:
+		injected = false
 	case sc.Policy == syscalls.Execute:
 		err = r.execute(t, regs, ev, sc.ResultMustMatch)
 	case sc.Name == "mmap":
@@ -260,12 +262,14 @@ func (r *replayer) answer(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
 		err = r.newThread(t, regs, ev)
 	case sc.Name == "rt_sigreturn":
 		return r.sigreturn(t, regs, ev)
+	default:
+		injected = false
 	}
 	if err != nil {
 		return err
 	}
-	if known && (sc.Policy == syscalls.Execute || sc.Name == "mmap" || sc.Name == "mremap" || sc.Name == "clone") {
-		if regs, err = t.proc.Regs(); err != nil { // the call may have changed fs_base
+	if injected {
+		if regs, err = t.proc.Regs(); err != nil {
 			return err
 		}
 	}
