@@ -103,27 +103,16 @@ func (t *tracee) resumeWait(mode ptrace.ResumeMode, sig unix.Signal) (ptrace.Sto
 // written at addr for the time of the call (the child is stopped at its
 // exec, where no syscall instruction is at hand), and returns its result.
 func (t *tracee) syscallAt(addr uint64, nr int, args ...uint64) (int64, error) {
-	saved := make([]byte, len(ptrace.SyscallInsn))
-	if err := t.ReadMemory(addr, saved); err != nil {
-		return 0, fmt.Errorf("save code at %#x: %w", addr, err)
-	}
-	if err := t.WriteMemory(addr, ptrace.SyscallInsn); err != nil {
-		return 0, err
-	}
 	var a [6]uint64
 	copy(a[:], args)
-	out, err := t.Inject(ptrace.Injection{At: addr, Nr: nr, Args: a})
-	res, end := out.Result, out.End
-	if end.Kind == ptrace.StopExited {
+	out, err := t.InjectPlanted(ptrace.Injection{At: addr, Nr: nr, Args: a})
+	if out.End.Kind == ptrace.StopExited {
 		t.reaped = true
-	}
-	if werr := t.WriteMemory(addr, saved); err == nil && !t.reaped {
-		err = werr
 	}
 	if err != nil {
 		return 0, fmt.Errorf("inject syscall %d: %w", nr, err)
 	}
-	return res, nil
+	return out.Result, nil
 }
 
 // probePtrace traces true(1) from its exec to its exit.

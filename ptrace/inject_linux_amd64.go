@@ -1,6 +1,7 @@
 package ptrace
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -130,4 +131,26 @@ func (p *Proc) awaitFirstStop(tid int) error {
 		return fmt.Errorf("new task %d did not stop (%s)", tid, describeExit(ws))
 	}
 	return nil
+}
+
+// InjectPlanted runs a syscall at an address that holds no syscall
+// instruction (a program's entry point, at its exec stop): it writes one
+// there for the duration of the call and puts the code back, unless the
+// tracee exited meanwhile.
+func (p *Proc) InjectPlanted(in Injection) (Injected, error) {
+	saved := make([]byte, len(SyscallInsn))
+	if err := p.ReadMemory(in.At, saved); err != nil {
+		return Injected{}, fmt.Errorf("save code at %#x: %w", in.At, err)
+	}
+	if err := p.WriteMemory(in.At, SyscallInsn); err != nil {
+		return Injected{}, err
+	}
+	out, err := p.Inject(in)
+	if errors.Is(err, ErrExited) {
+		return out, err
+	}
+	if werr := p.WriteMemory(in.At, saved); err == nil {
+		err = werr
+	}
+	return out, err
 }

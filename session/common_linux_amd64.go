@@ -22,22 +22,11 @@ func enableTSCTrap(p *ptrace.Proc, rip uint64) error {
 }
 
 func injectAtEntry(p *ptrace.Proc, rip uint64, nr int, args ...uint64) error {
-	saved := make([]byte, len(ptrace.SyscallInsn))
-	if err := p.ReadMemory(rip, saved); err != nil {
-		return fmt.Errorf("read entry point: %w", err)
-	}
-	if err := p.WriteMemory(rip, ptrace.SyscallInsn); err != nil {
-		return err
-	}
 	var a [6]uint64
 	copy(a[:], args)
-	out, err := p.Inject(ptrace.Injection{At: rip, Nr: nr, Args: a})
-	res := out.Result
-	if werr := p.WriteMemory(rip, saved); err == nil {
-		err = werr
-	}
-	if err == nil && res < 0 {
-		err = fmt.Errorf("syscall %d failed: %w", nr, unix.Errno(-res))
+	out, err := p.InjectPlanted(ptrace.Injection{At: rip, Nr: nr, Args: a})
+	if err == nil && out.Result < 0 {
+		err = fmt.Errorf("syscall %d failed: %w", nr, unix.Errno(-out.Result))
 	}
 	if err != nil {
 		return fmt.Errorf("inject syscall %d at exec: %w", nr, err)
