@@ -3,6 +3,7 @@ module rrpy
 go 1.26.8
 
 require (
+	github.com/chzyer/readline v1.5.1
 	github.com/klauspost/compress v1.20.4
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/arch v0.32.0

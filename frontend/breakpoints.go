@@ -1,0 +1,208 @@
+package frontend
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SourceLister is implemented by targets that know every Python source
+// file of the recording, so that break FILE:LINE can name a file the
+// session has not been in yet. Optional: without it the shell matches
+// the files it has seen.
+type SourceLister interface {
+	SourceFiles() []string
+}
+
+// describe is how a breakpoint is named in messages: "foo()", "app.py:12".
+func describe(bp Breakpoint) string {
+	if bp.Func != "" {
+		return bp.Func + "()"
+	}
+	return fmt.Sprintf("%s:%d", bp.File, bp.Line)
+}
+
+// setBreak is break FUNC | FILE:LINE | LINE.
+func (s *shell) setBreak(arg string) error {
+	if arg == "" {
+		return userError("Break where?")
+	}
+	bp, err := s.parseBreak(arg)
+	if err != nil {
+		return err
+	}
+	bp.ID = s.nextBP
+	s.nextBP++
+	s.bps = append(s.bps, bp)
+	s.out.printf("Breakpoint %d at %s\n", bp.ID, describe(bp))
+	return nil
+}
+
+func (s *shell) parseBreak(arg string) (Breakpoint, error) {
+	if line, err := strconv.Atoi(arg); err == nil {
+		return s.lineBreak(s.t.Now().File, line)
+	}
+	if file, lineText, ok := cutLast(arg, ":"); ok {
+		line, err := strconv.Atoi(lineText)
+		if err != nil || file == "" {
+			return Breakpoint{}, userError(fmt.Sprintf("break needs FILE:LINE with a line number, got '%s'", arg))
+		}
+		file, err = s.resolveFile(file)
+		if err != nil {
+			return Breakpoint{}, err
+		}
+		return s.lineBreak(file, line)
+	}
+	if !isIdentifier(arg) {
+		return Breakpoint{}, userError(fmt.Sprintf("break needs a function name, FILE:LINE or LINE, got '%s'", arg))
+	}
+	return Breakpoint{Func: arg}, nil
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
+// isIdentifier reports whether name can be a Python function's co_name.
+func isIdentifier(name string) bool {
+	for i, r := range name {
+		letter := r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// lineBreak makes a line breakpoint after pdb's checkline: a line must
+// exist and hold code. A file whose source the Target cannot give is taken
+// on trust: the Target matches it by suffix when the program runs it.
+func (s *shell) lineBreak(file string, line int) (Breakpoint, error) {
+	src := s.source(file)
+	if src.err == nil {
+		if line < 1 || line > len(src.lines) {
+			return Breakpoint{}, userError("End of file")
+		}
+		if isBlankOrComment(src.lines[line-1]) {
+			return Breakpoint{}, refusal("Blank or comment")
+		}
+	}
+	return Breakpoint{File: file, Line: line}, nil
+}
+
+// isBlankOrComment is pdb's checkline heuristic: blank lines, comments and
+// lines that start a docstring hold no code to stop at.
+func isBlankOrComment(line string) bool {
+	line = strings.TrimSpace(line)
+	return line == "" || strings.HasPrefix(line, "#") ||
+		strings.HasPrefix(line, `"""`) || strings.HasPrefix(line, "'''")
+}
+
+// resolveFile finds the recorded file that name designates: the one whose
+// path ends with it, the current file first. Unknown names stay as given.
+func (s *shell) resolveFile(name string) (string, error) {
+	if cur := s.t.Now().File; fileMatches(cur, name) {
+		return cur, nil
+	}
+	var found []string
+	for _, f := range s.knownFiles() {
+		if fileMatches(f, name) {
+			found = append(found, f)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return name, nil
+	case 1:
+		return found[0], nil
+	}
+	return "", userError(fmt.Sprintf("'%s' could be any of %s", name, strings.Join(found, ", ")))
+}
+
+// knownFiles are the recorded source files the shell can name, sorted.
+func (s *shell) knownFiles() []string {
+	seen := map[string]bool{}
+	for f := range s.files {
+		seen[f] = true
+	}
+	if l, ok := s.t.(SourceLister); ok {
+		for _, f := range l.SourceFiles() {
+			seen[f] = true
+		}
+	}
+	files := make([]string, 0, len(seen))
+	for f := range seen {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	return files
+}
+
+// fileMatches reports whether the path ends with name at a path boundary:
+// "app.py" names /x/app.py but not /x/myapp.py.
+func fileMatches(path, name string) bool {
+	return path == name || strings.HasSuffix(path, "/"+strings.TrimPrefix(name, "/"))
+}
+
+// deleteBreaks is delete N...
+func (s *shell) deleteBreaks(arg string) error {
+	if arg == "" {
+		return userError("Delete which breakpoint? (delete N)")
+	}
+	for _, field := range strings.Fields(arg) {
+		id, err := strconv.Atoi(field)
+		if err != nil {
+			return userError(fmt.Sprintf("delete needs a breakpoint number, got '%s'", field))
+		}
+		i := slices.IndexFunc(s.bps, func(bp Breakpoint) bool { return bp.ID == id })
+		if i < 0 {
+			return userError(fmt.Sprintf("No breakpoint number %d.", id))
+		}
+		s.bps = slices.Delete(s.bps, i, i+1)
+		s.out.printf("Deleted breakpoint %d\n", id)
+	}
+	return nil
+}
+
+// info is info breakpoints | paused; any unique prefix will do (info b).
+func (s *shell) info(arg string) error {
+	if arg == "" {
+		return userError("Info about what? (info breakpoints, info paused)")
+	}
+	switch {
+	case strings.HasPrefix("breakpoints", arg):
+		s.infoBreakpoints()
+	case strings.HasPrefix("paused", arg):
+		s.infoPaused()
+	default:
+		return userError(fmt.Sprintf("no info '%s', try 'help info'", arg))
+	}
+	return nil
+}
+
+func (s *shell) infoBreakpoints() {
+	if len(s.bps) == 0 {
+		s.out.printf("No breakpoints.\n")
+	}
+	for _, bp := range s.bps {
+		s.out.printf("Breakpoint %d at %s\n", bp.ID, describe(bp))
+	}
+}
+
+func (s *shell) infoPaused() {
+	times := s.t.Checkpoints()
+	if len(times) == 0 {
+		s.out.printf("No checkpoints.\n")
+		return
+	}
+	text := make([]string, len(times))
+	for i, t := range times {
+		text[i] = strconv.FormatUint(t, 10)
+	}
+	s.out.printf("Checkpoints at times: %s\n", strings.Join(text, ", "))
+}

@@ -1,0 +1,197 @@
+package frontend
+
+import (
+	"fmt"
+	"strings"
+)
+
+// command is one entry of the shell's language.
+type command struct {
+	name    string
+	aliases []string
+	args    string   // what follows the name in a usage line: "[N]"
+	subs    []string // fixed first words of the argument, for completion
+	group   string
+	short   string // one line for the help list
+	long    string // what help CMD adds
+	fn      func(s *shell, arg string) error
+}
+
+const (
+	groupMove    = "Moving in time"
+	groupBreak   = "Breakpoints"
+	groupInspect = "Looking around"
+	groupShell   = "The shell"
+)
+
+// commands is the shell's language, declared once: dispatch, help,
+// completion and cli.md all read it. A function rather than a variable so
+// that no one can change it and the handlers may mention it.
+func commands() []command {
+	return []command{
+		{name: "step", aliases: []string{"s"}, args: "[N]", group: groupMove,
+			short: "go N stop points forward (default 1)",
+			long:  "Stop points are the prompt's times: step N is go NOW+N, stepping into calls.",
+			fn:    func(s *shell, arg string) error { return s.step(arg, false) }},
+		{name: "bstep", aliases: []string{"bs"}, args: "[N]", group: groupMove,
+			short: "go N stop points backward (default 1)",
+			long:  "bstep N is go NOW-N: the stop points just before this one, in whatever frame they are.",
+			fn:    func(s *shell, arg string) error { return s.step(arg, true) }},
+		{name: "next", aliases: []string{"n"}, group: groupMove,
+			short: "run to the next line of this frame, over calls",
+			long:  "Stops at the next stop point of this frame, or of its caller once it returns.",
+			fn:    func(s *shell, arg string) error { return s.next(arg, false) }},
+		{name: "bnext", aliases: []string{"bn"}, group: groupMove,
+			short: "run back to the previous line of this frame, over calls",
+			long:  "Stops at the previous stop point of this frame, or of its caller before the call.",
+			fn:    func(s *shell, arg string) error { return s.next(arg, true) }},
+		{name: "finish", aliases: []string{"f"}, group: groupMove,
+			short: "run until this frame returns",
+			long:  "Stops where the current frame returns (<<) or unwinds by an exception (!!).",
+			fn:    func(s *shell, arg string) error { return s.finish(arg, false) }},
+		{name: "bfinish", aliases: []string{"bf"}, group: groupMove,
+			short: "run back to the call of this frame",
+			long:  "Stops in the caller, at the line that called the current frame. At the outermost frame: No caller.",
+			fn:    func(s *shell, arg string) error { return s.finish(arg, true) }},
+		{name: "continue", aliases: []string{"c"}, group: groupMove,
+			short: "run forward to the next breakpoint, or the end",
+			long:  "Runs until a breakpoint is hit or the recording ends.",
+			fn:    func(s *shell, arg string) error { return s.cont(arg, false) }},
+		{name: "bcontinue", aliases: []string{"bc"}, group: groupMove,
+			short: "run backward to the previous breakpoint, or the start",
+			long:  "Runs back in time until a breakpoint is hit (Reverse-hit) or the recording's start.",
+			fn:    func(s *shell, arg string) error { return s.cont(arg, true) }},
+		{name: "go", args: "TIME", group: groupMove,
+			short: "jump to a time (a prompt's number)",
+			long:  "Times outside the recording are clamped to its start or its end.",
+			fn:    (*shell).goTo},
+
+		{name: "break", aliases: []string{"b"}, args: "FUNC | FILE:LINE | LINE", group: groupBreak,
+			short: "set a breakpoint",
+			long: "break foo stops when a function named foo is called; break app.py:12 at line 12\n" +
+				"of the recorded file whose path ends with app.py; break 12 at line 12 of the\n" +
+				"current file. Lines without code (blank, comments, past the end) are refused.",
+			fn: (*shell).setBreak},
+		{name: "delete", aliases: []string{"del"}, args: "N...", group: groupBreak,
+			short: "delete breakpoints by number",
+			long:  "The numbers are the ones break printed (see info breakpoints).",
+			fn:    (*shell).deleteBreaks},
+
+		{name: "info", args: "breakpoints | paused", subs: []string{"breakpoints", "paused"}, group: groupInspect,
+			short: "list breakpoints, or the checkpoints' times",
+			long:  "info breakpoints lists the breakpoints; info paused the times of the checkpoints\nthat moves in time start from.",
+			fn:    (*shell).info},
+		{name: "backtrace", aliases: []string{"bt", "where"}, group: groupInspect,
+			short: "print the call stack, most recent call last",
+			fn:    (*shell).backtrace},
+		{name: "list", aliases: []string{"l"}, group: groupInspect,
+			short: "print the current function's source with line numbers",
+			long:  "At module level, the lines around the current one. B marks a breakpoint.",
+			fn:    (*shell).list},
+		{name: "locals", group: groupInspect,
+			short: "print the current frame's local variables",
+			fn:    (*shell).locals},
+		// Printing the program's objects goes here: p EXPR with its $N
+		// history, and watch EXPR (a later issue).
+
+		{name: "help", aliases: []string{"h", "?"}, args: "[COMMAND]", group: groupShell,
+			short: "list the commands, or explain one",
+			fn:    (*shell).help},
+		{name: "quit", aliases: []string{"q", "exit"}, group: groupShell,
+			short: "leave the shell (so does end of input)",
+			fn:    func(*shell, string) error { return errQuit }},
+	}
+}
+
+// lookup finds a command by its name or an alias.
+func lookup(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return &c
+		}
+		for _, a := range c.aliases {
+			if a == name {
+				return &c
+			}
+		}
+	}
+	return nil
+}
+
+// usage is a command's name and arguments: "step [N]".
+func (c *command) usage() string {
+	return strings.TrimSpace(c.name + " " + c.args)
+}
+
+// title is the help list's left column: "step [N] (s)".
+func (c *command) title() string {
+	if len(c.aliases) == 0 {
+		return c.usage()
+	}
+	return fmt.Sprintf("%s (%s)", c.usage(), strings.Join(c.aliases, ", "))
+}
+
+func (s *shell) help(arg string) error {
+	if arg == "" {
+		s.out.printf("%s", helpList())
+		return nil
+	}
+	c := lookup(arg)
+	if c == nil {
+		return userError(fmt.Sprintf("no command '%s', try 'help'", arg))
+	}
+	s.out.printf("%s", helpCommand(c))
+	return nil
+}
+
+// helpList is what help prints: the commands by group, one a line.
+func helpList() string {
+	cmds := commands()
+	width := 0
+	for _, c := range cmds {
+		width = max(width, len(c.title()))
+	}
+	var b strings.Builder
+	group := ""
+	for _, c := range cmds {
+		if c.group != group {
+			if group != "" {
+				b.WriteString("\n")
+			}
+			group = c.group
+			fmt.Fprintf(&b, "%s:\n", group)
+		}
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, c.title(), c.short)
+	}
+	b.WriteString("\nAn empty line repeats the last command. help COMMAND says more.\n")
+	return b.String()
+}
+
+// helpCommand is what help CMD prints.
+func helpCommand(c *command) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", c.usage())
+	if len(c.aliases) > 0 {
+		fmt.Fprintf(&b, "Aliases: %s\n", strings.Join(c.aliases, ", "))
+	}
+	fmt.Fprintf(&b, "%s.\n", upperFirst(c.short))
+	if c.long != "" {
+		fmt.Fprintf(&b, "%s\n", c.long)
+	}
+	return b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// noArg refuses an argument to a command that takes none, as pdb does.
+func noArg(arg string) error {
+	if arg != "" {
+		return refusal("Invalid argument: " + arg)
+	}
+	return nil
+}

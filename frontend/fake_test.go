@@ -1,0 +1,188 @@
+package frontend
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// appPy is the fake recording's main script.
+const appPy = `import os
+
+def foo(n):
+    # add one
+    x = n + 1
+    return x
+
+def bad():
+    raise ValueError("no")
+
+y = foo(1)
+try:
+    bad()
+except ValueError:
+    """ignored"""
+print(y)
+`
+
+const (
+	app    = "/rec/app.py"
+	frozen = "<frozen importlib._bootstrap>"
+)
+
+// step is one stop point of the fake recording.
+type step struct {
+	file  string
+	line  int
+	fn    string
+	first int // FirstLine
+	ev    Event
+	depth int  // frames below this one
+	call  bool // the first stop point of a call
+	vars  []Var
+}
+
+// appScript is the fake recording: time t is script[t-1].
+func appScript() []step {
+	return []step{
+		{file: app, line: 1, fn: "<module>", first: 1},                                                       // 1
+		{file: frozen, line: 1000, fn: "_find_and_load", first: 990, depth: 1, call: true},                   // 2
+		{file: app, line: 3, fn: "<module>", first: 1},                                                       // 3
+		{file: app, line: 8, fn: "<module>", first: 1},                                                       // 4
+		{file: app, line: 11, fn: "<module>", first: 1},                                                      // 5
+		{file: app, line: 5, fn: "foo", first: 3, depth: 1, call: true, vars: []Var{{"n", "1"}}},             // 6
+		{file: app, line: 6, fn: "foo", first: 3, depth: 1, vars: []Var{{"n", "1"}, {"x", "2"}}},             // 7
+		{file: app, line: 6, fn: "foo", first: 3, depth: 1, ev: Return, vars: []Var{{"n", "1"}, {"x", "2"}}}, // 8
+		{file: app, line: 12, fn: "<module>", first: 1},                                                      // 9
+		{file: app, line: 13, fn: "<module>", first: 1},                                                      // 10
+		{file: app, line: 9, fn: "bad", first: 8, depth: 1, call: true},                                      // 11
+		{file: app, line: 9, fn: "bad", first: 8, depth: 1, ev: Unwind},                                      // 12
+		{file: app, line: 14, fn: "<module>", first: 1},                                                      // 13
+		{file: app, line: 16, fn: "<module>", first: 1},                                                      // 14
+	}
+}
+
+// fakeTarget replays its script. Its moves follow the Target's contract
+// closely enough for the shell's tests.
+type fakeTarget struct {
+	script      []step
+	cur         int // index into script
+	checkpoints []uint64
+	err         error         // returned by every move when set
+	started     chan struct{} // when set, Continue announces itself and waits for ctx
+}
+
+func newFake() *fakeTarget { return &fakeTarget{script: appScript()} }
+
+func (f *fakeTarget) loc(i int) Location {
+	st := f.script[i]
+	return Location{Time: uint64(i + 1), Event: st.ev, File: st.file, Line: st.line,
+		Func: st.fn, FirstLine: st.first, Thread: 1}
+}
+
+func (f *fakeTarget) stop(i int, edge bool, hit *Breakpoint) (Stop, error) {
+	f.cur = i
+	return Stop{Location: f.loc(i), AtEdge: edge, Hit: hit}, nil
+}
+
+func (f *fakeTarget) Bounds(context.Context) (uint64, uint64, error) {
+	return 1, uint64(len(f.script)), nil
+}
+
+func (f *fakeTarget) Now() Location { return f.loc(f.cur) }
+
+func (f *fakeTarget) Go(_ context.Context, t uint64) (Stop, error) {
+	if f.err != nil {
+		return Stop{}, f.err
+	}
+	i := int(min(max(t, 1), uint64(len(f.script)))) - 1
+	return f.stop(i, false, nil)
+}
+
+// scan returns the first index from cur in the direction that satisfies
+// ok, or the edge and false.
+func (f *fakeTarget) scan(backward bool, ok func(i int) bool) (int, bool) {
+	d, end := 1, len(f.script)-1
+	if backward {
+		d, end = -1, 0
+	}
+	for i := f.cur + d; i >= 0 && i < len(f.script); i += d {
+		if ok(i) {
+			return i, true
+		}
+	}
+	return end, false
+}
+
+func (f *fakeTarget) Next(_ context.Context, backward bool) (Stop, error) {
+	if f.err != nil {
+		return Stop{}, f.err
+	}
+	depth := f.script[f.cur].depth
+	i, found := f.scan(backward, func(i int) bool { return f.script[i].depth <= depth })
+	return f.stop(i, !found, nil)
+}
+
+func (f *fakeTarget) Finish(_ context.Context, backward bool) (Stop, error) {
+	if f.err != nil {
+		return Stop{}, f.err
+	}
+	depth := f.script[f.cur].depth
+	i, found := f.scan(backward, func(i int) bool {
+		s := f.script[i]
+		return s.depth < depth || !backward && s.depth == depth && s.ev != LineStart
+	})
+	if backward && !found {
+		return f.stop(f.cur, true, nil) // no caller: do not move
+	}
+	return f.stop(i, !found, nil)
+}
+
+func (f *fakeTarget) Continue(ctx context.Context, backward bool, bps []Breakpoint) (Stop, error) {
+	if f.started != nil {
+		f.started <- struct{}{}
+		<-ctx.Done()
+		return f.stop(f.cur+2, false, nil)
+	}
+	if f.err != nil {
+		return Stop{}, f.err
+	}
+	var hit *Breakpoint
+	i, found := f.scan(backward, func(i int) bool {
+		hit = hits(f.script[i], bps)
+		return hit != nil
+	})
+	return f.stop(i, !found, hit)
+}
+
+func hits(s step, bps []Breakpoint) *Breakpoint {
+	for _, bp := range bps {
+		if bp.Func != "" && s.call && s.fn == bp.Func ||
+			bp.Func == "" && s.ev == LineStart && s.line == bp.Line && strings.HasSuffix(s.file, bp.File) {
+			return &bp
+		}
+	}
+	return nil
+}
+
+func (f *fakeTarget) Stack() ([]Frame, error) {
+	var frames []Frame
+	for i, depth := f.cur, f.script[f.cur].depth+1; i >= 0; i-- {
+		if s := f.script[i]; s.depth < depth {
+			frames = append([]Frame{{File: s.file, Line: s.line, Func: s.fn}}, frames...)
+			depth = s.depth
+		}
+	}
+	return frames, nil
+}
+
+func (f *fakeTarget) Locals() ([]Var, error) { return f.script[f.cur].vars, nil }
+
+func (f *fakeTarget) Source(file string) ([]byte, error) {
+	if file == app {
+		return []byte(appPy), nil
+	}
+	return nil, fmt.Errorf("no recorded source for %s", file)
+}
+
+func (f *fakeTarget) Checkpoints() []uint64 { return f.checkpoints }

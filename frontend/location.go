@@ -1,0 +1,155 @@
+package frontend
+
+import (
+	"fmt"
+	"strings"
+)
+
+// context lines shown before and after the current one
+const around = 5
+
+// sourceFile is a recorded source file split into lines, or why it has none.
+type sourceFile struct {
+	lines []string
+	err   error
+}
+
+// source returns a file's recorded lines, asking the Target once per file.
+func (s *shell) source(file string) sourceFile {
+	if src, ok := s.sources[file]; ok {
+		return src
+	}
+	data, err := s.t.Source(file)
+	src := sourceFile{err: err}
+	if err == nil {
+		src.lines = splitLines(string(data))
+	}
+	s.sources[file] = src
+	return src
+}
+
+func splitLines(text string) []string {
+	text = strings.TrimSuffix(text, "\n")
+	if text == "" {
+		return nil
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+// marker is what marks the current line: pdb's "> " where a line starts,
+// RevPDB's "<< " where the frame returns and "!! " where it unwinds.
+func marker(ev Event) string {
+	switch ev {
+	case Return:
+		return "<< "
+	case Unwind:
+		return "!! "
+	}
+	return "> "
+}
+
+// printLocation prints where the program is: the header and the source of
+// the current function around the line.
+func (s *shell) printLocation(loc Location) {
+	s.files[loc.File] = true
+	s.out.printf("File \"%s\", line %d in %s:\n", loc.File, loc.Line, loc.Func)
+	lo, hi, lines, ok := s.window(loc, max(loc.FirstLine, loc.Line-around))
+	if !ok {
+		s.out.printf("Source not available for %s.\n", loc.File)
+		return
+	}
+	for n := lo; n <= hi; n++ {
+		prefix := "  "
+		if n == loc.Line {
+			prefix = marker(loc.Event)
+		}
+		s.out.printf("%s\n", strings.TrimRight(prefix+lines[n-1], " \t"))
+	}
+}
+
+// window clips the lines from..loc.Line+around to the recorded file. It
+// fails when the file is unknown or the current line is not in it.
+func (s *shell) window(loc Location, from int) (lo, hi int, lines []string, ok bool) {
+	src := s.source(loc.File)
+	if src.err != nil || loc.Line < 1 || loc.Line > len(src.lines) {
+		return 0, 0, nil, false
+	}
+	return max(from, 1), min(loc.Line+around, len(src.lines)), src.lines, true
+}
+
+// list prints the current function from its first line (module level: the
+// lines around the current one) with line numbers; B marks breakpoints.
+func (s *shell) list(arg string) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	loc := s.t.Now()
+	from := loc.FirstLine
+	if loc.Func == "<module>" || from < 1 {
+		from = loc.Line - around
+	}
+	lo, hi, lines, ok := s.window(loc, from)
+	if !ok {
+		s.out.printf("Source not available for %s.\n", loc.File)
+		return nil
+	}
+	width := max(3, len(fmt.Sprint(hi)))
+	for n := lo; n <= hi; n++ {
+		mark, bp := "", " "
+		if n == loc.Line {
+			mark = marker(loc.Event)
+		}
+		if s.hasLineBreak(loc.File, n) {
+			bp = "B"
+		}
+		line := fmt.Sprintf("%-3s%*d %s %s", mark, width, n, bp, lines[n-1])
+		s.out.printf("%s\n", strings.TrimRight(line, " \t"))
+	}
+	return nil
+}
+
+func (s *shell) hasLineBreak(file string, line int) bool {
+	for _, bp := range s.bps {
+		if bp.Line == line && fileMatches(file, bp.File) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *shell) backtrace(arg string) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	frames, err := s.t.Stack()
+	if err != nil {
+		return err
+	}
+	s.out.printf("Current call stack (most recent call last):\n")
+	for _, f := range frames {
+		s.files[f.File] = true
+		s.out.printf("  File \"%s\", line %d in %s\n", f.File, f.Line, f.Func)
+	}
+	return nil
+}
+
+func (s *shell) locals(arg string) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	vars, err := s.t.Locals()
+	if err != nil {
+		return err
+	}
+	if len(vars) == 0 {
+		s.out.printf("No local variables.\n")
+	}
+	for _, v := range vars {
+		s.out.printf("%s = %s\n", v.Name, v.Repr)
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package frontend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// What a move prints when it runs into an edge of the recording.
+const (
+	endMsg   = "End of the recording."
+	startMsg = "Start of the recording."
+	topMsg   = "No caller."
+)
+
+func edgeMsg(backward bool) string {
+	if backward {
+		return startMsg
+	}
+	return endMsg
+}
+
+// moveFunc is one move of the Target, under a context that Ctrl-C cancels.
+type moveFunc func(ctx context.Context) (Stop, error)
+
+// move runs m and prints where it ended: the breakpoint hit, the edge it
+// ran into (edge), and the location. A move that ran into an edge without
+// moving prints only the edge message: the location is already on screen.
+func (s *shell) move(m moveFunc, backward bool, edge string) error {
+	before := s.t.Now().Time
+	ctx, stop := s.moveContext()
+	st, err := m(ctx)
+	interrupted := ctx.Err() != nil
+	stop()
+	if interrupted && (err == nil || errors.Is(err, context.Canceled)) {
+		s.printLocation(s.t.Now()) // stopped early, at a valid time
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.printHit(st.Hit, backward)
+	if st.AtEdge {
+		s.out.printf("%s\n", edge)
+		if st.Time == before {
+			return nil
+		}
+	}
+	s.printLocation(st.Location)
+	return nil
+}
+
+// step is step N and bstep N: go NOW±N, clamped.
+func (s *shell) step(arg string, backward bool) error {
+	n := uint64(1)
+	if arg != "" {
+		var err error
+		if n, err = strconv.ParseUint(arg, 10, 64); err != nil {
+			return userError(fmt.Sprintf("step needs a count (a number), got '%s'", arg))
+		}
+	}
+	target := addClamped(s.t.Now().Time, n, backward)
+	return s.move(func(ctx context.Context) (Stop, error) {
+		st, err := s.t.Go(ctx, target)
+		// Go clamps silently; landing elsewhere than asked is the edge.
+		st.AtEdge = st.AtEdge || st.Time != target
+		return st, err
+	}, backward, edgeMsg(backward))
+}
+
+// addClamped is now+n (backward: now-n) without wrapping around.
+func addClamped(now, n uint64, backward bool) uint64 {
+	switch {
+	case backward && n > now:
+		return 0
+	case backward:
+		return now - n
+	case n > math.MaxUint64-now:
+		return math.MaxUint64
+	}
+	return now + n
+}
+
+func (s *shell) next(arg string, backward bool) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	return s.move(func(ctx context.Context) (Stop, error) {
+		return s.t.Next(ctx, backward)
+	}, backward, edgeMsg(backward))
+}
+
+func (s *shell) finish(arg string, backward bool) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	edge := endMsg
+	if backward {
+		edge = topMsg
+	}
+	return s.move(func(ctx context.Context) (Stop, error) {
+		return s.t.Finish(ctx, backward)
+	}, backward, edge)
+}
+
+func (s *shell) cont(arg string, backward bool) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	bps := append([]Breakpoint(nil), s.bps...) // the Target may keep it
+	return s.move(func(ctx context.Context) (Stop, error) {
+		return s.t.Continue(ctx, backward, bps)
+	}, backward, edgeMsg(backward))
+}
+
+// goTo is go TIME. Times past either end are clamped by the Target; the
+// location printed says where it went.
+func (s *shell) goTo(arg string) error {
+	t, err := strconv.ParseUint(arg, 10, 64)
+	if err != nil {
+		return userError(fmt.Sprintf("go needs a time (a number), got '%s'", arg))
+	}
+	return s.move(func(ctx context.Context) (Stop, error) {
+		st, err := s.t.Go(ctx, t)
+		st.AtEdge = false // clamping is what go promises, not news
+		return st, err
+	}, false, "")
+}
+
+// printHit says which breakpoint stopped a move, if one did.
+func (s *shell) printHit(bp *Breakpoint, backward bool) {
+	if bp == nil {
+		return
+	}
+	verb := "Hit"
+	if backward {
+		verb = "Reverse-hit"
+	}
+	s.out.printf("%s breakpoint %d: %s\n", verb, bp.ID, describe(*bp))
+}

@@ -1,0 +1,201 @@
+package frontend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Config says what the shell drives and where it talks.
+type Config struct {
+	Target Target
+	// In carries the commands, from a terminal or not.
+	In io.Reader
+	// Out receives everything the shell prints, errors included.
+	Out io.Writer
+	// Interactive says In is a terminal: the shell then edits lines with
+	// readline (history, completion). Otherwise it reads plain lines and
+	// echoes each prompt and command to Out, so that a transcript of a
+	// scripted session reads like one typed by hand.
+	Interactive bool
+	// Interrupts delivers Ctrl-C. During a move it cancels the move (the
+	// Target stops at a valid time); at the prompt it only gives a new
+	// prompt. May be nil.
+	Interrupts <-chan struct{}
+}
+
+// Run runs the shell until quit or the end of In. It returns an error only
+// when Out or In fails; the Target's errors are printed and the shell goes on.
+func Run(cfg Config) error {
+	s := newShell(cfg)
+	in, err := newInput(cfg)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	s.printLocation(s.t.Now())
+	for s.out.err == nil {
+		line, err := s.readLine(in)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading commands: %w", err)
+		}
+		if s.execLine(line) {
+			break
+		}
+	}
+	return s.out.err
+}
+
+// shell is one session's state: everything Run knows between commands.
+type shell struct {
+	t           Target
+	out         *errWriter
+	interactive bool
+	interrupts  <-chan struct{}
+
+	last    string // the last non-empty command line, for the empty line
+	nextBP  int    // the number the next breakpoint gets
+	bps     []Breakpoint
+	files   map[string]bool // source files seen, for break FILE:LINE
+	sources map[string]sourceFile
+}
+
+func newShell(cfg Config) *shell {
+	return &shell{
+		t:           cfg.Target,
+		out:         &errWriter{w: cfg.Out},
+		interactive: cfg.Interactive,
+		interrupts:  cfg.Interrupts,
+		nextBP:      1,
+		files:       map[string]bool{},
+		sources:     map[string]sourceFile{},
+	}
+}
+
+func (s *shell) prompt() string {
+	return fmt.Sprintf("(%d)$ ", s.t.Now().Time)
+}
+
+// readLine waits for a command line. Interrupts that come meanwhile are
+// consumed here, so that a Ctrl-C at the prompt cannot cancel the next move.
+func (s *shell) readLine(in input) (string, error) {
+	prompt := s.prompt()
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := in.readLine(prompt)
+		done <- result{line, err}
+	}()
+	for {
+		select {
+		case r := <-done:
+			if r.err == nil && !s.interactive {
+				s.out.printf("%s%s\n", prompt, r.line)
+			}
+			return r.line, r.err
+		case _, ok := <-s.interrupts:
+			if !ok {
+				s.interrupts = nil // closed: never select it again
+			}
+		}
+	}
+}
+
+// execLine runs one command line and reports whether the shell should quit.
+// An empty line repeats the last command, as in pdb.
+func (s *shell) execLine(line string) (quit bool) {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		line = s.last
+	}
+	if line == "" {
+		return false
+	}
+	s.last = line
+	name, arg, _ := strings.Cut(line, " ")
+	cmd := lookup(name)
+	if cmd == nil {
+		s.out.printf("no command '%s', try 'help'\n", name)
+		return false
+	}
+	err := cmd.fn(s, strings.TrimSpace(arg))
+	if errors.Is(err, errQuit) {
+		return true
+	}
+	s.report(err)
+	return false
+}
+
+// errQuit is what the quit command returns to end Run.
+var errQuit = errors.New("quit")
+
+// userError is a mistake in a command line, printed as it is
+// ("Break where?"), in RevPDB's manner.
+type userError string
+
+func (e userError) Error() string { return string(e) }
+
+// refusal is a command the shell will not carry out, printed pdb-style
+// ("*** Blank or comment").
+type refusal string
+
+func (e refusal) Error() string { return string(e) }
+
+// report prints a handler's error: the user's mistakes plainly, anything
+// else (the Target's failures, refusals) pdb-style after "*** ".
+func (s *shell) report(err error) {
+	if err == nil {
+		return
+	}
+	var u userError
+	if errors.As(err, &u) {
+		s.out.printf("%s\n", u)
+		return
+	}
+	s.out.printf("*** %s\n", err)
+}
+
+// moveContext returns the context for one move, canceled by an interrupt,
+// and the function that ends the watch for interrupts.
+func (s *shell) moveContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case _, ok := <-s.interrupts:
+			if ok { // closed means no more Ctrl-C, not one
+				cancel()
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		<-finished // s.interrupts is read by one goroutine at a time
+		cancel()
+	}
+}
+
+// errWriter keeps the first write error so that printing code need not
+// check each call; Run returns it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, args...)
+}

@@ -1,0 +1,449 @@
+package frontend
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+// run drives the shell over input against f and returns the transcript.
+func run(t *testing.T, f *fakeTarget, input string) string {
+	t.Helper()
+	var out strings.Builder
+	if err := Run(Config{Target: f, In: strings.NewReader(input), Out: &out}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return out.String()
+}
+
+// expect runs input from time `at` and compares the whole transcript.
+func expect(t *testing.T, at uint64, input, want string) {
+	t.Helper()
+	f := newFake()
+	f.cur = int(at) - 1
+	if got := run(t, f, input); got != want {
+		t.Errorf("input %q:\ngot:\n%s\nwant:\n%s", input, got, want)
+	}
+}
+
+// The locations the transcripts below go through.
+const (
+	at1 = `File "/rec/app.py", line 1 in <module>:
+> import os
+
+  def foo(n):
+      # add one
+      x = n + 1
+      return x
+`
+	at2 = `File "<frozen importlib._bootstrap>", line 1000 in _find_and_load:
+Source not available for <frozen importlib._bootstrap>.
+`
+	at3 = `File "/rec/app.py", line 3 in <module>:
+  import os
+
+> def foo(n):
+      # add one
+      x = n + 1
+      return x
+
+  def bad():
+`
+	at4 = `File "/rec/app.py", line 8 in <module>:
+  def foo(n):
+      # add one
+      x = n + 1
+      return x
+
+> def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+  try:
+      bad()
+`
+	at6 = `File "/rec/app.py", line 5 in foo:
+  def foo(n):
+      # add one
+>     x = n + 1
+      return x
+
+  def bad():
+      raise ValueError("no")
+
+`
+	at8 = `File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+<<     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`
+	at13 = `File "/rec/app.py", line 14 in <module>:
+      raise ValueError("no")
+
+  y = foo(1)
+  try:
+      bad()
+> except ValueError:
+      """ignored"""
+  print(y)
+`
+	at14 = `File "/rec/app.py", line 16 in <module>:
+  y = foo(1)
+  try:
+      bad()
+  except ValueError:
+      """ignored"""
+> print(y)
+`
+)
+
+func TestPromptEchoAndEOF(t *testing.T) {
+	expect(t, 1, "", at1)
+	expect(t, 1, "step", at1+"(1)$ step\n"+at2) // no newline at the end
+	expect(t, 1, "step\r\n", at1+"(1)$ step\n"+at2)
+}
+
+func TestQuit(t *testing.T) {
+	for _, q := range []string{"quit", "q", "exit"} {
+		expect(t, 1, q+"\nstep\n", at1+"(1)$ "+q+"\n")
+	}
+}
+
+func TestStep(t *testing.T) {
+	expect(t, 1, "s\nstep 1\ns 3\nbs\nbstep 2\n",
+		at1+"(1)$ s\n"+at2+"(2)$ step 1\n"+at3+"(3)$ s 3\n"+at6+"(6)$ bs\n"+
+			`File "/rec/app.py", line 11 in <module>:
+      return x
+
+  def bad():
+      raise ValueError("no")
+
+> y = foo(1)
+  try:
+      bad()
+  except ValueError:
+      """ignored"""
+  print(y)
+`+"(5)$ bstep 2\n"+at3)
+}
+
+func TestStepEdges(t *testing.T) {
+	expect(t, 1, "bstep\nbs 5\nstep 0\n",
+		at1+"(1)$ bstep\nStart of the recording.\n(1)$ bs 5\nStart of the recording.\n(1)$ step 0\n"+at1)
+	expect(t, 13, "s 100\ns\n",
+		at13+"(13)$ s 100\nEnd of the recording.\n"+at14+"(14)$ s\nEnd of the recording.\n")
+	expect(t, 3, "bs 18446744073709551615\n", at3+"(3)$ bs 18446744073709551615\nStart of the recording.\n"+at1)
+	expect(t, 13, "s 18446744073709551615\n", at13+"(13)$ s 18446744073709551615\nEnd of the recording.\n"+at14)
+	expect(t, 1, "step two\nstep -1\n",
+		at1+"(1)$ step two\nstep needs a count (a number), got 'two'\n(1)$ step -1\nstep needs a count (a number), got '-1'\n")
+}
+
+func TestGo(t *testing.T) {
+	expect(t, 1, "go 6\ngo 99\ngo 0\ngo banana\ngo\n",
+		at1+"(1)$ go 6\n"+at6+"(6)$ go 99\n"+at14+"(14)$ go 0\n"+at1+
+			"(1)$ go banana\ngo needs a time (a number), got 'banana'\n"+
+			"(1)$ go\ngo needs a time (a number), got ''\n")
+}
+
+func TestNextAndFinish(t *testing.T) {
+	// next steps over the import's frame; bnext comes back over foo's.
+	expect(t, 1, "next\nn\nbn\n", at1+"(1)$ next\n"+at3+"(3)$ n\n"+
+		at4+"(4)$ bn\n"+at3)
+	expect(t, 6, "finish\nbfinish\nbf\n", at6+"(6)$ finish\n"+at8+"(8)$ bfinish\n"+
+		`File "/rec/app.py", line 11 in <module>:
+      return x
+
+  def bad():
+      raise ValueError("no")
+
+> y = foo(1)
+  try:
+      bad()
+  except ValueError:
+      """ignored"""
+  print(y)
+`+"(5)$ bf\nNo caller.\n")
+	expect(t, 13, "f\nf\nn\nnext 2\n", at13+"(13)$ f\nEnd of the recording.\n"+at14+
+		"(14)$ f\nEnd of the recording.\n(14)$ n\nEnd of the recording.\n(14)$ next 2\n*** Invalid argument: 2\n")
+}
+
+func TestEmptyLineRepeats(t *testing.T) {
+	expect(t, 1, "\ns\n\n  \n", at1+"(1)$ \n(1)$ s\n"+at2+"(2)$ \n"+at3+"(3)$   \n"+at4)
+}
+
+func TestUnknownCommand(t *testing.T) {
+	expect(t, 1, "x\nbananas 3\nhelp x\n", at1+"(1)$ x\nno command 'x', try 'help'\n"+
+		"(1)$ bananas 3\nno command 'bananas', try 'help'\n(1)$ help x\nno command 'x', try 'help'\n")
+}
+
+func TestBreak(t *testing.T) {
+	expect(t, 6, "break\nb 5\nb 6x\nb app.py:13\nbreak /rec/app.py:16\nb foo\nb bad\nb missing.py:3\nb app.py:x\ninfo breakpoints\n",
+		at6+`(6)$ break
+Break where?
+(6)$ b 5
+Breakpoint 1 at /rec/app.py:5
+(6)$ b 6x
+break needs a function name, FILE:LINE or LINE, got '6x'
+(6)$ b app.py:13
+Breakpoint 2 at /rec/app.py:13
+(6)$ break /rec/app.py:16
+Breakpoint 3 at /rec/app.py:16
+(6)$ b foo
+Breakpoint 4 at foo()
+(6)$ b bad
+Breakpoint 5 at bad()
+(6)$ b missing.py:3
+Breakpoint 6 at missing.py:3
+(6)$ b app.py:x
+break needs FILE:LINE with a line number, got 'app.py:x'
+(6)$ info breakpoints
+Breakpoint 1 at /rec/app.py:5
+Breakpoint 2 at /rec/app.py:13
+Breakpoint 3 at /rec/app.py:16
+Breakpoint 4 at foo()
+Breakpoint 5 at bad()
+Breakpoint 6 at missing.py:3
+`)
+}
+
+func TestBreakRefusals(t *testing.T) {
+	expect(t, 1, "b 2\nb 4\nb 15\nb 17\nb 0\nb app.py:99\nb pp.py:99\ninfo b\n", at1+`(1)$ b 2
+*** Blank or comment
+(1)$ b 4
+*** Blank or comment
+(1)$ b 15
+*** Blank or comment
+(1)$ b 17
+End of file
+(1)$ b 0
+End of file
+(1)$ b app.py:99
+End of file
+(1)$ b pp.py:99
+Breakpoint 1 at pp.py:99
+(1)$ info b
+Breakpoint 1 at pp.py:99
+`)
+}
+
+func TestBreakResolvesSeenFiles(t *testing.T) {
+	// Once the session has been in app.py, app.py names it from anywhere.
+	expect(t, 1, "s\nb app.py:13\nb 5\n", at1+"(1)$ s\n"+at2+
+		"(2)$ b app.py:13\nBreakpoint 1 at /rec/app.py:13\n(2)$ b 5\nBreakpoint 2 at <frozen importlib._bootstrap>:5\n")
+}
+
+func TestDelete(t *testing.T) {
+	expect(t, 1, "delete 99\nb foo\nb 5\ndel 1\ndel 1\ninfo b\ndelete\ndelete x\ndel 2\ninfo b\n", at1+`(1)$ delete 99
+No breakpoint number 99.
+(1)$ b foo
+Breakpoint 1 at foo()
+(1)$ b 5
+Breakpoint 2 at /rec/app.py:5
+(1)$ del 1
+Deleted breakpoint 1
+(1)$ del 1
+No breakpoint number 1.
+(1)$ info b
+Breakpoint 2 at /rec/app.py:5
+(1)$ delete
+Delete which breakpoint? (delete N)
+(1)$ delete x
+delete needs a breakpoint number, got 'x'
+(1)$ del 2
+Deleted breakpoint 2
+(1)$ info b
+No breakpoints.
+`)
+}
+
+func TestContinue(t *testing.T) {
+	expect(t, 1, "b foo\nb 14\nc\nc\nc\nbc\nbc\nbc\n", at1+
+		"(1)$ b foo\nBreakpoint 1 at foo()\n(1)$ b 14\nBreakpoint 2 at /rec/app.py:14\n"+
+		"(1)$ c\nHit breakpoint 1: foo()\n"+at6+
+		"(6)$ c\nHit breakpoint 2: /rec/app.py:14\n"+at13+
+		"(13)$ c\nEnd of the recording.\n"+at14+
+		"(14)$ bc\nReverse-hit breakpoint 2: /rec/app.py:14\n"+at13+
+		"(13)$ bc\nReverse-hit breakpoint 1: foo()\n"+at6+
+		"(6)$ bc\nStart of the recording.\n"+at1)
+	expect(t, 14, "c\ncontinue now\n", at14+"(14)$ c\nEnd of the recording.\n(14)$ continue now\n*** Invalid argument: now\n")
+}
+
+func TestBacktrace(t *testing.T) {
+	want := `Current call stack (most recent call last):
+  File "/rec/app.py", line 11 in <module>
+  File "/rec/app.py", line 6 in foo
+`
+	expect(t, 8, "bt\nwhere\n", at8+"(8)$ bt\n"+want+"(8)$ where\n"+want)
+	expect(t, 1, "backtrace\n", at1+`(1)$ backtrace
+Current call stack (most recent call last):
+  File "/rec/app.py", line 1 in <module>
+`)
+}
+
+func TestListMarkers(t *testing.T) {
+	expect(t, 7, "b 5\nlist\ns\nl\n", `File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`+`(7)$ b 5
+Breakpoint 1 at /rec/app.py:5
+(7)$ list
+     3   def foo(n):
+     4       # add one
+     5 B     x = n + 1
+>    6       return x
+     7
+     8   def bad():
+     9       raise ValueError("no")
+    10
+    11   y = foo(1)
+(7)$ s
+`+at8+`(8)$ l
+     3   def foo(n):
+     4       # add one
+     5 B     x = n + 1
+<<   6       return x
+     7
+     8   def bad():
+     9       raise ValueError("no")
+    10
+    11   y = foo(1)
+`)
+	expect(t, 12, "list\n", `File "/rec/app.py", line 9 in bad:
+  def bad():
+!!     raise ValueError("no")
+
+  y = foo(1)
+  try:
+      bad()
+  except ValueError:
+`+`(12)$ list
+     8   def bad():
+!!   9       raise ValueError("no")
+    10
+    11   y = foo(1)
+    12   try:
+    13       bad()
+    14   except ValueError:
+`)
+	// Module level: the lines around the current one.
+	expect(t, 13, "list\n", at13+`(13)$ list
+     9       raise ValueError("no")
+    10
+    11   y = foo(1)
+    12   try:
+    13       bad()
+>   14   except ValueError:
+    15       """ignored"""
+    16   print(y)
+`)
+	expect(t, 2, "list\nlist 3\n", at2+"(2)$ list\nSource not available for <frozen importlib._bootstrap>.\n(2)$ list 3\n*** Invalid argument: 3\n")
+}
+
+func TestLocals(t *testing.T) {
+	expect(t, 7, "locals\n", `File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`+"(7)$ locals\nn = 1\nx = 2\n")
+	expect(t, 1, "locals\n", at1+"(1)$ locals\nNo local variables.\n")
+}
+
+func TestInfo(t *testing.T) {
+	f := newFake()
+	f.checkpoints = []uint64{1, 7, 12}
+	got := run(t, f, "info paused\ninfo\ninfo x\n")
+	want := at1 + "(1)$ info paused\nCheckpoints at times: 1, 7, 12\n" +
+		"(1)$ info\nInfo about what? (info breakpoints, info paused)\n(1)$ info x\nno info 'x', try 'help info'\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	expect(t, 1, "info p\ninfo b\n", at1+"(1)$ info p\nNo checkpoints.\n(1)$ info b\nNo breakpoints.\n")
+}
+
+func TestTargetErrors(t *testing.T) {
+	f := newFake()
+	f.err = errors.New("replay diverged at event 12")
+	got := run(t, f, "s\nn\nc\ngo 3\n")
+	want := at1 + "(1)$ s\n*** replay diverged at event 12\n(1)$ n\n*** replay diverged at event 12\n" +
+		"(1)$ c\n*** replay diverged at event 12\n(1)$ go 3\n*** replay diverged at event 12\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	got := run(t, newFake(), "help\n")
+	for _, c := range commands() {
+		if !strings.Contains(got, "\n  "+c.title()+" ") {
+			t.Errorf("help does not list %q:\n%s", c.title(), got)
+		}
+	}
+	expect(t, 1, "help bs\n? go\nh break\n", at1+`(1)$ help bs
+bstep [N]
+Aliases: bs
+Go N stop points backward (default 1).
+bstep N is go NOW-N: the stop points just before this one, in whatever frame they are.
+(1)$ ? go
+go TIME
+Jump to a time (a prompt's number).
+Times outside the recording are clamped to its start or its end.
+(1)$ h break
+break FUNC | FILE:LINE | LINE
+Aliases: b
+Set a breakpoint.
+break foo stops when a function named foo is called; break app.py:12 at line 12
+of the recorded file whose path ends with app.py; break 12 at line 12 of the
+current file. Lines without code (blank, comments, past the end) are refused.
+`)
+}
+
+// The command table's names and aliases must not collide.
+func TestCommandNamesUnique(t *testing.T) {
+	seen := map[string]string{}
+	for _, c := range commands() {
+		for _, n := range append([]string{c.name}, c.aliases...) {
+			if other, ok := seen[n]; ok {
+				t.Errorf("%q names both %s and %s", n, other, c.name)
+			}
+			seen[n] = c.name
+		}
+	}
+}
+
+// failWriter fails after n writes, like a closed terminal.
+type failWriter struct{ n int }
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if w.n == 0 {
+		return 0, io.ErrClosedPipe
+	}
+	w.n--
+	return len(p), nil
+}
+
+func TestOutputFailure(t *testing.T) {
+	err := Run(Config{Target: newFake(), In: strings.NewReader("s\ns\ns\n"), Out: &failWriter{n: 3}})
+	if !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("Run = %v, want %v", err, io.ErrClosedPipe)
+	}
+}

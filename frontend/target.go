@@ -1,0 +1,83 @@
+package frontend
+
+import "context"
+
+// Event says what happens at a stop point.
+type Event int
+
+const (
+	LineStart Event = iota // a line is about to run: "> "
+	Return                 // the frame returns: "<< "
+	Unwind                 // the frame returns by an exception: "!! "
+)
+
+// Location is one stop point of the recording: a moment of Python time.
+type Location struct {
+	Time      uint64
+	Event     Event
+	File      string // co_filename, as the program saw it
+	Line      int
+	Func      string // co_name
+	FirstLine int    // co_firstlineno of the running code object
+	Thread    int    // the thread's tid when recorded
+}
+
+// Frame is one Python frame of the current call stack.
+type Frame struct {
+	File string
+	Line int
+	Func string
+}
+
+// Var is a local variable as decoded from the program's memory.
+type Var struct {
+	Name string
+	Repr string
+}
+
+// Breakpoint is what the target must stop at. Exactly one of Func and
+// Line is set; File is empty for Func breakpoints.
+type Breakpoint struct {
+	ID   int
+	Func string // break foo: stops when a function of that name is called
+	File string // break app.py:12: matches a co_filename that ends with it
+	Line int
+}
+
+// Stop is where a move ended and why.
+type Stop struct {
+	Location
+	Hit *Breakpoint // the breakpoint that stopped it, if one did
+	// AtEdge is set when the move ran into the start or the end of the
+	// recording before reaching what it looked for.
+	AtEdge bool
+}
+
+// Target is a replayed recording the shell travels in. Every move ends at
+// a stop point; a canceled ctx (Ctrl-C) ends a move early, at a valid
+// stop point. Times are stable across replays of one trace.
+type Target interface {
+	// Bounds returns the first stop point of the main script and the last
+	// stop point of the recording.
+	Bounds(ctx context.Context) (start, end uint64, err error)
+	Now() Location
+	// Go travels to time t, clamped to Bounds.
+	Go(ctx context.Context, t uint64) (Stop, error)
+	// Next runs to the next (backward: previous) stop point in this frame
+	// or a caller, over calls.
+	Next(ctx context.Context, backward bool) (Stop, error)
+	// Finish runs to this frame's return; backward, to the stop point
+	// of the caller that called it (AtEdge at the top: "No caller.").
+	Finish(ctx context.Context, backward bool) (Stop, error)
+	// Continue runs to the next (backward: previous) breakpoint hit, or to
+	// the end (start) of the recording.
+	Continue(ctx context.Context, backward bool, bps []Breakpoint) (Stop, error)
+	// Stack returns the current call stack, outermost frame first.
+	Stack() ([]Frame, error)
+	// Locals returns the current frame's local variables.
+	Locals() ([]Var, error)
+	// Source returns a Python source file as it was when recorded.
+	Source(file string) ([]byte, error)
+	// Checkpoints returns the times of the checkpoints that exist.
+	Checkpoints() []uint64
+}
