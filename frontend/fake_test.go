@@ -70,6 +70,7 @@ type fakeTarget struct {
 	checkpoints []uint64
 	err         error         // returned by every move when set
 	started     chan struct{} // when set, Continue announces itself and waits for ctx
+	cancelErr   bool          // an interrupted Continue also returns ctx.Err()
 }
 
 func newFake() *fakeTarget { return &fakeTarget{script: appScript()} }
@@ -142,7 +143,11 @@ func (f *fakeTarget) Continue(ctx context.Context, backward bool, bps []Breakpoi
 	if f.started != nil {
 		f.started <- struct{}{}
 		<-ctx.Done()
-		return f.stop(f.cur+2, false, nil)
+		st, _ := f.stop(f.cur+2, false, nil)
+		if f.cancelErr {
+			return st, ctx.Err()
+		}
+		return st, nil
 	}
 	if f.err != nil {
 		return Stop{}, f.err

@@ -35,6 +35,9 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 	interrupted := ctx.Err() != nil
 	stop()
 	if interrupted && (err == nil || errors.Is(err, context.Canceled)) {
+		if s.interactive {
+			s.out.printf("\n") // past the terminal's ^C
+		}
 		s.printLocation(s.t.Now()) // stopped early, at a valid time
 		return nil
 	}

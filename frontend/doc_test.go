@@ -1,0 +1,52 @@
+package frontend
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite cli.md from the command table")
+
+// cliDoc renders the command table as Markdown, as delve's gen-cli-docs
+// renders its own: the reference cannot drift from the shell.
+func cliDoc() string {
+	var b strings.Builder
+	b.WriteString("# The replay shell's commands\n\n")
+	b.WriteString("Generated from frontend/commands.go by `go test ./frontend -run TestCLIDoc -update`; do not edit.\n")
+	b.WriteString("An empty line repeats the last command.\n")
+	group := ""
+	for _, c := range commands() {
+		if c.group != group {
+			group = c.group
+			fmt.Fprintf(&b, "\n## %s\n", group)
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n", c.usage())
+		if len(c.aliases) > 0 {
+			fmt.Fprintf(&b, "Aliases: %s\n\n", strings.Join(c.aliases, ", "))
+		}
+		fmt.Fprintf(&b, "%s.\n", upperFirst(c.short))
+		if c.long != "" {
+			fmt.Fprintf(&b, "%s\n", c.long)
+		}
+	}
+	return b.String()
+}
+
+func TestCLIDoc(t *testing.T) {
+	want := cliDoc()
+	if *update {
+		if err := os.WriteFile("cli.md", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile("cli.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Error("cli.md is stale: go test ./frontend -run TestCLIDoc -update")
+	}
+}
