@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,7 @@ func isBlankOrComment(line string) bool {
 // resolveFile finds the recorded file that name designates: the one whose
 // path ends with it, the current file first. Unknown names stay as given.
 func (s *shell) resolveFile(name string) (string, error) {
+	name = path.Clean(name) // ./app.py is app.py
 	if cur := s.t.Now().File; fileMatches(cur, name) {
 		return cur, nil
 	}
@@ -145,8 +147,8 @@ func (s *shell) knownFiles() []string {
 
 // fileMatches reports whether the path ends with name at a path boundary:
 // "app.py" names /x/app.py but not /x/myapp.py.
-func fileMatches(path, name string) bool {
-	return path == name || strings.HasSuffix(path, "/"+strings.TrimPrefix(name, "/"))
+func fileMatches(file, name string) bool {
+	return file == name || strings.HasSuffix(file, "/"+strings.TrimPrefix(name, "/"))
 }
 
 // deleteBreaks is delete N...

@@ -141,5 +141,16 @@ func (s *shell) printHit(bp *Breakpoint, backward bool) {
 	if backward {
 		verb = "Reverse-hit"
 	}
-	s.out.printf("%s breakpoint %d: %s\n", verb, bp.ID, describe(*bp))
+	s.out.printf("%s breakpoint %d: %s\n", verb, bp.ID, describe(s.breakpoint(*bp)))
+}
+
+// breakpoint returns the shell's own copy of a breakpoint the Target hit,
+// so that the message names it as break did whatever the Target kept.
+func (s *shell) breakpoint(hit Breakpoint) Breakpoint {
+	for _, bp := range s.bps {
+		if bp.ID == hit.ID {
+			return bp
+		}
+	}
+	return hit
 }

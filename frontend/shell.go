@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // Config says what the shell drives and where it talks.
@@ -120,7 +121,10 @@ func (s *shell) execLine(line string) (quit bool) {
 		return false
 	}
 	s.last = line
-	name, arg, _ := strings.Cut(line, " ")
+	name, arg := line, ""
+	if i := strings.IndexFunc(line, unicode.IsSpace); i >= 0 {
+		name, arg = line[:i], line[i:]
+	}
 	cmd := lookup(name)
 	if cmd == nil {
 		s.out.printf("no command '%s', try 'help'\n", name)

@@ -447,3 +447,33 @@ func TestOutputFailure(t *testing.T) {
 		t.Errorf("Run = %v, want %v", err, io.ErrClosedPipe)
 	}
 }
+
+// listingFake also knows every recorded file, as a SourceLister.
+type listingFake struct {
+	*fakeTarget
+	files []string
+}
+
+func (l listingFake) SourceFiles() []string { return l.files }
+
+func TestBreakResolvesListedFiles(t *testing.T) {
+	f := listingFake{newFake(), []string{"/rec/app.py", "/rec/lib/util.py", "/other/util.py"}}
+	var out strings.Builder
+	in := "b util.py:3\nb lib/util.py:3\nb ./app.py:13\nb pp.py:3\ns\t2\n"
+	if err := Run(Config{Target: f, In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatal(err)
+	}
+	want := at1 + `(1)$ b util.py:3
+'util.py' could be any of /other/util.py, /rec/lib/util.py
+(1)$ b lib/util.py:3
+Breakpoint 1 at /rec/lib/util.py:3
+(1)$ b ./app.py:13
+Breakpoint 2 at /rec/app.py:13
+(1)$ b pp.py:3
+Breakpoint 3 at pp.py:3
+(1)$ s	2
+` + at3
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
