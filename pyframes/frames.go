@@ -1,0 +1,249 @@
+package pyframes
+
+import (
+	"fmt"
+)
+
+// Code is what rrpy shows of a code object.
+type Code struct {
+	Addr                     uint64
+	Filename, Name, QualName string
+	FirstLine                int
+}
+
+// Frame is one _PyInterpreterFrame.
+type Frame struct {
+	Addr uint64 // the _PyInterpreterFrame
+	Code Code
+	Line int // the current line, from prev_instr and the location table; -1 if none
+}
+
+// codeHeader is a code object's fixed part, read in one piece.
+type codeHeader []byte
+
+func (r *Reader) codeHeader(addr uint64) (codeHeader, error) {
+	if err := r.checkType(addr, "code"); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, r.l.CodeCodeAdaptive)
+	if err := r.read(addr, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// checkType verifies that the object at addr is of the builtin type
+// named name: the cheapest guard against following a wrong pointer.
+func (r *Reader) checkType(addr uint64, name string) error {
+	t, err := r.typeOf(addr)
+	if err != nil {
+		return err
+	}
+	got, err := r.tpName(t)
+	if err != nil {
+		return err
+	}
+	if got != name {
+		return fmt.Errorf("the object at %#x is a %q, not a %s object", addr, got, name)
+	}
+	return nil
+}
+
+// Code reads a code object.
+func (r *Reader) Code(addr uint64) (Code, error) {
+	h, err := r.codeHeader(addr)
+	if err != nil {
+		return Code{}, fmt.Errorf("read code object at %#x: %w", addr, err)
+	}
+	return r.codeFrom(addr, h)
+}
+
+func (r *Reader) codeFrom(addr uint64, h codeHeader) (Code, error) {
+	l := r.l
+	c := Code{Addr: addr, FirstLine: int(int32(le32(h, l.CodeFirstlineno)))}
+	var err error
+	for _, s := range []struct {
+		dst  *string
+		off  uint64
+		what string
+	}{{&c.Filename, l.CodeFilename, "co_filename"}, {&c.Name, l.CodeName, "co_name"}, {&c.QualName, l.CodeQualname, "co_qualname"}} {
+		if *s.dst, err = r.str(le64(h, s.off)); err != nil {
+			return Code{}, fmt.Errorf("read %s of code object at %#x: %w", s.what, addr, err)
+		}
+	}
+	return c, nil
+}
+
+// interpFrame is an _PyInterpreterFrame's fixed part, read in one piece.
+type interpFrame []byte
+
+func (r *Reader) interpFrame(addr uint64) (interpFrame, error) {
+	buf := make([]byte, r.l.InterpFrameLocalsplus)
+	if err := r.read(addr, buf); err != nil {
+		return nil, fmt.Errorf("read interpreter frame at %#x: %w", addr, err)
+	}
+	return buf, nil
+}
+
+func (f interpFrame) ptr(off uint64) uint64 { return le64(f, off) }
+
+// frame decodes the interpreter frame at addr. It also reports whether the
+// frame is incomplete, by _PyFrame_IsIncomplete's rule: not owned by a
+// generator and not yet past its code's first traceable instruction (it
+// is still copying free variables or building cells).
+func (r *Reader) frame(addr uint64) (fr Frame, previous uint64, incomplete bool, err error) {
+	l := r.l
+	f, err := r.interpFrame(addr)
+	if err != nil {
+		return Frame{}, 0, false, err
+	}
+	codeAddr := f.ptr(l.InterpFrameCode)
+	h, err := r.codeHeader(codeAddr)
+	if err != nil {
+		return Frame{}, 0, false, fmt.Errorf("read code object at %#x of frame %#x: %w", codeAddr, addr, err)
+	}
+	code, err := r.codeFrom(codeAddr, h)
+	if err != nil {
+		return Frame{}, 0, false, fmt.Errorf("frame %#x: %w", addr, err)
+	}
+	// prev_instr - _PyCode_CODE(code), in code units (_PyInterpreterFrame_LASTI).
+	lasti := int64(f.ptr(l.InterpFramePrevInstr)-(codeAddr+l.CodeCodeAdaptive)) / int64(l.CodeUnitSize)
+	owner := uint64(f[l.InterpFrameOwner])
+	firstTraceable := int64(int32(le32(h, l.CodeFirsttraceable)))
+	incomplete = owner != l.FrameOwnedByGenerator && lasti < firstTraceable
+	fr = Frame{Addr: addr, Code: code}
+	if fr.Line, err = r.line(codeAddr, h, lasti); err != nil {
+		return Frame{}, 0, false, fmt.Errorf("frame %#x: %w", addr, err)
+	}
+	return fr, f.ptr(l.InterpFramePrevious), incomplete, nil
+}
+
+// line maps an instruction index to its line with the code's location table.
+func (r *Reader) line(codeAddr uint64, h codeHeader, lasti int64) (int, error) {
+	firstLine := int(int32(le32(h, r.l.CodeFirstlineno)))
+	if lasti < 0 {
+		return firstLine, nil // skips reading the table, as CPython does
+	}
+	if lasti > maxStringBytes {
+		return 0, fmt.Errorf("instruction index %d out of range in code object %#x", lasti, codeAddr)
+	}
+	table, err := r.bytesData(le64(h, r.l.CodeLinetable))
+	if err != nil {
+		return 0, fmt.Errorf("read co_linetable of code object at %#x: %w", codeAddr, err)
+	}
+	return addr2line(table, firstLine, int(lasti)), nil
+}
+
+// FrameObject reads a PyFrameObject (what a C trace function receives):
+// its _PyInterpreterFrame, and the line: f_lineno when it is set (CPython
+// sets it while it calls a trace function), else computed.
+func (r *Reader) FrameObject(addr uint64) (Frame, error) {
+	l := r.l
+	interp, err := r.u64(addr + l.FrameObjectFrame)
+	if err != nil {
+		return Frame{}, fmt.Errorf("read f_frame of frame object at %#x: %w", addr, err)
+	}
+	lineno, err := r.u32(addr + l.FrameObjectLineno)
+	if err != nil {
+		return Frame{}, fmt.Errorf("read f_lineno of frame object at %#x: %w", addr, err)
+	}
+	fr, _, _, err := r.frame(interp)
+	if err != nil {
+		return Frame{}, fmt.Errorf("frame object at %#x: %w", addr, err)
+	}
+	if lineno != 0 {
+		fr.Line = int(int32(lineno))
+	}
+	return fr, nil
+}
+
+// Stack returns the frames from interpFrame outwards, innermost first,
+// following previous and skipping incomplete frames as CPython's own
+// tracebacks do. It does not stop at entry frames (where a C function
+// called back into Python): every Python frame of the thread is listed.
+func (r *Reader) Stack(interpFrame uint64) ([]Frame, error) {
+	var frames []Frame
+	seen := map[uint64]bool{}
+	for addr := interpFrame; addr != 0; {
+		if seen[addr] || len(seen) >= maxFrames {
+			return nil, fmt.Errorf("the frame chain from %#x loops or is too long (at %#x)", interpFrame, addr)
+		}
+		seen[addr] = true
+		fr, previous, incomplete, err := r.frame(addr)
+		if err != nil {
+			return nil, err
+		}
+		if !incomplete {
+			frames = append(frames, fr)
+		}
+		addr = previous
+	}
+	return frames, nil
+}
+
+// Depth counts interpreter frames from interpFrame outwards by previous
+// until NULL: every frame, incomplete or not, the way rrpy's probe counts
+// them in machine code.
+func (r *Reader) Depth(interpFrame uint64) (int, error) {
+	n := 0
+	for addr := interpFrame; addr != 0; n++ {
+		if n >= maxFrames {
+			return 0, fmt.Errorf("the frame chain from %#x is longer than %d frames", interpFrame, maxFrames)
+		}
+		prev, err := r.u64(addr + r.l.InterpFramePrevious)
+		if err != nil {
+			return 0, fmt.Errorf("read previous of frame %#x: %w", addr, err)
+		}
+		addr = prev
+	}
+	return n, nil
+}
+
+// Threads returns the thread states of the main interpreter, newest
+// first, given the address of _PyRuntime. It reads interpreters.main
+// (the main interpreter), falling back to interpreters.head (the newest
+// one, the same while there are no subinterpreters) when main is unset.
+func (r *Reader) Threads(runtime uint64) ([]uint64, error) {
+	l := r.l
+	interp, err := r.u64(runtime + l.RuntimeInterpretersMain)
+	if err == nil && interp == 0 {
+		interp, err = r.u64(runtime + l.RuntimeInterpretersHead)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the interpreters of _PyRuntime at %#x: %w", runtime, err)
+	}
+	if interp == 0 {
+		return nil, nil // not initialized yet, or finalized
+	}
+	var threads []uint64
+	seen := map[uint64]bool{}
+	ts, err := r.u64(interp + l.InterpStateThreadsHead)
+	for ; err == nil && ts != 0; ts, err = r.u64(ts + l.ThreadStateNext) {
+		if seen[ts] || len(threads) >= maxCount {
+			return nil, fmt.Errorf("the thread list of interpreter %#x loops or is too long", interp)
+		}
+		seen[ts] = true
+		threads = append(threads, ts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the thread list of interpreter %#x: %w", interp, err)
+	}
+	return threads, nil
+}
+
+// CurrentFrame returns the innermost _PyInterpreterFrame of a thread
+// (tstate->cframe->current_frame), or 0 when it runs no Python code.
+func (r *Reader) CurrentFrame(tstate uint64) (uint64, error) {
+	cframe, err := r.u64(tstate + r.l.ThreadStateCframe)
+	if err != nil {
+		return 0, fmt.Errorf("read cframe of thread state %#x: %w", tstate, err)
+	}
+	if cframe == 0 {
+		return 0, nil
+	}
+	f, err := r.u64(cframe + r.l.CFrameCurrentFrame)
+	if err != nil {
+		return 0, fmt.Errorf("read current_frame of thread state %#x: %w", tstate, err)
+	}
+	return f, nil
+}

@@ -1,0 +1,122 @@
+package pyframes
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// ErrNoPython is returned by Find for a process that runs no CPython.
+var ErrNoPython = errors.New("no CPython interpreter in the process")
+
+// Python is the CPython found in a live process.
+type Python struct {
+	Version Version
+	Layout  *Layout
+	File    string // the mapped ELF file holding the interpreter (the executable or libpython), as /proc/PID/maps names it
+	Bias    uint64 // load bias: runtime address = symbol value + Bias
+
+	syms map[string]uint64 // symbol values (not biased), dynsym and symtab
+}
+
+// Symbol returns the runtime address of a symbol of the interpreter's file.
+func (p *Python) Symbol(name string) (uint64, error) {
+	v, ok := p.syms[name]
+	if !ok {
+		return 0, fmt.Errorf("symbol %s not found in %s", name, p.File)
+	}
+	return v + p.Bias, nil
+}
+
+// interpreterSymbol is defined by every CPython's interpreter, whichever
+// file (executable or libpython) holds it.
+const interpreterSymbol = "PyEval_SetTrace"
+
+// versionSymbol is `const unsigned long Py_Version = PY_VERSION_HEX`,
+// exported since 3.11.
+const versionSymbol = "Py_Version"
+
+// elfPython inspects one ELF file. It returns ok=false when the file does
+// not define the interpreter; an error when it does but cannot be used.
+func elfPython(path string) (py *Python, ok bool, err error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return nil, false, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	syms := map[string]uint64{}
+	var version *elf.Symbol
+	// The dynamic table is enough for an exported symbol; symtab (absent
+	// from stripped files) adds the static ones. Dynsym wins on conflicts.
+	tabs := []func() ([]elf.Symbol, error){f.Symbols, f.DynamicSymbols}
+	for _, tab := range tabs {
+		list, _ := tab() // a missing table is no error: the other one may do
+		for i := range list {
+			s := &list[i]
+			if s.Section == elf.SHN_UNDEF || s.Name == "" {
+				continue
+			}
+			syms[s.Name] = s.Value
+			if s.Name == versionSymbol {
+				version = s
+			}
+		}
+	}
+	if _, defined := syms[interpreterSymbol]; !defined {
+		return nil, false, nil
+	}
+	py = &Python{File: path, syms: syms}
+	if version == nil {
+		return nil, true, fmt.Errorf("%s has no %s symbol: CPython older than 3.11 is not supported (rrpy knows 3.11): %w",
+			path, versionSymbol, ErrUnsupportedVersion)
+	}
+	hex, err := readSymbolData(f, version)
+	if err != nil {
+		return nil, true, fmt.Errorf("read %s in %s: %w", versionSymbol, path, err)
+	}
+	py.Version = versionFromHex(hex)
+	if py.Layout, err = LayoutFor(py.Version); err != nil {
+		return nil, true, fmt.Errorf("%s: %w", path, err)
+	}
+	return py, true, nil
+}
+
+// readSymbolData reads a constant's value from the section that holds it:
+// the file's bytes, not the process's, so a damaged tracee cannot lie about
+// its version.
+func readSymbolData(f *elf.File, s *elf.Symbol) (uint64, error) {
+	if int(s.Section) >= len(f.Sections) || s.Size == 0 || s.Size > 8 {
+		return 0, fmt.Errorf("symbol in section %d of size %d", s.Section, s.Size)
+	}
+	sec := f.Sections[s.Section]
+	if sec.Type == elf.SHT_NOBITS || s.Value < sec.Addr || s.Value+s.Size > sec.Addr+sec.Size {
+		return 0, fmt.Errorf("symbol at %#x is outside the data of section %s", s.Value, sec.Name)
+	}
+	buf := make([]byte, 8)
+	if _, err := sec.ReadAt(buf[:s.Size], int64(s.Value-sec.Addr)); err != nil {
+		return 0, fmt.Errorf("read section %s: %w", sec.Name, err)
+	}
+	return binary.LittleEndian.Uint64(buf), nil
+}
+
+// loadBias returns runtime minus link-time addresses for a file mapped at
+// start from file offset off: the PT_LOAD segment that the mapping begins
+// gives the link-time address of that offset.
+func loadBias(path string, start, off uint64) (uint64, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	const pageMask = 4096 - 1 // the kernel maps whole pages: offsets are rounded down
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_LOAD {
+			continue
+		}
+		if p.Off&^pageMask == off {
+			return start - p.Vaddr&^pageMask, nil
+		}
+	}
+	return 0, fmt.Errorf("no loadable segment of %s at file offset %#x", path, off)
+}
