@@ -1,0 +1,269 @@
+//go:build linux && amd64
+
+package pyframes
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rrpy/ptrace"
+
+	"golang.org/x/sys/unix"
+)
+
+// pythons are the CPython 3.11 builds of this machine: one with libpython
+// linked into the executable, one with a shared libpython.
+var pythons = []struct{ name, path, file string }{
+	{"debian", "/usr/bin/python3.11", "python3.11"},
+	{"pyenv-shared", "/root/.pyenv/versions/3.11.7/bin/python3.11", "libpython3.11.so.1.0"},
+}
+
+// report is what testdata/stack.py says of itself before it stops.
+type report struct {
+	Version [3]int
+	Frames  []struct {
+		Name, QualName, File string
+		Line                 int
+		Locals               [][2]string
+	}
+}
+
+// stopped is a python stopped by its own SIGSTOP, and what it reported.
+type stopped struct {
+	proc   *ptrace.Proc
+	py     *Python
+	r      *Reader
+	report report
+	script string
+}
+
+// runToStop runs testdata/stack.py under trace until it stops itself. The
+// tracee is killed when the test ends.
+func runToStop(t *testing.T, python string) *stopped {
+	t.Helper()
+	if _, err := os.Stat(python); err != nil {
+		t.Skipf("no %s on this machine: %v", python, err)
+	}
+	script, err := filepath.Abs("testdata/stack.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	t.Cleanup(func() { out.Close() })
+	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stderr.Close() })
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { devnull.Close() })
+	tr := ptrace.NewTracer()
+	p, err := tr.Launch(ptrace.LaunchOptions{
+		Path:  python,
+		Argv:  []string{python, script},
+		Env:   []string{"PATH=/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE=1"},
+		Files: []*os.File{devnull, w, stderr},
+	})
+	if err != nil {
+		tr.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Kill(); tr.Close() })
+	var sig unix.Signal
+	for i := 0; ; i++ {
+		s, err := p.ResumeWait(ptrace.ToCont, sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Kind == ptrace.StopSignal && s.Signal == unix.SIGSTOP {
+			break
+		}
+		if s.Kind == ptrace.StopExited || i > 100 {
+			msg, _ := os.ReadFile(stderr.Name())
+			t.Fatalf("%s ended before its SIGSTOP (%v):\n%s", python, s, msg)
+		}
+		sig = 0
+		if s.Kind == ptrace.StopSignal {
+			sig = s.Signal
+		}
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("read the report of %s: %v", python, err)
+	}
+	st := &stopped{proc: p, script: script}
+	if err := json.Unmarshal([]byte(line), &st.report); err != nil {
+		t.Fatalf("decode the report %q: %v", line, err)
+	}
+	if st.py, err = Find(p.Pid); err != nil {
+		t.Fatal(err)
+	}
+	st.r = NewReader(p, st.py.Layout)
+	return st
+}
+
+// innermost returns the current frame of the only thread.
+func (st *stopped) innermost(t *testing.T) uint64 {
+	t.Helper()
+	rt, err := st.py.Symbol("_PyRuntime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads, err := st.r.Threads(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(threads) != 1 {
+		t.Fatalf("Threads = %#x, want one thread", threads)
+	}
+	f, err := st.r.CurrentFrame(threads[0])
+	if err != nil || f == 0 {
+		t.Fatalf("CurrentFrame = %#x, %v", f, err)
+	}
+	return f
+}
+
+func forEachPython(t *testing.T, fn func(t *testing.T, st *stopped)) {
+	for _, py := range pythons {
+		t.Run(py.name, func(t *testing.T) {
+			st := runToStop(t, py.path)
+			if got := filepath.Base(st.py.File); got != py.file {
+				t.Errorf("Find took the interpreter from %s, want %s", st.py.File, py.file)
+			}
+			fn(t, st)
+		})
+	}
+}
+
+func TestFindDetectsVersionFromBinary(t *testing.T) {
+	forEachPython(t, func(t *testing.T, st *stopped) {
+		v := st.report.Version
+		if want := (Version{v[0], v[1], v[2]}); st.py.Version != want {
+			t.Errorf("Find: version %v, want %v", st.py.Version, want)
+		}
+		if addr, err := st.py.Symbol("PyEval_SetTrace"); err != nil || addr < st.py.Bias {
+			t.Errorf("Symbol(PyEval_SetTrace) = %#x, %v (bias %#x)", addr, err, st.py.Bias)
+		}
+		if _, err := st.py.Symbol("no_such_symbol"); err == nil {
+			t.Error("Symbol found no_such_symbol")
+		}
+	})
+}
+
+func TestStackMatchesPython(t *testing.T) {
+	forEachPython(t, func(t *testing.T, st *stopped) {
+		inner := st.innermost(t)
+		frames, err := st.r.Stack(inner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := st.report.Frames
+		if len(frames) != len(want) {
+			t.Fatalf("Stack: %d frames, want %d: %+v", len(frames), len(want), frames)
+		}
+		for i, f := range frames {
+			w := want[i]
+			if f.Code.Name != w.Name || f.Code.QualName != w.QualName || f.Code.Filename != st.script || f.Line != w.Line {
+				t.Errorf("frame %d: %s (%s) %s:%d, want %s (%s) %s:%d", i,
+					f.Code.Name, f.Code.QualName, f.Code.Filename, f.Line, w.Name, w.QualName, st.script, w.Line)
+			}
+		}
+		if frames[len(frames)-1].Code.Name != "<module>" {
+			t.Errorf("the outermost frame is %s, want <module>", frames[len(frames)-1].Code.Name)
+		}
+		depth, err := st.r.Depth(inner)
+		if err != nil || depth != len(want) {
+			t.Errorf("Depth = %d, %v; want %d", depth, err, len(want))
+		}
+	})
+}
+
+func TestFrameObjectMatchesInterpreterFrame(t *testing.T) {
+	forEachPython(t, func(t *testing.T, st *stopped) {
+		frames, err := st.r.Stack(st.innermost(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range frames {
+			// report() made a frame object for every frame.
+			obj, err := st.r.u64(f.Addr + st.py.Layout.InterpFrameFrameObj)
+			if err != nil || obj == 0 {
+				t.Fatalf("frame_obj of %#x: %#x, %v", f.Addr, obj, err)
+			}
+			got, err := st.r.FrameObject(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != f {
+				t.Errorf("FrameObject(%#x) = %+v, want %+v", obj, got, f)
+			}
+		}
+	})
+}
+
+// cutReprs are the variables whose repr rrpy cuts, unlike Python.
+var cutReprs = map[string]string{
+	"deep": "[[[[[[[...]]]]]]]",
+	"long": "[" + func() string {
+		var s []string
+		for i := range 100 {
+			s = append(s, itoa(i))
+		}
+		return strings.Join(s, ", ")
+	}() + ", ...]",
+	"longstr": "'" + strings.Repeat("ab", 248) + "a..." + strings.Repeat("ab", 249) + "'",
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + itoa(i%10)
+}
+
+func TestLocalsAndReprMatchPython(t *testing.T) {
+	forEachPython(t, func(t *testing.T, st *stopped) {
+		frames, err := st.r.Stack(st.innermost(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range frames {
+			vars, err := st.r.Locals(f)
+			if err != nil {
+				t.Fatalf("Locals of %s: %v", f.Code.Name, err)
+			}
+			var got, want []string
+			for _, v := range vars {
+				got = append(got, v.Name+" = "+v.Repr)
+			}
+			for _, nv := range st.report.Frames[i].Locals {
+				if cut, ok := cutReprs[nv[0]]; ok {
+					nv[1] = cut
+				}
+				want = append(want, nv[0]+" = "+nv[1])
+			}
+			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+				t.Errorf("Locals of %s:\n%s\nwant (Python's own repr):\n%s", f.Code.Name, g, w)
+			}
+		}
+	})
+}
+
+func TestFindWithoutPython(t *testing.T) {
+	// The test binary maps no CPython.
+	if _, err := Find(os.Getpid()); !errors.Is(err, ErrNoPython) {
+		t.Errorf("Find(self) = %v, want ErrNoPython", err)
+	}
+}
