@@ -86,3 +86,6 @@ func (p *Policy) Next() (int, bool) {
 func (p *Policy) SliceOver() bool {
 	return p.running != 0 && len(p.ready) > 0 && p.now().Sub(p.since) >= p.slice
 }
+
+// SliceEnd returns when the running thread's slice ends.
+func (p *Policy) SliceEnd() time.Time { return p.since.Add(p.slice) }

@@ -16,6 +16,7 @@ import (
 const (
 	atNull        = 0
 	atIgnore      = 1
+	atEntry       = 9  // the executable's entry point
 	atSysinfoEhdr = 33 // the vDSO's address
 )
 
@@ -44,20 +45,39 @@ func captureStack(p *ptrace.Proc, sp uint64) (stackImage, error) {
 // vDSO and makes real clock_gettime/gettimeofday/time syscalls, which
 // rrpy sees and records.
 func (img *stackImage) hideVDSO() error {
+	off, ok, err := img.auxvEntry(atSysinfoEhdr)
+	if ok {
+		binary.LittleEndian.PutUint64(img.Data[off:], atIgnore)
+	}
+	return err
+}
+
+// entryPoint returns AT_ENTRY, the executable's entry point: by then the
+// dynamic loader has mapped every library the executable needs.
+func (img *stackImage) entryPoint() (uint64, error) {
+	off, ok, err := img.auxvEntry(atEntry)
+	if err != nil || !ok {
+		return 0, fmt.Errorf("initial stack: no AT_ENTRY (%v)", err)
+	}
+	return binary.LittleEndian.Uint64(img.Data[off+8:]), nil
+}
+
+// auxvEntry finds the auxiliary vector entry of a type and returns its
+// offset in the image.
+func (img *stackImage) auxvEntry(typ uint64) (int, bool, error) {
 	off, err := img.auxvOffset()
 	if err != nil {
-		return err
+		return 0, false, err
 	}
 	for ; off+16 <= len(img.Data); off += 16 {
-		typ := binary.LittleEndian.Uint64(img.Data[off:])
-		if typ == atNull {
-			return nil
-		}
-		if typ == atSysinfoEhdr {
-			binary.LittleEndian.PutUint64(img.Data[off:], atIgnore)
+		switch binary.LittleEndian.Uint64(img.Data[off:]) {
+		case atNull:
+			return 0, false, nil
+		case typ:
+			return off, true, nil
 		}
 	}
-	return fmt.Errorf("initial stack: auxiliary vector has no end")
+	return 0, false, fmt.Errorf("initial stack: auxiliary vector has no end")
 }
 
 // auxvOffset finds the auxiliary vector: after argc, argv and envp, each

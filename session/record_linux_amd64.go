@@ -34,6 +34,12 @@ type recorder struct {
 	lastStop    atomic.Int64 // when a stop was last handled, for the spin watchdog
 	warnedSpin  atomic.Bool
 	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
+	probe       pyProbe
+	// tickDue is when (unix ns) the running thread should be stopped at
+	// its next stop point, to let another thread run or to deliver a held
+	// signal; 0 for never. The ticker goroutine asks the probe for it.
+	tickDue  atomic.Int64
+	probeMem atomic.Pointer[os.File] // the tracee's memory, for the ticker goroutine
 }
 
 // task is one traced thread.
@@ -79,8 +85,12 @@ func Record(opts RecordOptions) (int32, error) {
 	defer close(done)
 	go r.killOnStop(done)
 	go r.watchSpins(done)
+	go r.requestTicks(done)
 	var status int32
 	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
+	if mem := r.probeMem.Load(); mem != nil {
+		mem.Close()
+	}
 	if err != nil {
 		proc.Kill()
 		return 0, errors.Join(err, r.w.Abort())
@@ -147,6 +157,9 @@ func (r *recorder) start() error {
 	if err := enableTSCTrap(proc, regs.Rip); err != nil {
 		return err
 	}
+	if err := r.probe.arm(proc, &img); err != nil {
+		return err
+	}
 	meta, err := r.meta(&img)
 	if err != nil {
 		return err
@@ -203,7 +216,8 @@ func (r *recorder) run() (int32, error) {
 			return 0, err
 		}
 		cur := r.running()
-		r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting())
+		r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting() && !r.probe.installed())
+		r.tickDue.Store(r.nextTick(cur))
 	}
 }
 
@@ -434,8 +448,17 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 				return err
 			}
 		}
+		if err := r.noteSource(t, e, result); err != nil {
+			return err
+		}
 	}
-	return r.w.Append(ev)
+	if err := r.w.Append(ev); err != nil {
+		return err
+	}
+	if e.sc != nil && e.sc.Name == "clone" && e.args[0]&unix.CLONE_THREAD != 0 && !isError(result) {
+		return r.probe.coverThreads(t.proc)
+	}
+	return nil
 }
 
 // readOutputs copies every byte the kernel wrote for this call.
@@ -485,6 +508,11 @@ func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 
 // onSignal decides what to deliver for a signal-delivery stop.
 func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Signal, error) {
+	if sig == unix.SIGTRAP {
+		if handled, err := r.onTrap(t); handled || err != nil {
+			return 0, err
+		}
+	}
 	if sig == unix.SIGSEGV {
 		if handled, err := r.emulateTimeInstruction(t); handled || err != nil {
 			return 0, err

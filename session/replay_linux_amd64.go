@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
+	"rrpy/probe"
 	"rrpy/ptrace"
 	"rrpy/syscalls"
 	"rrpy/trace"
@@ -16,14 +18,24 @@ import (
 // replayer is the replay session: it resumes the tracee from syscall to
 // syscall under PTRACE_SYSEMU and answers each from the trace.
 type replayer struct {
-	opts    ReplayOptions
-	main    *rtask
-	tasks   map[int32]*rtask // by the tid they had when recorded
-	events  *trace.Reader
-	next    *trace.Event // the event the tracee must do next
-	index   int          // its number, counted from 0 at the exec
-	scratch *scratchFile
-	exited  *ptrace.Stop // set once the process ended
+	opts       ReplayOptions
+	main       *rtask
+	tasks      map[int32]*rtask // by the tid they had when recorded
+	meta       *trace.Meta
+	evs        []*trace.Event // the whole trace, shared by checkpoints
+	endErr     error          // why evs ends: io.EOF or trace.ErrIncomplete
+	index      int            // the next event the tracee must do, counted from 0 at the exec
+	scratch    *scratchFile
+	exited     *ptrace.Stop // set once the process ended
+	probe      pyProbe
+	cond       probe.Conditions // what the user waits for
+	armed      armedTarget      // what the probe was last told
+	trap       *Trap            // set when the probe trapped for cond
+	last       uint64           // the probe's time when the program ended
+	showOutput bool             // show what the program writes to fds 1 and 2
+	// interrupted is set by another goroutine to stop a run at the next
+	// stop point; nil when nothing can interrupt.
+	interrupted *atomic.Bool
 }
 
 // rtask is one thread of the replayed process. Only the thread the next
@@ -39,56 +51,72 @@ type rtask struct {
 // Replay re-executes a recording to its end and returns the recorded
 // program's wait status.
 func Replay(opts ReplayOptions) (int32, error) {
-	events, err := trace.Open(opts.TraceDir)
+	r, err := newReplayer(opts)
 	if err != nil {
 		return 0, err
 	}
-	defer events.Close()
-	r := &replayer{opts: opts, events: events, tasks: map[int32]*rtask{}, index: -1}
 	tracer := ptrace.NewTracer()
 	defer tracer.Close()
 	err = r.start(tracer)
 	defer r.scratch.remove()
 	if err != nil {
-		if r.main != nil {
-			r.main.proc.Kill()
-		}
+		r.kill()
 		return 0, err
 	}
+	r.showOutput = true
 	var status int32
-	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
+	err = tracer.Run(func() (err error) { status, err = r.runToEnd(); return err })
 	if err != nil {
-		r.main.proc.Kill()
+		r.kill()
 	}
 	return status, err
 }
 
-// peek returns the event the tracee must do next, reading it if needed.
-func (r *replayer) peek() (*trace.Event, error) {
-	if r.next != nil {
-		return r.next, nil
-	}
-	ev, err := r.events.Next()
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, &DivergenceError{Event: r.index + 1, Detail: "the trace ends here but the program goes on"}
-	case errors.Is(err, trace.ErrIncomplete):
-		return nil, &EndedEarlyError{Events: r.index + 1}
-	case err != nil:
+// newReplayer reads the whole trace: checkpoints go back and forth in it.
+func newReplayer(opts ReplayOptions) (*replayer, error) {
+	events, err := trace.Open(opts.TraceDir)
+	if err != nil {
 		return nil, err
 	}
-	r.index++
-	r.next = ev
-	return ev, nil
+	defer events.Close()
+	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}}
+	for {
+		ev, err := events.Next()
+		if errors.Is(err, io.EOF) || errors.Is(err, trace.ErrIncomplete) {
+			r.endErr = err
+			return r, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.evs = append(r.evs, ev)
+	}
+}
+
+func (r *replayer) kill() {
+	if r.main != nil {
+		r.main.proc.Kill()
+	}
+}
+
+// peek returns the event the tracee must do next.
+func (r *replayer) peek() (*trace.Event, error) {
+	if r.index < len(r.evs) {
+		return r.evs[r.index], nil
+	}
+	if errors.Is(r.endErr, trace.ErrIncomplete) {
+		return nil, &EndedEarlyError{Events: r.index}
+	}
+	return nil, &DivergenceError{Event: r.index, Detail: "the trace ends here but the program goes on"}
 }
 
 // consume marks the peeked event as done.
-func (r *replayer) consume() { r.next = nil }
+func (r *replayer) consume() { r.index++ }
 
 // start launches the recorded executable and gives it the recorded
 // initial image, so every address is as it was when recorded.
 func (r *replayer) start(tracer *ptrace.Tracer) error {
-	meta := r.events.Meta()
+	meta := r.meta
 	if cpu := cpuModel(); cpu != meta.CPU {
 		// cpuid is not trapped here: libraries that pick code paths by
 		// CPU features may do something else than when recorded.
@@ -159,26 +187,46 @@ func (r *replayer) restoreImage(ev *trace.Event) error {
 	if err := proc.SetRegs(regs); err != nil {
 		return err
 	}
-	return enableTSCTrap(proc, regs.Rip)
+	if err := enableTSCTrap(proc, regs.Rip); err != nil {
+		return err
+	}
+	stack := stackImage{Addr: img.Addr, Data: img.Data}
+	return r.probe.arm(proc, &stack)
 }
 
-// run follows the trace to its end: each event names the thread that
-// must do it, which alone is resumed until it stops.
-func (r *replayer) run() (int32, error) {
-	for r.exited == nil {
+// runToEnd follows the trace to the program's end.
+func (r *replayer) runToEnd() (int32, error) {
+	if err := r.run(); err != nil {
+		return 0, err
+	}
+	if r.exited == nil {
+		return 0, fmt.Errorf("replay stopped at time %d before the end", r.trap.Time)
+	}
+	return r.onExited(r.main, r.exited.Status)
+}
+
+// run follows the trace until the program ends or the probe traps for
+// r.cond: each event names the thread that must do it, which alone is
+// resumed until it stops.
+func (r *replayer) run() error {
+	r.trap = nil
+	for r.exited == nil && r.trap == nil {
 		ev, err := r.peek()
 		if err != nil {
-			return 0, err
+			return err
 		}
 		t := r.tasks[ev.Tid]
 		if t == nil {
-			return 0, r.diverge(fmt.Sprintf("the trace names thread %d, which this replay has not created", ev.Tid))
+			return r.diverge(fmt.Sprintf("the trace names thread %d, which this replay has not created", ev.Tid))
+		}
+		if err := r.armProbe(t, ev); err != nil {
+			return err
 		}
 		if err := r.step(t); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return r.onExited(r.main, r.exited.Status)
+	return nil
 }
 
 // step runs one thread to its next stop and answers it from the trace.
@@ -282,7 +330,13 @@ func (r *replayer) answer(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
 		return err
 	}
 	regs.Rax = uint64(ev.Result)
-	return t.proc.SetRegs(regs)
+	if err := t.proc.SetRegs(regs); err != nil {
+		return err
+	}
+	if known && sc.Name == "clone" {
+		return r.afterClone(t, ev)
+	}
+	return nil
 }
 
 // execute runs the syscall again for real, where its effect lives in the
@@ -314,6 +368,15 @@ func (r *replayer) newThread(t *rtask, regs ptrace.Regs, ev *trace.Event) error 
 	return nil
 }
 
+// afterClone gives the probe to the thread state CPython made for the
+// new thread, as the recording did when this clone returned.
+func (r *replayer) afterClone(t *rtask, ev *trace.Event) error {
+	if ev.Args[0]&unix.CLONE_THREAD == 0 || isError(ev.Result) {
+		return nil
+	}
+	return r.probe.coverThreads(t.proc)
+}
+
 // inject runs one syscall in a thread at the syscall instruction it
 // stands on. A signal that arrives meanwhile is not the program's.
 func (r *replayer) inject(t *rtask, regs ptrace.Regs, nr int, args [6]uint64) (int64, error) {
@@ -342,6 +405,9 @@ func (r *replayer) sigreturn(t *rtask, regs ptrace.Regs, ev *trace.Event) error 
 
 // exit ends a thread, or the process, with the recorded exit syscall.
 func (r *replayer) exit(t *rtask, regs ptrace.Regs, nr int) error {
+	if err := r.noteLastTime(t); err != nil {
+		return err
+	}
 	if nr == unix.SYS_EXIT_GROUP || t == r.main {
 		return r.exitGroup(t, regs, nr)
 	}
@@ -408,6 +474,9 @@ func (r *replayer) reapAll() error {
 // killed by a signal it could not catch (SIGKILL from outside), while it
 // was making the syscall it now stands at.
 func (r *replayer) killedFromOutside(t *rtask, sig unix.Signal) error {
+	if err := r.noteLastTime(t); err != nil {
+		return err
+	}
 	if err := t.proc.Signal(sig); err != nil {
 		return err
 	}
@@ -423,7 +492,7 @@ func (r *replayer) killedFromOutside(t *rtask, sig unix.Signal) error {
 
 // echo shows what the program wrote to its stdout and stderr.
 func (r *replayer) echo(t *rtask, ev *trace.Event) error {
-	if ev.Result <= 0 || (ev.Args[0] != 1 && ev.Args[0] != 2) {
+	if !r.showOutput || ev.Result <= 0 || (ev.Args[0] != 1 && ev.Args[0] != 2) {
 		return nil
 	}
 	var data []byte
@@ -474,6 +543,11 @@ func (r *replayer) raiseRecordedSignals(t *rtask) error {
 
 // onSignal decides what to deliver for a signal-delivery stop of t.
 func (r *replayer) onSignal(t *rtask, sig unix.Signal) (unix.Signal, error) {
+	if sig == unix.SIGTRAP {
+		if handled, err := r.onTrap(t); handled || err != nil {
+			return 0, err
+		}
+	}
 	if sig == unix.SIGSEGV {
 		if handled, err := r.replayTimeInstruction(t); handled || err != nil {
 			return 0, err

@@ -47,10 +47,10 @@
 // Inside a chunk, events are encoded back to back with no separator. uvarint
 // and varint are the encodings of encoding/binary (varint is zig-zag).
 //
-//	byte     kind (EventKind, 1..6)
+//	byte     kind (EventKind, 1..7)
 //	byte     flags: which optional fields follow
 //	           0x01 Args   0x02 Result   0x04 Writes   0x08 Blob
-//	           0x10 Path   0x20 Regs     0x40 Status   (0x80 must be 0)
+//	           0x10 Path   0x20 Regs     0x40 Status   0x80 Time
 //	varint   Tid
 //	varint   Nr
 //	if Args:   6 x uvarint
@@ -60,6 +60,7 @@
 //	if Path:   uvarint len, len bytes
 //	if Regs:   uvarint count, then count x uvarint
 //	if Status: varint
+//	if Time:   uvarint
 //
 // A field whose value is zero (empty) is omitted and its flag left clear.
 // A decoded event never shares memory with another event's slices except

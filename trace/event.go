@@ -18,6 +18,7 @@ const (
 	KindSignal                            // rrpy delivered an asynchronous signal to Tid right after its last syscall
 	KindExit                              // a task ended: the process (exit status) or one of its threads
 	KindSyscallEnter                      // Tid entered syscall Nr and stayed in the kernel while other threads ran
+	KindTick                              // Tid stopped at the probe's stop point Time: rrpy switched threads or delivered a signal there
 )
 
 // String returns a short lowercase name such as "syscall".
@@ -35,11 +36,13 @@ func (k EventKind) String() string {
 		return "exit"
 	case KindSyscallEnter:
 		return "syscall-enter"
+	case KindTick:
+		return "tick"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
 
-func (k EventKind) valid() bool { return k >= KindSyscall && k <= KindSyscallEnter }
+func (k EventKind) valid() bool { return k >= KindSyscall && k <= KindTick }
 
 // MemWrite is a range of tracee memory and the bytes to put there.
 type MemWrite struct {
@@ -59,6 +62,7 @@ type Event struct {
 	Path   string     // the file's path when recorded (informational)
 	Regs   []uint64   // KindExec: user_regs_struct words; KindInstruction: rax, rdx, rcx after emulation
 	Status int32      // KindExit: wait status
+	Time   uint64     // KindTick: the probe's stop-point count; KindExit: the count at the end
 }
 
 // Flags of the encoded event saying which optional fields follow.
@@ -70,8 +74,9 @@ const (
 	flagPath
 	flagRegs
 	flagStatus
+	flagTime
 
-	flagsKnown = flagArgs | flagResult | flagWrites | flagBlob | flagPath | flagRegs | flagStatus
+	flagsKnown = flagArgs | flagResult | flagWrites | flagBlob | flagPath | flagRegs | flagStatus | flagTime
 )
 
 // eventFlags says which optional fields of ev are non-zero and so encoded.
@@ -97,6 +102,9 @@ func eventFlags(ev *Event) byte {
 	}
 	if ev.Status != 0 {
 		f |= flagStatus
+	}
+	if ev.Time != 0 {
+		f |= flagTime
 	}
 	return f
 }
@@ -136,6 +144,9 @@ func appendEvent(dst []byte, ev *Event) []byte {
 	}
 	if flags&flagStatus != 0 {
 		dst = binary.AppendVarint(dst, int64(ev.Status))
+	}
+	if flags&flagTime != 0 {
+		dst = binary.AppendUvarint(dst, ev.Time)
 	}
 	return dst
 }
@@ -288,6 +299,9 @@ func decodeEvent(buf []byte) (*Event, int, error) {
 	}
 	if flags&flagStatus != 0 {
 		ev.Status = d.int32("status")
+	}
+	if flags&flagTime != 0 {
+		ev.Time = d.uvarint()
 	}
 	if d.err != nil {
 		return nil, 0, fmt.Errorf("decode %s event: %w", ev.Kind, d.err)

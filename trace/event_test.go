@@ -19,6 +19,7 @@ func sampleEvents() []*Event {
 		{Kind: KindExec, Tid: 1234, Blob: strings.Repeat("ab", 32), Path: "/usr/bin/python3",
 			Regs:   []uint64{0, 1, math.MaxUint64, 0x7ffd12345678, 59},
 			Writes: []MemWrite{{Addr: 0x7ffd00000000, Data: big}}},
+		{Kind: KindTick, Tid: 1235, Time: 1 << 40},
 		{Kind: KindSyscall, Tid: 1234, Nr: 0, Args: [6]uint64{3, 0x5555000, 4096, 0, 0, math.MaxUint64},
 			Result: 5, Writes: []MemWrite{{Addr: 0x5555000, Data: []byte("hello")}, {Addr: 1, Data: []byte{0}}}},
 		{Kind: KindSyscall, Tid: 1234, Nr: 9, Args: [6]uint64{0, 8192, 5, 2, 3, 0},
@@ -61,8 +62,8 @@ func TestDecodeEventRejects(t *testing.T) {
 	cases := map[string][]byte{
 		"empty":         nil,
 		"kind zero":     {0, 0, 0, 0},
-		"kind too big":  {7, 0, 0, 0},
-		"unknown flag":  {1, 0x80, 0, 0},
+		"kind too big":  {8, 0, 0, 0},
+		"time missing":  {1, flagTime, 0, 0},
 		"truncated":     valid[:len(valid)-1],
 		"tid too big":   {1, 0, 0x80, 0x80, 0x80, 0x80, 0x10, 0},
 		"huge count":    {1, flagWrites, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f},

@@ -32,6 +32,10 @@ type Meta struct {
 	Events        int64 // number of events, valid when Complete; lets a reader notice a file cut at a chunk boundary
 	Warnings      []string
 	Blobs         []string // the blobs the events refer to (mapped files), written by Close and Abort
+	// Sources maps each Python source file the program looked at (by its
+	// absolute path when recorded) to its content's blob, so that the
+	// shell lists the source as it was.
+	Sources map[string]string `json:",omitempty"`
 }
 
 // writeMeta replaces DIR/meta.json atomically: readers see the old or the

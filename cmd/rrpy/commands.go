@@ -27,6 +27,7 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			ArgsUsage: "[DIR]",
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
+				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal"},
 			},
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return replayCmd(c, stdout, stderr) },

@@ -19,9 +19,6 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !c.Bool("autopilot") {
-		return usageError{"the interactive replay shell is not built yet; use rrpy replay --autopilot"}
-	}
 	if err := session.Supported(); err != nil {
 		return err
 	}
@@ -30,6 +27,10 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
+	if !c.Bool("autopilot") {
+		opts := session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn}
+		return shell(c.String("x"), opts, stdout)
+	}
 	status, err := session.Replay(session.ReplayOptions{
 		TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn,
 	})

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/chzyer/readline"
+
+	"rrpy/frontend"
+	"rrpy/session"
+	"rrpy/snapshot"
+)
+
+// shell opens the replay shell at the first line of the main script.
+// Commands come from script (-x), else from stdin: a terminal gets line
+// editing, anything else is read line by line, for scripts and tests.
+func shell(script string, opts session.ReplayOptions, stdout io.Writer) error {
+	in := os.Stdin
+	if script != "" {
+		f, err := os.Open(script)
+		if err != nil {
+			return fmt.Errorf("read commands: %w", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	tl, err := snapshot.Open(snapshot.Options{Replay: opts})
+	if err != nil {
+		return err
+	}
+	defer tl.Close()
+	interrupts := make(chan struct{}, 1)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	go func() {
+		for range sigs {
+			select {
+			case interrupts <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return frontend.Run(frontend.Config{
+		Target: tl, In: in, Out: stdout, Interrupts: interrupts,
+		Interactive: script == "" && readline.IsTerminal(int(os.Stdin.Fd())),
+	})
+}

@@ -1,0 +1,209 @@
+// Package probe is rrpy's stop-point probe: the machine code of a CPython
+// trace function that counts stop points (line starts and returns) in a
+// data block and traps only when a condition rrpy wrote there holds. It
+// knows the page's layout and how to read and set it through a tracee's
+// memory; installing it (mapping the page, calling PyEval_SetTrace) is the
+// session's job.
+package probe
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+//go:generate go run gen.go
+
+//go:embed probe_amd64.bin
+var code []byte
+
+// Addr is where the probe's page is mapped, the same in every recording
+// and replay: far above the heap of a non-PIE executable and far below
+// where the kernel places mappings.
+const Addr uint64 = 0x100_0000_0000
+
+// PageSize is the size of the probe's mapping.
+const PageSize = 4096
+
+// Entry points in the page (fixed by .org in probe_amd64.S).
+const (
+	TraceFunc  = Addr         // int probe(obj, frame, what, arg)
+	CallReturn = Addr + 0x7f0 // an int3 that injected function calls return to
+	Syscall    = Addr + 0x7f8 // a syscall instruction followed by int3
+)
+
+// The data block's fields.
+const (
+	offTime       = 0x800
+	offTarget     = 0x808
+	offFlags      = 0x810
+	offThread     = 0x818
+	offDepthLimit = 0x820
+	offDepthMask  = 0x828
+	offLastMatch  = 0x830
+	offNLines     = 0x838
+	offLines      = 0x840
+	offNCalls     = 0x8c0
+	offCalls      = 0x8c8
+	offOffsets    = 0x948
+	dataEnd       = 0x970
+)
+
+const (
+	flagTrapCalls  = 1
+	flagDepth      = 2
+	flagRecordOnly = 4
+)
+
+// MaxBreakLines is how many line numbers (and, separately, function first
+// lines) the probe can watch at once.
+const MaxBreakLines = 16
+
+// Event is the `what` of a trace function call (CPython's PyTrace_*).
+type Event int
+
+const (
+	Call      Event = 0
+	Exception Event = 1
+	Line      Event = 2
+	Return    Event = 3
+)
+
+// Offsets are the CPython structure offsets the probe follows.
+type Offsets struct {
+	FrameObjectFrame  uint64 // PyFrameObject.f_frame
+	FrameObjectLineno uint64 // PyFrameObject.f_lineno
+	FramePrevious     uint64 // _PyInterpreterFrame.previous
+	FrameCode         uint64 // _PyInterpreterFrame.f_code
+	CodeFirstLineno   uint64 // PyCodeObject.co_firstlineno
+}
+
+// Image returns the page's initial content: the code, time 0, no condition.
+func Image(off Offsets) []byte {
+	page := make([]byte, PageSize)
+	copy(page, code)
+	put := func(at int, v uint64) { binary.LittleEndian.PutUint64(page[at:], v) }
+	put(offTarget, math.MaxUint64)
+	for i, v := range []uint64{off.FrameObjectFrame, off.FrameObjectLineno, off.FramePrevious, off.FrameCode, off.CodeFirstLineno} {
+		put(offOffsets+8*i, v)
+	}
+	return page
+}
+
+// Depth is the condition of next and finish: a stop point of one thread
+// whose frame chain is shorter than Limit, or as long with an event in
+// Events.
+type Depth struct {
+	Thread uint64 // the thread's glibc thread pointer (fs:0x10), 0 for any
+	Limit  uint64
+	Events []Event
+	// RecordOnly makes the probe note the time of the last match instead
+	// of trapping: backward searches read it with LastMatch.
+	RecordOnly bool
+}
+
+// Conditions say when the probe traps.
+type Conditions struct {
+	Target    uint64 // trap once time reaches it; 0 means never
+	TrapCalls bool   // trap at every call
+	Depth     *Depth
+	Lines     []int // trap at line starts with these numbers
+	Calls     []int // trap at calls of code whose first line is one of these
+}
+
+// ErrTooMany is returned when more lines are watched than the probe holds.
+var ErrTooMany = errors.New("the probe watches at most 16 lines and 16 functions at once")
+
+// encode lays out c as the data block's bytes from offTarget to
+// offOffsets; the last match's word is left for the caller to skip.
+func (c Conditions) encode() ([]byte, error) {
+	if len(c.Lines) > MaxBreakLines || len(c.Calls) > MaxBreakLines {
+		return nil, ErrTooMany
+	}
+	buf := make([]byte, offOffsets-offTarget)
+	put := func(at int, v uint64) { binary.LittleEndian.PutUint64(buf[at-offTarget:], v) }
+	target := uint64(math.MaxUint64)
+	if c.Target != 0 {
+		target = c.Target
+	}
+	put(offTarget, target)
+	var flags uint64
+	if c.TrapCalls {
+		flags |= flagTrapCalls
+	}
+	if d := c.Depth; d != nil {
+		flags |= flagDepth
+		if d.RecordOnly {
+			flags |= flagRecordOnly
+		}
+		put(offThread, d.Thread)
+		put(offDepthLimit, d.Limit)
+		var mask uint64
+		for _, e := range d.Events {
+			mask |= 1 << uint(e)
+		}
+		put(offDepthMask, mask)
+	}
+	put(offFlags, flags)
+	put(offNLines, uint64(len(c.Lines)))
+	for i, l := range c.Lines {
+		put(offLines+8*i, uint64(l))
+	}
+	put(offNCalls, uint64(len(c.Calls)))
+	for i, l := range c.Calls {
+		put(offCalls+8*i, uint64(l))
+	}
+	return buf, nil
+}
+
+// Memory is a tracee's memory.
+type Memory interface {
+	ReadMemory(addr uint64, buf []byte) error
+	WriteMemory(addr uint64, data []byte) error
+}
+
+// Set writes the conditions into the tracee's probe. The last match is
+// kept: a search changes the target on its way without losing it.
+func Set(mem Memory, c Conditions) error {
+	buf, err := c.encode()
+	if err != nil {
+		return err
+	}
+	split := offLastMatch - offTarget
+	if err := mem.WriteMemory(Addr+offTarget, buf[:split]); err != nil {
+		return fmt.Errorf("set probe conditions: %w", err)
+	}
+	if err := mem.WriteMemory(Addr+offNLines, buf[split+8:]); err != nil {
+		return fmt.Errorf("set probe conditions: %w", err)
+	}
+	return nil
+}
+
+// ClearLastMatch forgets the last match, before a search.
+func ClearLastMatch(mem Memory) error {
+	if err := mem.WriteMemory(Addr+offLastMatch, make([]byte, 8)); err != nil {
+		return fmt.Errorf("clear the probe's last match: %w", err)
+	}
+	return nil
+}
+
+// Time reads the number of stop points executed so far.
+func Time(mem Memory) (uint64, error) { return readWord(mem, offTime) }
+
+// LastMatch reads the time of the last stop point that matched a
+// RecordOnly depth condition, 0 for none.
+func LastMatch(mem Memory) (uint64, error) { return readWord(mem, offLastMatch) }
+
+// IsTrap tells whether rip, read at a SIGTRAP stop, is right after one of
+// the probe's int3 instructions.
+func IsTrap(rip uint64) bool { return rip > Addr && rip <= Addr+offTime }
+
+func readWord(mem Memory, off uint64) (uint64, error) {
+	var b [8]byte
+	if err := mem.ReadMemory(Addr+off, b[:]); err != nil {
+		return 0, fmt.Errorf("read the probe's data at %#x: %w", Addr+off, err)
+	}
+	return binary.LittleEndian.Uint64(b[:]), nil
+}

@@ -1,0 +1,133 @@
+package snapshot
+
+import (
+	"context"
+	"strings"
+
+	"rrpy/frontend"
+	"rrpy/probe"
+	"rrpy/session"
+)
+
+// Continue runs to the next (previous) breakpoint hit, or to the end
+// (start) of the recording.
+func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.Breakpoint) (frontend.Stop, error) {
+	if err := tl.alive(ctx); err != nil {
+		return frontend.Stop{}, err
+	}
+	if len(bps) == 0 {
+		return tl.toEdge(ctx, backward)
+	}
+	cond := tl.breakConditions(bps)
+	if backward {
+		return tl.continueBack(ctx, cond, bps)
+	}
+	var hit *frontend.Breakpoint
+	trap, err := tl.advance(ctx, cond, func(tr session.Trap) (bool, error) {
+		bp, _, err := tl.matchBreakpoint(tr, bps)
+		hit = bp
+		return bp != nil, err
+	})
+	if err != nil {
+		return frontend.Stop{}, err
+	}
+	if trap.Ended {
+		return tl.toEnd(ctx)
+	}
+	st := tl.stop()
+	st.Hit = hit
+	return st, nil
+}
+
+func (tl *Timeline) toEdge(ctx context.Context, backward bool) (frontend.Stop, error) {
+	t := ^uint64(0)
+	if backward {
+		t = tl.start
+	}
+	st, err := tl.Go(ctx, t)
+	st.AtEdge = true
+	return st, err
+}
+
+func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps []frontend.Breakpoint) (frontend.Stop, error) {
+	hits := map[uint64]*frontend.Breakpoint{}
+	found, err := tl.searchBack(ctx, cond, func(tr session.Trap) (uint64, error) {
+		bp, at, err := tl.matchBreakpoint(tr, bps)
+		if bp != nil {
+			hits[at] = bp
+		}
+		return at, err
+	})
+	if err != nil {
+		return frontend.Stop{}, err
+	}
+	if found == 0 {
+		return tl.toEdge(ctx, true)
+	}
+	st, err := tl.Go(ctx, found)
+	st.Hit = hits[found]
+	return st, err
+}
+
+// breakConditions turns breakpoints into what the probe can check: line
+// numbers, and the first lines of the functions named (from the recorded
+// sources; calling every call when a name is found in none).
+func (tl *Timeline) breakConditions(bps []frontend.Breakpoint) probe.Conditions {
+	var c probe.Conditions
+	lines := map[int]bool{}
+	calls := map[int]bool{}
+	for _, bp := range bps {
+		if bp.Func == "" {
+			lines[bp.Line] = true
+			continue
+		}
+		defs := tl.sources.defLines(bp.Func)
+		if len(defs) == 0 {
+			c.TrapCalls = true
+		}
+		for _, l := range defs {
+			calls[l] = true
+		}
+	}
+	for l := range lines {
+		c.Lines = append(c.Lines, l)
+	}
+	for l := range calls {
+		c.Calls = append(c.Calls, l)
+	}
+	if len(c.Calls) > probe.MaxBreakLines {
+		c.Calls, c.TrapCalls = nil, true
+	}
+	return c // more than MaxBreakLines lines: the probe says so when set
+}
+
+// matchBreakpoint tells whether a trap is a breakpoint's hit and at which
+// stop point: a line's own, or for a function the first line of the call.
+func (tl *Timeline) matchBreakpoint(tr session.Trap, bps []frontend.Breakpoint) (*frontend.Breakpoint, uint64, error) {
+	if tr.Event != probe.Line && tr.Event != probe.Call {
+		return nil, 0, nil
+	}
+	fr, err := tl.reader().FrameObject(tr.Frame)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range bps {
+		bp := &bps[i]
+		switch {
+		case bp.Func != "" && tr.Event == probe.Call && fr.Code.Name == bp.Func:
+			return bp, tr.Time + 1, nil
+		case bp.Func == "" && tr.Event == probe.Line && fr.Line == bp.Line && fileMatches(fr.Code.Filename, bp.File):
+			return bp, tr.Time, nil
+		}
+	}
+	return nil, 0, nil
+}
+
+// fileMatches compares a code object's file with a breakpoint's: the same
+// path, or one ending with the other as path components.
+func fileMatches(codeFile, bpFile string) bool {
+	if codeFile == bpFile {
+		return true
+	}
+	return strings.HasSuffix(codeFile, "/"+strings.TrimPrefix(bpFile, "./")) || strings.HasSuffix(bpFile, "/"+codeFile)
+}

@@ -1,0 +1,83 @@
+package snapshot
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"rrpy/trace"
+)
+
+// sourceStore reads the Python sources a recording kept.
+type sourceStore struct {
+	cwd   string
+	paths map[string]string // absolute path -> blob
+	blobs *trace.BlobStore
+	cache map[string][]byte
+}
+
+func newSourceStore(m *trace.Meta, blobs *trace.BlobStore) *sourceStore {
+	return &sourceStore{cwd: m.Cwd, paths: m.Sources, blobs: blobs, cache: map[string][]byte{}}
+}
+
+// get returns a file's content as recorded; file is a co_filename,
+// absolute or relative to the program's working directory.
+func (s *sourceStore) get(file string) ([]byte, error) {
+	abs := file
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(s.cwd, file)
+	}
+	abs = filepath.Clean(abs)
+	if data, ok := s.cache[abs]; ok {
+		return data, nil
+	}
+	hash, ok := s.paths[abs]
+	if !ok || s.blobs == nil {
+		return nil, fmt.Errorf("the recording kept no copy of %s", file)
+	}
+	data, err := os.ReadFile(s.blobs.Path(hash))
+	if err != nil {
+		return nil, fmt.Errorf("the copy of %s is gone from the blob store: %w", file, err)
+	}
+	s.cache[abs] = data
+	return data, nil
+}
+
+// files lists the recorded source files.
+func (s *sourceStore) files() []string {
+	out := make([]string, 0, len(s.paths))
+	for f := range s.paths {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// defLines returns, over every recorded source, the first lines of the
+// functions named name: co_firstlineno, which is the first decorator's
+// line for a decorated function.
+func (s *sourceStore) defLines(name string) []int {
+	def := regexp.MustCompile(`^\s*(async\s+)?def\s+` + regexp.QuoteMeta(name) + `\s*[\(\[]`)
+	var out []int
+	for _, f := range s.files() {
+		data, err := s.get(f)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(string(data), "\n")
+		for i, l := range lines {
+			if !def.MatchString(l) {
+				continue
+			}
+			first := i
+			for first > 0 && strings.HasPrefix(strings.TrimSpace(lines[first-1]), "@") {
+				first--
+			}
+			out = append(out, first+1)
+		}
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"rrpy/frontend"
+	"rrpy/probe"
+	"rrpy/pyframes"
+	"rrpy/session"
+)
+
+// Timeline is a recording the shell travels in: the active replay at the
+// current stop point, and checkpoints to go back to.
+type Timeline struct {
+	s        *session.Session // the active replay, stopped at here
+	here     session.Trap
+	loc      frontend.Location
+	cps      checkpoints
+	start    uint64 // the first stop point of the main script
+	end      uint64 // the last stop point, once known
+	endKnown bool
+	frontier uint64 // the furthest time reached: output is shown beyond it
+	py       *pyframes.Python
+	sources  *sourceStore
+	out      io.Writer
+}
+
+// Options configure a timeline.
+type Options struct {
+	Replay session.ReplayOptions // Stdout and Stderr get the program's output
+}
+
+// Open replays a recording up to the first line of its main script.
+func Open(opts Options) (*Timeline, error) {
+	s, err := session.StartSession(opts.Replay)
+	if err != nil {
+		return nil, err
+	}
+	tl := &Timeline{s: s, py: s.Python(), sources: newSourceStore(s.Meta(), opts.Replay.Blobs)}
+	if err := tl.findMain(mainScript(s.Meta())); err != nil {
+		s.Close()
+		return nil, err
+	}
+	tl.start, tl.frontier = tl.here.Time, tl.here.Time
+	// The session that started the replay stays, untouched, as the first
+	// checkpoint: it owns the tracer, so it is closed last.
+	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time)
+	if tl.s, err = s.Fork(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return tl, nil
+}
+
+// Close ends the replay and every checkpoint.
+func (tl *Timeline) Close() {
+	if tl.s != nil {
+		tl.s.Close()
+	}
+	owner := tl.cps.list[0].s
+	tl.cps.list = tl.cps.list[1:]
+	tl.cps.closeAll()
+	owner.Close()
+}
+
+// findMain runs through the interpreter's startup to the first stop point
+// of the main script's module code.
+func (tl *Timeline) findMain(main mainMatcher) error {
+	for {
+		trap, err := tl.s.Resume(probe.Conditions{TrapCalls: true})
+		if err != nil {
+			return err
+		}
+		if trap.Ended {
+			return errors.New("the program ended before its main script ran: nothing to travel in")
+		}
+		code, err := tl.reader().FrameObject(trap.Frame)
+		if err != nil {
+			return err
+		}
+		if code.Code.Name != "<module>" || !main.matches(code.Code.Filename) {
+			continue
+		}
+		trap, err = tl.s.Resume(probe.Conditions{Target: trap.Time + 1})
+		if err != nil {
+			return err
+		}
+		if trap.Ended {
+			return errors.New("the program ended before its main script ran: nothing to travel in")
+		}
+		return tl.settle(trap)
+	}
+}
+
+func (tl *Timeline) reader() *pyframes.Reader {
+	return pyframes.NewReader(tl.s.Memory(), tl.py.Layout)
+}
+
+// settle makes a stop point the current one and reads its location.
+func (tl *Timeline) settle(trap session.Trap) error {
+	tl.here = trap
+	fr, err := tl.reader().FrameObject(trap.Frame)
+	if err != nil {
+		return fmt.Errorf("read the frame at time %d: %w", trap.Time, err)
+	}
+	ev := frontend.LineStart
+	switch {
+	case trap.Event == probe.Return && trap.Arg == 0:
+		ev = frontend.Unwind
+	case trap.Event == probe.Return:
+		ev = frontend.Return
+	}
+	tl.loc = frontend.Location{Time: trap.Time, Event: ev, File: fr.Code.Filename, Line: fr.Line,
+		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread)}
+	if trap.Time > tl.frontier {
+		tl.frontier = trap.Time
+	}
+	return nil
+}
+
+// checkpoint keeps a copy of the present, if the program can be copied.
+func (tl *Timeline) checkpoint() error {
+	if tl.s.Threads() != 1 {
+		return nil // fork copies one thread: multi-threaded stretches replay from an earlier checkpoint
+	}
+	cp, err := tl.s.Fork()
+	if err != nil {
+		return err
+	}
+	tl.cps.add(checkpoint{trap: tl.here, s: cp}, tl.here.Time)
+	return nil
+}
+
+// restore makes the active replay a copy of the latest checkpoint at or
+// before t.
+func (tl *Timeline) restore(t uint64) error {
+	cp, ok := tl.cps.before(t)
+	if !ok {
+		return fmt.Errorf("no checkpoint before time %d", t)
+	}
+	s, err := cp.s.Fork()
+	if err != nil {
+		return err
+	}
+	if tl.s != nil {
+		tl.s.Close()
+	}
+	tl.s = s
+	return tl.settle(cp.trap)
+}
+
+// accept looks at a trap on the way and says whether the move ends there.
+type accept func(session.Trap) (bool, error)
+
+// advance runs the active replay forward under c until ok accepts a trap
+// or the program ends, taking checkpoints on the way. It ends at a stop
+// point (or the end): a call trap that ends the move is followed to the
+// next stop point. A canceled ctx ends it at the next stop point.
+func (tl *Timeline) advance(ctx context.Context, c probe.Conditions, ok accept) (session.Trap, error) {
+	for {
+		if ctx.Err() != nil {
+			return tl.here, nil
+		}
+		cond, boundary := tl.withBoundary(c)
+		trap, err := tl.resume(ctx, cond)
+		if err != nil || trap.Ended {
+			return trap, err
+		}
+		done, err := ok(trap)
+		if err != nil {
+			return trap, err
+		}
+		if trap.Event == probe.Call || trap.Event == probe.Exception {
+			if !done && ctx.Err() == nil {
+				continue
+			}
+			// Rest at the next stop point, the first line of the call.
+			if trap, err = tl.resume(context.Background(), probe.Conditions{Target: trap.Time + 1}); err != nil || trap.Ended {
+				return trap, err
+			}
+		}
+		if err := tl.settle(trap); err != nil {
+			return trap, err
+		}
+		if trap.Time == boundary {
+			if err := tl.checkpoint(); err != nil {
+				return trap, err
+			}
+		}
+		if done || ctx.Err() != nil {
+			return trap, nil
+		}
+	}
+}
+
+// withBoundary adds to c a trap where the next checkpoint is due, or where
+// the replay reaches the frontier (output before it was shown already).
+func (tl *Timeline) withBoundary(c probe.Conditions) (probe.Conditions, uint64) {
+	next := tl.start + checkpointEvery
+	if cp, ok := tl.cps.before(tl.here.Time); ok {
+		next = cp.trap.Time + checkpointEvery
+	}
+	if next <= tl.here.Time {
+		next = tl.here.Time + 1
+	}
+	if tl.here.Time < tl.frontier && tl.frontier < next {
+		next = tl.frontier
+	}
+	if c.Target == 0 || next < c.Target {
+		c.Target = next
+	}
+	return c, next
+}
+
+// resume runs the active replay once; ctx's cancellation interrupts it.
+func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Trap, error) {
+	tl.s.SetEcho(tl.here.Time >= tl.frontier)
+	stop := context.AfterFunc(ctx, tl.s.Interrupt)
+	defer stop()
+	trap, err := tl.s.Resume(c)
+	if err == nil && trap.Ended {
+		tl.end, tl.endKnown = trap.Time, true
+		tl.s.Close()
+		tl.s = nil
+	}
+	return trap, err
+}
+
+var _ frontend.Target = (*Timeline)(nil)
