@@ -186,9 +186,18 @@ func (r *Reader) Stack(interpFrame uint64) ([]Frame, error) {
 // them in machine code.
 func (r *Reader) Depth(interpFrame uint64) (int, error) {
 	n := 0
+	// Brent's cycle detection: garbage may link frames in a loop, and
+	// walking it up to maxFrames would take a million reads.
+	saved, power := uint64(0), 1
 	for addr := interpFrame; addr != 0; n++ {
 		if n >= maxFrames {
 			return 0, fmt.Errorf("the frame chain from %#x is longer than %d frames", interpFrame, maxFrames)
+		}
+		if addr == saved {
+			return 0, fmt.Errorf("the frame chain from %#x loops at %#x", interpFrame, addr)
+		}
+		if n == power {
+			saved, power = addr, 2*power
 		}
 		prev, err := r.u64(addr + r.l.InterpFramePrevious)
 		if err != nil {

@@ -189,7 +189,7 @@ func (r *Reader) dictKeys(keys uint64) (dictKeys, error) {
 	}
 	log2Size, log2IndexBytes := hdr[l.DictKeysLog2Size], hdr[l.DictKeysLog2IndexBytes]
 	nentries := int64(le64(hdr, l.DictKeysNentries))
-	if log2Size > 40 || log2IndexBytes > 43 || nentries < 0 || nentries > int64(1)<<log2Size {
+	if log2Size > 40 || log2IndexBytes > 43 || nentries < 0 || nentries > int64(1)<<log2Size || nentries > maxTableSlots {
 		return dictKeys{}, fmt.Errorf("dict keys at %#x: log2 size %d, log2 index bytes %d, %d entries",
 			keys, log2Size, log2IndexBytes, nentries)
 	}

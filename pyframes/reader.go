@@ -17,6 +17,7 @@ type Memory interface {
 // checked against these before it sizes a buffer or a loop.
 const (
 	maxCount       = 1_000_000 // elements of a container, locals of a code object, threads
+	maxTableSlots  = 1 << 24   // slots of a dict's or a set's hash table, which may be scanned
 	maxFrames      = 1_000_000 // frames of one thread
 	maxStringBytes = 1 << 20   // the characters of one str or bytes
 	maxIntDigits   = 1 << 16   // 30-bit digits of one int (~590,000 decimal digits)

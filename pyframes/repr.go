@@ -30,7 +30,14 @@ type printer struct {
 	r      *Reader
 	b      strings.Builder
 	active map[uint64]bool // containers being printed (Py_ReprEnter)
+	// objects counts the objects printed: wide nesting multiplies
+	// MaxItems by itself at each level, so the whole repr has a budget.
+	objects int
 }
+
+// maxReprObjects is the budget of objects in one repr; past it the
+// containers being printed end with "...".
+const maxReprObjects = 10_000
 
 // typeInfo is what repr needs of a type.
 type typeInfo struct {
@@ -104,6 +111,7 @@ func constant(s string) func(p *printer, obj uint64, t typeInfo, depth int) erro
 }
 
 func (p *printer) repr(obj uint64, depth int) error {
+	p.objects++
 	if obj == 0 {
 		p.b.WriteString("<NULL>")
 		return nil
@@ -351,6 +359,10 @@ func (p *printer) leave(obj uint64) { delete(p.active, obj) }
 func (p *printer) items(elems []uint64, more bool, depth int, open, close string) error {
 	p.b.WriteString(open)
 	for i, e := range elems {
+		if p.objects >= maxReprObjects {
+			elems, more = elems[:i], true
+			break
+		}
 		if i > 0 {
 			p.b.WriteString(", ")
 		}
@@ -423,6 +435,10 @@ func (p *printer) dict(obj uint64, _ typeInfo, depth int) error {
 	}
 	p.b.WriteString("{")
 	for i, it := range items {
+		if p.objects >= maxReprObjects {
+			items, more = items[:i], true
+			break
+		}
 		if i > 0 {
 			p.b.WriteString(", ")
 		}
@@ -485,7 +501,7 @@ func (r *Reader) setItems(obj uint64, limit int) ([]uint64, bool, error) {
 		return nil, false, fmt.Errorf("read the set at %#x: %w", obj, err)
 	}
 	used, mask, table := int64(le64(hdr, l.SetUsed)), le64(hdr, l.SetMask), le64(hdr, l.SetTable)
-	if used < 0 || mask >= 1<<40 || uint64(used) > mask+1 {
+	if used < 0 || mask >= maxTableSlots || uint64(used) > mask+1 {
 		return nil, false, fmt.Errorf("the set at %#x has %d elements in %d slots", obj, used, mask+1)
 	}
 	var elems []uint64

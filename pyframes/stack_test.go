@@ -267,3 +267,57 @@ func TestFindWithoutPython(t *testing.T) {
 		t.Errorf("Find(self) = %v, want ErrNoPython", err)
 	}
 }
+
+// TestGarbageDoesNotPanic points every reading function at addresses that
+// hold no such structure: words around real frames, code objects and
+// thread states, and the values of those words taken as pointers. Errors
+// are expected; panics and endless loops are not.
+func TestGarbageDoesNotPanic(t *testing.T) {
+	st := runToStop(t, pythons[0].path)
+	inner := st.innermost(t)
+	frames, err := st.r.Stack(inner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, _ := st.py.Symbol("_PyRuntime")
+	threads, _ := st.r.Threads(rt)
+	var addrs []uint64
+	for _, base := range []uint64{inner, frames[1].Code.Addr, threads[0], rt} {
+		for off := uint64(0); off < 1024; off += 8 {
+			a := base - 256 + off
+			addrs = append(addrs, a, a+3)
+			if v, err := st.r.u64(a); err == nil {
+				addrs = append(addrs, v)
+			}
+		}
+	}
+	calls := map[string]func(a uint64) error{
+		"Repr":         func(a uint64) error { _, err := st.r.Repr(a); return err },
+		"TypeName":     func(a uint64) error { _, err := st.r.TypeName(a); return err },
+		"Code":         func(a uint64) error { _, err := st.r.Code(a); return err },
+		"FrameObject":  func(a uint64) error { _, err := st.r.FrameObject(a); return err },
+		"Stack":        func(a uint64) error { _, err := st.r.Stack(a); return err },
+		"Depth":        func(a uint64) error { _, err := st.r.Depth(a); return err },
+		"Locals":       func(a uint64) error { _, err := st.r.Locals(Frame{Addr: a}); return err },
+		"Threads":      func(a uint64) error { _, err := st.r.Threads(a); return err },
+		"CurrentFrame": func(a uint64) error { _, err := st.r.CurrentFrame(a); return err },
+	}
+	errs := 0
+	for name, call := range calls {
+		for _, a := range addrs {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("%s(%#x) panicked: %v", name, a, p)
+					}
+				}()
+				if call(a) != nil {
+					errs++
+				}
+			}()
+		}
+	}
+	if errs == 0 {
+		t.Error("no call failed: the addresses were not garbage")
+	}
+}

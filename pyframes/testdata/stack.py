@@ -76,8 +76,12 @@ def target(n, *args, **kw):
     return inner()
 
 
+def gen():
+    yield target(3)  # a frame owned by a generator
+
+
 def outer():
-    return target(3)
+    return next(gen())
 
 
 outer()
