@@ -121,22 +121,9 @@ type Layout struct {
 	CFrameCurrentFrame        uint64 `c:"offsetof(_PyCFrame, current_frame)"`
 
 	// PyInterpreterState and _PyRuntimeState.
-	InterpStateThreadsHead   uint64 `c:"offsetof(PyInterpreterState, threads.head)"`
-	RuntimeInterpretersHead  uint64 `c:"offsetof(_PyRuntimeState, interpreters.head)"`
-	RuntimeInterpretersMain  uint64 `c:"offsetof(_PyRuntimeState, interpreters.main)"`
-	RuntimeStateSize         uint64 `c:"sizeof(_PyRuntimeState)"`
-	InterpStateSize          uint64 `c:"sizeof(PyInterpreterState)"`
-	ThreadStateSize          uint64 `c:"sizeof(PyThreadState)"`
-	InterpFrameSize          uint64 `c:"sizeof(_PyInterpreterFrame)"`
-	FrameObjectSize          uint64 `c:"sizeof(PyFrameObject)"`
-	CodeObjectSize           uint64 `c:"sizeof(PyCodeObject)"`
-	CFrameSize               uint64 `c:"sizeof(_PyCFrame)"`
-	TypeObjectSize           uint64 `c:"sizeof(PyTypeObject)"`
-	HeapTypeObjectSize       uint64 `c:"sizeof(PyHeapTypeObject)"`
-	ObjectSize               uint64 `c:"sizeof(PyObject)"`
-	VarObjectSizeofHeader    uint64 `c:"sizeof(PyVarObject)"`
-	PointerSize              uint64 `c:"sizeof(void *)"`
-	SizeofThreadStateTracing uint64 `c:"sizeof(((PyThreadState *)0)->tracing)"`
+	InterpStateThreadsHead  uint64 `c:"offsetof(PyInterpreterState, threads.head)"`
+	RuntimeInterpretersHead uint64 `c:"offsetof(_PyRuntimeState, interpreters.head)"`
+	RuntimeInterpretersMain uint64 `c:"offsetof(_PyRuntimeState, interpreters.main)"`
 
 	// str: PyASCIIObject, PyCompactUnicodeObject, PyUnicodeObject. The
 	// state bitfield has no offsetof: gen/ finds each member's mask by
