@@ -68,6 +68,7 @@ type Layout struct {
 	TPFlagsHeapType     uint64 `c:"Py_TPFLAGS_HEAPTYPE"`
 	TPFlagsManagedDict  uint64 `c:"Py_TPFLAGS_MANAGED_DICT"`
 	TPFlagsTypeSubclass uint64 `c:"Py_TPFLAGS_TYPE_SUBCLASS"`
+	TPFlagsStrSubclass  uint64 `c:"Py_TPFLAGS_UNICODE_SUBCLASS"`
 	// Where an object whose type has Py_TPFLAGS_MANAGED_DICT keeps its
 	// dict and its split values: before the object, at a negative offset
 	// (_PyObject_ManagedDictPointer, _PyObject_ValuesPointer).

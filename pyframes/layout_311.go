@@ -18,6 +18,7 @@ var layout311 = Layout{
 	TPFlagsHeapType:           512,        // Py_TPFLAGS_HEAPTYPE
 	TPFlagsManagedDict:        16,         // Py_TPFLAGS_MANAGED_DICT
 	TPFlagsTypeSubclass:       2147483648, // Py_TPFLAGS_TYPE_SUBCLASS
+	TPFlagsStrSubclass:        268435456,  // Py_TPFLAGS_UNICODE_SUBCLASS
 	ManagedDictOffset:         -24,        // (char *)_PyObject_ManagedDictPointer((PyObject *)probe_object) - probe_object
 	ManagedValuesOffset:       -32,        // (char *)_PyObject_ValuesPointer((PyObject *)probe_object) - probe_object
 	FrameObjectFrame:          24,         // offsetof(PyFrameObject, f_frame)

@@ -121,13 +121,17 @@ func (r *Reader) dictLocals(dict uint64) ([]Var, error) {
 	}
 	var vars []Var
 	for _, it := range items {
-		name, err := r.str(it.key)
+		var name string
+		var err error
+		if r.isStr(it.key) {
+			name, err = r.str(it.key)
+		} else {
+			// A non-str key (possible in a namespace that exec or a
+			// metaclass made): name it by its repr.
+			name, err = r.Repr(it.key)
+		}
 		if err != nil {
-			// A non-str key (possible in a class body's namespace or an
-			// exec'd dict): name it by its repr.
-			if name, err = r.Repr(it.key); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		if strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") {
 			continue

@@ -169,6 +169,9 @@ func (r *Reader) lookup(items []dictItem, key string) uint64 {
 		if n, err := r.u64(it.key + r.l.UnicodeLength); err != nil || n != want {
 			continue
 		}
+		if !r.isStr(it.key) {
+			continue
+		}
 		if k, err := r.str(it.key); err == nil && k == key {
 			return it.value
 		}

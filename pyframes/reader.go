@@ -273,6 +273,17 @@ func (r *Reader) str(obj uint64) (string, error) {
 	return string(b), nil
 }
 
+// isStr reports whether obj is a str (or of a subclass of str), by the
+// fast subclass flag CPython keeps in tp_flags.
+func (r *Reader) isStr(obj uint64) bool {
+	t, err := r.typeOf(obj)
+	if err != nil {
+		return false
+	}
+	flags, err := r.u64(t + r.l.TypeFlags)
+	return err == nil && flags&r.l.TPFlagsStrSubclass != 0
+}
+
 // bytesData reads a bytes object's contents.
 func (r *Reader) bytesData(obj uint64) ([]byte, error) {
 	n, err := r.size(obj+r.l.VarObjectSize, maxStringBytes)
