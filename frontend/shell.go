@@ -90,6 +90,11 @@ func (s *shell) readLine(in input) (string, error) {
 		line string
 		err  error
 	}
+	if !s.interactive {
+		// The prompt comes first, as on a terminal, so that a program
+		// driving the shell through a pipe knows when it may type.
+		s.out.printf("%s", prompt)
+	}
 	done := make(chan result, 1)
 	go func() {
 		line, err := in.readLine(prompt)
@@ -98,8 +103,12 @@ func (s *shell) readLine(in input) (string, error) {
 	for {
 		select {
 		case r := <-done:
-			if r.err == nil && !s.interactive {
-				s.out.printf("%s%s\n", prompt, r.line)
+			if !s.interactive {
+				if r.err == nil {
+					s.out.printf("%s\n", r.line)
+				} else {
+					s.out.printf("\n")
+				}
 			}
 			return r.line, r.err
 		case _, ok := <-s.interrupts:

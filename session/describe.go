@@ -60,6 +60,8 @@ func describeEvent(ev *trace.Event) string {
 		return "exit: " + ptrace.DescribeExit(ev.Status)
 	case trace.KindSyscallEnter:
 		return "enters " + describeCall(int(ev.Nr), ev.Args) + " and waits in the kernel"
+	case trace.KindTick:
+		return fmt.Sprintf("stopped at stop point %d", ev.Time)
 	}
 	return fmt.Sprintf("event of unknown kind %d", ev.Kind)
 }

@@ -40,6 +40,9 @@ func (tl *Timeline) Go(ctx context.Context, t uint64) (frontend.Stop, error) {
 		if err := tl.restore(t); err != nil {
 			return frontend.Stop{}, err
 		}
+		if tl.here.Time == t {
+			return tl.stop(), nil // a checkpoint's own time
+		}
 	}
 	trap, err := tl.advance(ctx, probe.Conditions{Target: t}, func(tr session.Trap) (bool, error) {
 		return tr.Time >= t, nil

@@ -1,0 +1,240 @@
+//go:build linux && amd64
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The probe is rrpy's clock: loops that make no syscall are stopped at a
+// stop point to deliver a signal or to let another thread run, and replay
+// stops them at the same one.
+func TestProbeIsRrpysClock(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		for _, prog := range []string{"alarm_spin.py", "spin_wait.py", "gil_printer.py"} {
+			t.Run(prog, func(t *testing.T) {
+				rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/"+prog))
+				if rec.code != 0 {
+					t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
+				}
+				if dump := rrpy(t, nil, "dump", dir); !strings.Contains(dump.stdout, "stopped at stop point") {
+					t.Errorf("no tick in the trace of %s", prog)
+				}
+				if prog == "gil_printer.py" {
+					before, _, _ := strings.Cut(rec.stdout, "computed")
+					if n := len(regexp.MustCompile(`(?m)^tick \d+$`).FindAllString(before, -1)); n < 3 {
+						t.Errorf("the printer printed %d lines while the other thread computed, want it to keep printing:\n%s", n, rec.stdout)
+					}
+				}
+			})
+		}
+	})
+}
+
+// Acceptance scenario 1, navigation: continue to the end (line 14), bstep
+// to line 13 one stop point earlier, go back and forth, a breakpoint hit
+// in both directions; a second replay gives the same times.
+func TestSeedDemoNavigation(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
+		if rec.code != 1 || rec.stdout != "oops!\n" {
+			t.Fatalf("recording: exit %d, printed %q", rec.code, rec.stdout)
+		}
+		first := seedDemoSession(t, dir)
+		second := seedDemoSession(t, dir)
+		if first != second {
+			t.Errorf("times differ between two replays: %v then %v", first, second)
+		}
+	})
+}
+
+// seedDemoSession runs scenario 1's moves and returns the times it saw.
+func seedDemoSession(t *testing.T, dir string) string {
+	sh := startShell(t, dir)
+	if line, marked := location(t, sh.opening); line != 1 || marked != "> import os" {
+		t.Errorf("the shell opened at line %d (%q), want the first line of seed_demo.py", line, marked)
+	}
+	t0 := sh.now
+	out := sh.do("continue")
+	t1 := sh.now
+	if line, marked := location(t, out); line != 14 || marked != ">         os._exit(1)" || !strings.Contains(out, "seed_demo.py") {
+		t.Fatalf("continue stopped at line %d (%q):\n%s", line, marked, out)
+	}
+	out = sh.do("bstep")
+	if line, marked := location(t, out); line != 13 || marked != ">         print('oops!')" || sh.now != t1-1 {
+		t.Errorf("bstep: line %d (%q) at %d, want line 13 at %d:\n%s", line, marked, sh.now, t1-1, out)
+	}
+	out = sh.do(fmt.Sprintf("go %d", t1))
+	if line, _ := location(t, out); line != 14 || sh.now != t1 {
+		t.Errorf("go %d: line %d at %d", t1, line, sh.now)
+	}
+	if out = sh.do("break 9"); !strings.Contains(out, "Breakpoint 1 at ") || !strings.HasSuffix(strings.TrimSpace(out), "seed_demo.py:9") {
+		t.Errorf("break 9 said %q", out)
+	}
+	out = sh.do("bcontinue")
+	t3 := sh.now
+	if line, marked := location(t, out); line != 9 || marked != ">     x.value += 1" || !strings.Contains(out, "Reverse-hit breakpoint 1") || t3 >= t1 {
+		t.Errorf("bcontinue: line %d (%q) at %d (from %d):\n%s", line, marked, t3, t1, out)
+	}
+	out = sh.do("bcontinue")
+	t4 := sh.now
+	if line, _ := location(t, out); line != 9 || t4 >= t3 {
+		t.Errorf("second bcontinue: line %d at %d (from %d):\n%s", line, t4, t3, out)
+	}
+	out = sh.do("continue")
+	if line, _ := location(t, out); line != 9 || sh.now != t3 || !strings.Contains(out, "Hit breakpoint 1") {
+		t.Errorf("continue from %d: line %d at %d, want the hit at %d:\n%s", t4, line, sh.now, t3, out)
+	}
+	sh.do("delete 1")
+	sh.do(fmt.Sprintf("go %d", t0))
+	if sh.now != t0 {
+		t.Errorf("go %d went to %d", t0, sh.now)
+	}
+	sh.do("continue")
+	if sh.now != t1 {
+		t.Errorf("continue without breakpoints went to %d, the end is %d", sh.now, t1)
+	}
+	sh.quit()
+	return fmt.Sprint(t0, t1, t3, t4)
+}
+
+// Acceptance scenario 2: from the end, bstep back to `x = 7 * 10`, where
+// x is 60; one stop point earlier it is 50.
+func TestStartReverseStepping(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		if rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/start.py")); rec.code != 0 {
+			t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
+		}
+		sh := startShell(t, dir)
+		sh.do("continue")
+		var out string
+		for i := 0; ; i++ {
+			if i == 2000 {
+				t.Fatalf("2000 bsteps did not reach `x = 7 * 10`")
+			}
+			out = sh.do("bstep")
+			if _, marked := location(t, out); marked == "> x = 7 * 10" {
+				break
+			}
+		}
+		if locals := sh.do("locals"); !strings.Contains(locals, "x = 60\n") {
+			t.Errorf("at `x = 7 * 10`, locals says:\n%s", locals)
+		}
+		at := sh.now
+		out = sh.do("bstep")
+		if _, marked := location(t, out); marked != "> x = 6 * 10" || sh.now != at-1 {
+			t.Errorf("bstep from %d: %q at %d", at, marked, sh.now)
+		}
+		if locals := sh.do("locals"); !strings.Contains(locals, "x = 50\n") {
+			t.Errorf("at `x = 6 * 10`, locals says:\n%s", locals)
+		}
+		sh.quit()
+	})
+}
+
+// next, finish and their backward forms, bt and list in a function.
+func TestNextFinishInFunctions(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		if rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/calls.py")); rec.code != 0 {
+			t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
+		}
+		sh := startShell(t, dir)
+		expectLine := func(cmd string, want int) string {
+			t.Helper()
+			out := sh.do(cmd)
+			if line, _ := location(t, out); line != want {
+				t.Fatalf("%s stopped at line %d, want %d:\n%s", cmd, line, want, out)
+			}
+			return out
+		}
+		if out := sh.do("break square"); !strings.Contains(out, "Breakpoint 1 at square()") {
+			t.Errorf("break square said %q", out)
+		}
+		if out := expectLine("continue", 5); !strings.Contains(out, "Hit breakpoint 1: square()") {
+			t.Errorf("continue to square:\n%s", out)
+		}
+		if bt := sh.do("bt"); !strings.Contains(bt, "line 10 in total") || !strings.Contains(bt, "in square") {
+			t.Errorf("bt:\n%s", bt)
+		}
+		if l := sh.do("list"); !strings.Contains(l, ">    5 ") {
+			t.Errorf("list has no marker at line 5:\n%s", l)
+		}
+		out := expectLine("finish", 5)
+		if _, marked := location(t, out); !strings.HasPrefix(marked, "<< ") {
+			t.Errorf("finish did not stop at the return: %q", marked)
+		}
+		expectLine("next", 9) // back in total, its loop's next turn
+		expectLine("next", 10)
+		expectLine("bnext", 9)
+		expectLine("bfinish", 14)
+		if out := sh.do("bfinish"); !strings.Contains(out, "No caller.") {
+			t.Errorf("bfinish at the top:\n%s", out)
+		}
+		sh.quit()
+	})
+}
+
+// list shows the source as recorded, even after the file changed.
+func TestListShowsRecordedSource(t *testing.T) {
+	py := pythons(t)[0].path
+	src := filepath.Join(t.TempDir(), "app.py")
+	if err := os.WriteFile(src, []byte("a = 1\nb = a + 1\nprint(b)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "trace")
+	if rec := rrpy(t, nil, "record", "-o", dir, "--", py, src); rec.stdout != "2\n" {
+		t.Fatalf("recording printed %q: %s", rec.stdout, rec.stderr)
+	}
+	if err := os.Remove(src); err != nil {
+		t.Fatal(err)
+	}
+	sh := startShell(t, dir)
+	if !strings.Contains(sh.opening, "> a = 1") {
+		t.Errorf("opening location without the recorded source:\n%s", sh.opening)
+	}
+	if l := sh.do("list"); !strings.Contains(l, "b = a + 1") {
+		t.Errorf("list after the file was deleted:\n%s", l)
+	}
+	sh.quit()
+}
+
+// Bad input in the shell: one clear line each, and the shell goes on.
+func TestShellBadInput(t *testing.T) {
+	py := pythons(t)[0].path
+	dir := filepath.Join(t.TempDir(), "trace")
+	rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/start.py"))
+	sh := startShell(t, dir)
+	start := sh.now
+	for cmd, want := range map[string]string{
+		"frobnicate": "no command 'frobnicate', try 'help'",
+		"break":      "Break where?",
+		"delete 99":  "No breakpoint number 99.",
+		"go banana":  "go needs a time (a number), got 'banana'",
+		"break 100":  "End of file",
+	} {
+		if out := sh.do(cmd); !strings.Contains(out, want) {
+			t.Errorf("%s: got %q, want %q", cmd, out, want)
+		}
+	}
+	sh.do("go 0")
+	if sh.now != start {
+		t.Errorf("go 0 went to %d, the start is %d", sh.now, start)
+	}
+	sh.do("go 99999999999")
+	end := sh.now
+	sh.do("continue")
+	if sh.now != end {
+		t.Errorf("go past the end went to %d, continue to %d", end, sh.now)
+	}
+	if rest := sh.quit(); strings.Contains(rest, "panic") {
+		t.Errorf("quit printed %s", rest)
+	}
+}
