@@ -17,11 +17,11 @@ import (
 // shellDriver types commands into `rrpy replay` one at a time, the way a
 // user does, and reads what the shell answers up to its next prompt.
 type shellDriver struct {
-	t    *testing.T
-	in   io.WriteCloser
-	out  *bufio.Reader
-	cmd  *exec.Cmd
-	now  uint64 // the time in the last prompt
+	t       *testing.T
+	in      io.WriteCloser
+	out     *bufio.Reader
+	cmd     *exec.Cmd
+	now     uint64 // the time in the last prompt
 	opening string
 }
 
