@@ -44,6 +44,7 @@ bench() {
 }
 bench "python3 -c pass" "$py" -c pass
 bench "pure-Python loop (3M iterations)" "$py" bench/workloads.py cpu
+bench "json round trips + string processing" "$py" bench/workloads.py mixed
 rm -rf "$work/files"
 bench "stat+read 2,000 small files" "$py" bench/workloads.py files "$work/files"
 bench "thread pool: 4 threads, 2,000 file reads" "$py" bench/workloads.py threads "$work/threads"

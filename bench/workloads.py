@@ -43,6 +43,26 @@ def threads(work):
         print(sum(pool.map(read, range(2000))))
 
 
+def mixed():
+    # Typical code: JSON round trips and string processing, 20,000 times.
+    import json
+
+    words = []
+    for i in range(20_000):
+        doc = {"id": i, "name": f"item-{i}", "tags": ["a", "b", str(i % 7)], "price": i * 0.5}
+        back = json.loads(json.dumps(doc))
+        words.append(back["name"].upper().replace("-", "_") + ":" + ",".join(back["tags"]))
+    print(len(" ".join(words).split()))
+
+
+def stops(n):
+    # n stop points: each turn of the loop is two line starts.
+    total = 0
+    for i in range(n // 2):
+        total += i
+    print(total)
+
+
 def subprocesses():
     # 100 runs of /bin/true.
     import subprocess
@@ -58,5 +78,9 @@ if __name__ == "__main__":
         files(sys.argv[2])
     elif name == "threads":
         threads(sys.argv[2])
+    elif name == "mixed":
+        mixed()
+    elif name == "stops":
+        stops(int(sys.argv[2]))
     else:
         subprocesses()

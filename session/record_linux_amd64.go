@@ -117,8 +117,8 @@ func (r *recorder) killOnStop(done <-chan struct{}) {
 }
 
 // watchSpins says so when a thread has run for long without a syscall
-// while others wait: rrpy switches threads only at syscalls until the
-// stop-point probe gives it a clock to preempt on.
+// while others wait and no stop-point probe can stop it: in a program
+// that is not CPython, rrpy switches threads only at syscalls.
 func (r *recorder) watchSpins(done <-chan struct{}) {
 	const quiet = 5 * time.Second
 	tick := time.NewTicker(time.Second)
@@ -130,7 +130,7 @@ func (r *recorder) watchSpins(done <-chan struct{}) {
 		case <-tick.C:
 			if r.spinRisk.Load() && time.Since(time.Unix(0, r.lastStop.Load())) > quiet && r.warnedSpin.CompareAndSwap(false, true) {
 				r.warnUser(fmt.Sprintf("a thread has run for %v without a syscall while others wait: "+
-					"rrpy switches threads only at syscalls until its stop-point probe exists", quiet))
+					"outside Python, rrpy switches threads only at syscalls", quiet))
 			}
 		}
 	}
@@ -212,8 +212,8 @@ func (r *recorder) run() (int32, error) {
 				return 0, err
 			}
 		}
-		if err := r.schedule(); err != nil {
-			return 0, err
+		if err := r.schedule(); err != nil && !errors.Is(err, unix.ESRCH) {
+			return 0, err // ESRCH: killed from outside, its exit stop follows
 		}
 		cur := r.running()
 		r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting() && !r.probe.installed())

@@ -54,12 +54,11 @@ func TestCForkReplays(t *testing.T) {
 	}
 }
 
-// A thread that spins without syscalls while another waits cannot be
-// preempted until the stop-point probe exists: rrpy says so instead of
-// hanging silently.
+// Outside Python there is no probe to stop a spinning thread at: a C
+// thread that spins without syscalls while another waits keeps the CPU,
+// and rrpy says so instead of hanging silently.
 func TestSpinningThreadIsReported(t *testing.T) {
-	py := pythons(t)[0].path
-	cmd, _, stderr := startRecording(t, t.TempDir()+"/trace", py, testdata(t, "py/spin_wait.py"))
+	cmd, _, stderr := startRecording(t, t.TempDir()+"/trace", compileC(t, "spin.c", "-pthread"))
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(stderr.String(), "without a syscall while others wait") {
 		if time.Now().After(deadline) {

@@ -1,0 +1,128 @@
+//go:build linux && amd64
+
+// Command travel measures how fast the replay shell moves in a long
+// recording: it records `workloads.py stops N` (N stop points of a
+// pure-Python loop), opens it as the shell does, and reports the speed of
+// a forward go, the latency of bstep at the end and of go to random
+// times, and the memory its checkpoints hold.
+//
+//	go run ./bench/travel [-python PATH] [-stops N]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"rrpy/session"
+	"rrpy/snapshot"
+	"rrpy/trace"
+)
+
+func main() {
+	python := flag.String("python", "/usr/bin/python3.11", "the python to record")
+	stops := flag.Int("stops", 1_000_000, "stop points in the recorded loop")
+	flag.Parse()
+	if err := run(*python, *stops); err != nil {
+		fmt.Fprintln(os.Stderr, "travel:", err)
+		os.Exit(1)
+	}
+}
+
+func run(python string, stops int) error {
+	work, err := os.MkdirTemp("", "rrpy-travel")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	dir := filepath.Join(work, "trace")
+	rrpy := filepath.Join(work, "rrpy")
+	if out, err := exec.Command("go", "build", "-o", rrpy, "./cmd/rrpy").CombinedOutput(); err != nil {
+		return fmt.Errorf("build rrpy: %v: %s", err, out)
+	}
+	rec := exec.Command(rrpy, "record", "-o", dir, "--", python, "bench/workloads.py", "stops", strconv.Itoa(stops))
+	if out, err := rec.CombinedOutput(); err != nil {
+		return fmt.Errorf("record: %v: %s", err, out)
+	}
+	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	tl, err := snapshot.Open(snapshot.Options{Replay: session.ReplayOptions{TraceDir: dir, Blobs: blobs}})
+	if err != nil {
+		return err
+	}
+	defer tl.Close()
+	opened := time.Since(t0)
+	ctx := context.Background()
+	start := tl.Now().Time
+	t0 = time.Now()
+	st, err := tl.Continue(ctx, false, nil)
+	if err != nil {
+		return err
+	}
+	forward := time.Since(t0)
+	end := st.Time
+	fmt.Printf("%d stop points after the main script's start (%s), shell open in %v\n", end-start, python, opened.Round(time.Millisecond))
+	fmt.Printf("continue to the end: %v, %.1fM stop points/s (%d checkpoints taken on the way)\n",
+		forward.Round(time.Millisecond), float64(end-start)/forward.Seconds()/1e6, len(tl.Checkpoints()))
+	t0 = time.Now()
+	if _, err := tl.Go(ctx, end-1); err != nil {
+		return err
+	}
+	fmt.Printf("bstep at the end: %v\n", time.Since(t0).Round(100*time.Microsecond))
+	var worst, sum time.Duration
+	const gos = 20
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range gos {
+		t := start + rng.Uint64N(end-start)
+		t0 = time.Now()
+		if _, err := tl.Go(ctx, t); err != nil {
+			return err
+		}
+		d := time.Since(t0)
+		sum += d
+		worst = max(worst, d)
+	}
+	fmt.Printf("go to a random time: mean %v, worst %v (%d gos)\n", (sum / gos).Round(100*time.Microsecond), worst.Round(100*time.Microsecond), gos)
+	rss, pss := childMemory()
+	fmt.Printf("checkpoints: %d, memory of the replay processes: RSS sum %.0f MB, PSS sum %.0f MB\n",
+		len(tl.Checkpoints()), float64(rss)/1024, float64(pss)/1024)
+	return nil
+}
+
+// childMemory sums VmRSS and Pss (kB) over this process's children: the
+// replay and its checkpoints.
+func childMemory() (rss, pss int) {
+	entries, _ := os.ReadDir("/proc")
+	me := strconv.Itoa(os.Getpid())
+	for _, e := range entries {
+		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+		if err != nil || field(string(status), "PPid:") != me {
+			continue
+		}
+		rss += atoi(field(string(status), "VmRSS:"))
+		rollup, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "smaps_rollup"))
+		pss += atoi(field(string(rollup), "Pss:"))
+	}
+	return rss, pss
+}
+
+func field(text, name string) string {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, name) {
+			return strings.Fields(line)[1]
+		}
+	}
+	return ""
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
