@@ -67,3 +67,20 @@ func (p *Proc) call(fn, returnTo uint64, args []uint64) (uint64, error) {
 	}
 	return after.Rax, p.setRegs(&saved)
 }
+
+// SingleStep runs the tracee for one instruction.
+func (p *Proc) SingleStep() error {
+	return p.t.do(func() error {
+		if err := unix.PtraceSingleStep(p.Pid); err != nil {
+			return fmt.Errorf("single-step pid %d: %w", p.Pid, err)
+		}
+		s, err := p.wait()
+		if err != nil {
+			return err
+		}
+		if s.Kind != StopSignal || s.Signal != unix.SIGTRAP {
+			return fmt.Errorf("single-step pid %d: stopped for %v", p.Pid, s)
+		}
+		return nil
+	})
+}

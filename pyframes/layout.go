@@ -125,6 +125,7 @@ type Layout struct {
 	InterpStateThreadsHead  uint64 `c:"offsetof(PyInterpreterState, threads.head)"`
 	RuntimeInterpretersHead uint64 `c:"offsetof(_PyRuntimeState, interpreters.head)"`
 	RuntimeInterpretersMain uint64 `c:"offsetof(_PyRuntimeState, interpreters.main)"`
+	RuntimeGilstateCurrent  uint64 `c:"offsetof(_PyRuntimeState, gilstate.tstate_current)"` // the thread state holding the GIL
 
 	// str: PyASCIIObject, PyCompactUnicodeObject, PyUnicodeObject. The
 	// state bitfield has no offsetof: gen/ finds each member's mask by

@@ -62,6 +62,7 @@ var layout311 = Layout{
 	InterpStateThreadsHead:    16,         // offsetof(PyInterpreterState, threads.head)
 	RuntimeInterpretersHead:   40,         // offsetof(_PyRuntimeState, interpreters.head)
 	RuntimeInterpretersMain:   48,         // offsetof(_PyRuntimeState, interpreters.main)
+	RuntimeGilstateCurrent:    576,        // offsetof(_PyRuntimeState, gilstate.tstate_current)
 	ASCIIObjectSize:           48,         // sizeof(PyASCIIObject)
 	CompactUnicodeObjectSize:  72,         // sizeof(PyCompactUnicodeObject)
 	UnicodeLength:             16,         // offsetof(PyASCIIObject, length)

@@ -19,9 +19,14 @@ import (
 // point marks. Both breakpoints are gone before the program runs on, so
 // recording and replay execute the same instructions.
 type pyProbe struct {
-	stage    probeStage
-	bp       uint64 // where an int3 is planted
-	saved    [1]byte
+	stage probeStage
+	next  breakpoint // where the installer waits: the entry point, then PyEval_EvalCode
+	// guard is an int3 on _PyEval_SetTrace once the probe is installed:
+	// a program that calls sys.settrace replaces the probe, which rrpy
+	// must say rather than show Python times that stopped counting.
+	guard    breakpoint
+	replaced bool // the program replaced the probe, and was told
+	warn     func(string)
 	py       *pyframes.Python
 	setTrace uint64 // _PyEval_SetTrace(tstate, func, arg)
 	runtime  uint64 // _PyRuntime
@@ -40,6 +45,33 @@ const (
 // int3 is the x86 breakpoint instruction.
 const int3 = 0xcc
 
+// breakpoint is an int3 planted over a byte of code.
+type breakpoint struct {
+	addr  uint64 // 0 when none is planted
+	saved [1]byte
+}
+
+func (b *breakpoint) plant(proc *ptrace.Proc, addr uint64) error {
+	if err := proc.ReadMemory(addr, b.saved[:]); err != nil {
+		return fmt.Errorf("plant breakpoint at %#x: %w", addr, err)
+	}
+	if err := proc.WriteMemory(addr, []byte{int3}); err != nil {
+		return fmt.Errorf("plant breakpoint at %#x: %w", addr, err)
+	}
+	b.addr = addr
+	return nil
+}
+
+// lift puts the code back and returns where the breakpoint was.
+func (b *breakpoint) lift(proc *ptrace.Proc) (uint64, error) {
+	addr := b.addr
+	if addr == 0 {
+		return 0, nil
+	}
+	b.addr = 0
+	return addr, proc.WriteMemory(addr, b.saved[:])
+}
+
 // arm plants the first breakpoint at the executable's entry point.
 func (pp *pyProbe) arm(proc *ptrace.Proc, img *stackImage) error {
 	entry, err := img.entryPoint()
@@ -47,38 +79,32 @@ func (pp *pyProbe) arm(proc *ptrace.Proc, img *stackImage) error {
 		return err
 	}
 	pp.stage = probeAtEntry
-	return pp.plant(proc, entry)
+	return pp.next.plant(proc, entry)
 }
 
 // Installed reports whether the probe counts stop points in the tracee.
 func (pp *pyProbe) installed() bool { return pp.stage == probeInstalled }
 
-func (pp *pyProbe) plant(proc *ptrace.Proc, addr uint64) error {
-	if err := proc.ReadMemory(addr, pp.saved[:]); err != nil {
-		return fmt.Errorf("plant breakpoint at %#x: %w", addr, err)
-	}
-	if err := proc.WriteMemory(addr, []byte{int3}); err != nil {
-		return fmt.Errorf("plant breakpoint at %#x: %w", addr, err)
-	}
-	pp.bp = addr
-	return nil
-}
-
 // onBreakpoint handles a SIGTRAP stop of proc if it is one of the probe's
 // breakpoints, and reports whether it was. On return the thread stands
 // where the breakpoint was, with the code as the program had it.
 func (pp *pyProbe) onBreakpoint(proc *ptrace.Proc) (bool, error) {
-	if pp.bp == 0 {
+	if pp.next.addr == 0 && pp.guard.addr == 0 {
 		return false, nil
 	}
 	regs, err := proc.Regs()
-	if err != nil || regs.Rip-1 != pp.bp {
+	if err != nil {
 		return false, err
 	}
-	if err := proc.WriteMemory(pp.bp, pp.saved[:]); err != nil {
+	if pp.guard.addr != 0 && regs.Rip-1 == pp.guard.addr {
+		return true, pp.onSettrace(proc, regs)
+	}
+	if regs.Rip-1 != pp.next.addr {
+		return false, nil
+	}
+	if _, err := pp.next.lift(proc); err != nil {
 		return true, err
 	}
-	pp.bp = 0
 	regs.Rip--
 	if err := proc.SetRegs(regs); err != nil {
 		return true, err
@@ -113,7 +139,7 @@ func (pp *pyProbe) findPython(proc *ptrace.Proc) error {
 	}
 	pp.py = py
 	pp.stage = probeAtEvalCode
-	return pp.plant(proc, evalCode)
+	return pp.next.plant(proc, evalCode)
 }
 
 // install maps the probe's page, writes the probe there and makes it the
@@ -137,14 +163,78 @@ func (pp *pyProbe) install(proc *ptrace.Proc) error {
 		return fmt.Errorf("write the probe: %w", err)
 	}
 	pp.stage = probeInstalled
-	return pp.coverThreads(proc)
+	if err := pp.coverThreads(proc); err != nil {
+		return err
+	}
+	return pp.guard.plant(proc, pp.setTrace)
+}
+
+// onSettrace reports the program's own call of _PyEval_SetTrace (from
+// sys.settrace or threading.settrace), then lets the call run on.
+func (pp *pyProbe) onSettrace(proc *ptrace.Proc, regs ptrace.Regs) error {
+	pp.reportReplaced(proc, regs.Rdi, "calls sys.settrace")
+	return pp.stepOverGuard(proc, regs)
+}
+
+// checkReplaced looks, at a syscall, whether the thread holding the GIL
+// still has the probe as its trace function. Where a build inlines
+// _PyEval_SetTrace into sys.settrace the guard never fires, and this is
+// how rrpy learns it, a little after the fact.
+func (pp *pyProbe) checkReplaced(proc *ptrace.Proc) error {
+	if pp.stage != probeInstalled || pp.replaced {
+		return nil
+	}
+	ts, err := readWord(proc, pp.runtime+pp.py.Layout.RuntimeGilstateCurrent)
+	if err != nil || ts == 0 {
+		return err
+	}
+	fn, err := readWord(proc, ts+pp.py.Layout.ThreadStateCTracefunc)
+	if err != nil || fn == 0 || fn == probe.TraceFunc {
+		return err // 0: a thread state made in C, which rrpy does not cover
+	}
+	pp.reportReplaced(proc, ts, "called sys.settrace before this point")
+	return nil
+}
+
+// reportReplaced warns, once, that the program replaced the probe.
+func (pp *pyProbe) reportReplaced(proc *ptrace.Proc, tstate uint64, what string) {
+	if pp.replaced || pp.warn == nil {
+		return
+	}
+	pp.replaced = true
+	where := "the program"
+	rd := pyframes.NewReader(proc, pp.py.Layout)
+	if cur, err := rd.CurrentFrame(tstate); err == nil && cur != 0 {
+		if stack, err := rd.Stack(cur); err == nil && len(stack) > 0 {
+			where = fmt.Sprintf("%s line %d", stack[0].Code.Filename, stack[0].Line)
+		}
+	}
+	pp.warn(fmt.Sprintf("%s %s, which replaces rrpy's probe in that thread: "+
+		"Python times stop counting there and the replay shell cannot travel past it", where, what))
+}
+
+// stepOverGuard runs the guarded instruction with the code put back, and
+// plants the guard again.
+func (pp *pyProbe) stepOverGuard(proc *ptrace.Proc, regs ptrace.Regs) error {
+	addr, err := pp.guard.lift(proc)
+	if err != nil {
+		return err
+	}
+	regs.Rip = addr
+	if err := proc.SetRegs(regs); err != nil {
+		return err
+	}
+	if err := proc.SingleStep(); err != nil {
+		return err
+	}
+	return pp.guard.plant(proc, addr)
 }
 
 // coverThreads makes the probe the trace function of every thread state
 // that has none: the one running at install, and each thread state
 // CPython creates for a new thread, before the thread starts (rrpy calls
 // this when the creating thread's clone returns). proc must hold the GIL.
-func (pp *pyProbe) coverThreads(proc *ptrace.Proc) error {
+func (pp *pyProbe) coverThreads(proc *ptrace.Proc) (err error) {
 	if pp.stage != probeInstalled {
 		return nil
 	}
@@ -152,6 +242,18 @@ func (pp *pyProbe) coverThreads(proc *ptrace.Proc) error {
 	states, err := rd.Threads(pp.runtime)
 	if err != nil {
 		return fmt.Errorf("list Python threads: %w", err)
+	}
+	// rrpy's own calls must not trip the guard.
+	guarded, err := pp.guard.lift(proc)
+	if err != nil {
+		return err
+	}
+	if guarded != 0 {
+		defer func() {
+			if perr := pp.guard.plant(proc, guarded); err == nil {
+				err = perr
+			}
+		}()
 	}
 	for _, ts := range states {
 		fn, err := readWord(proc, ts+pp.py.Layout.ThreadStateCTracefunc)

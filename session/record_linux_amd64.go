@@ -157,6 +157,7 @@ func (r *recorder) start() error {
 	if err := enableTSCTrap(proc, regs.Rip); err != nil {
 		return err
 	}
+	r.probe.warn = r.warn
 	if err := r.probe.arm(proc, &img); err != nil {
 		return err
 	}
@@ -466,7 +467,7 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 	if e.sc != nil && e.sc.Name == "clone" && e.args[0]&unix.CLONE_THREAD != 0 && !isError(result) {
 		return r.probe.coverThreads(t.proc)
 	}
-	return nil
+	return r.probe.checkReplaced(t.proc)
 }
 
 // readOutputs copies every byte the kernel wrote for this call.

@@ -191,6 +191,7 @@ func (r *replayer) restoreImage(ev *trace.Event) error {
 		return err
 	}
 	stack := stackImage{Addr: img.Addr, Data: img.Data}
+	r.probe.warn = r.warn
 	return r.probe.arm(proc, &stack)
 }
 

@@ -99,18 +99,30 @@ func run(python string, stops int) error {
 	return nil
 }
 
-// childMemory sums VmRSS and Pss (kB) over this process's children: the
-// replay and its checkpoints.
+// childMemory sums VmRSS and Pss (kB) over this process's descendants:
+// the replay and its checkpoints, which are forks of forks.
 func childMemory() (rss, pss int) {
 	entries, _ := os.ReadDir("/proc")
-	me := strconv.Itoa(os.Getpid())
+	parent := map[string]string{}
 	for _, e := range entries {
-		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
-		if err != nil || field(string(status), "PPid:") != me {
-			continue
+		if status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status")); err == nil {
+			parent[e.Name()] = field(string(status), "PPid:")
 		}
+	}
+	mine := map[string]bool{strconv.Itoa(os.Getpid()): true}
+	for grew := true; grew; {
+		grew = false
+		for pid, pp := range parent {
+			if mine[pp] && !mine[pid] {
+				mine[pid], grew = true, true
+			}
+		}
+	}
+	delete(mine, strconv.Itoa(os.Getpid()))
+	for pid := range mine {
+		status, _ := os.ReadFile(filepath.Join("/proc", pid, "status"))
 		rss += atoi(field(string(status), "VmRSS:"))
-		rollup, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "smaps_rollup"))
+		rollup, _ := os.ReadFile(filepath.Join("/proc", pid, "smaps_rollup"))
 		pss += atoi(field(string(rollup), "Pss:"))
 	}
 	return rss, pss

@@ -238,3 +238,44 @@ func TestShellBadInput(t *testing.T) {
 		t.Errorf("quit printed %s", rest)
 	}
 }
+
+// A program that replaces the probe with sys.settrace is told where, when
+// recording and when replaying.
+func TestSettraceIsReported(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, rep, _ := recordReplay(t, nil, nil, py, testdata(t, "py/settrace.py"))
+		const want = "settrace.py line 10 calls sys.settrace, which replaces rrpy's probe"
+		for what, stderr := range map[string]string{"recording": rec.stderr, "replay": rep.stderr} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%s did not say %q:\n%s", what, want, stderr)
+			}
+		}
+	})
+}
+
+// Threads started by the program get the probe: a breakpoint in a worker
+// thread's function is hit, and the banner names the thread.
+func TestBreakpointInThread(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		if rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/threads_queue.py")); rec.code != 0 {
+			t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
+		}
+		sh := startShell(t, dir)
+		sh.do("break 13")
+		out := sh.do("continue")
+		if line, marked := location(t, out); line != 13 || !strings.Contains(marked, "results.append((n, item * item))") {
+			t.Fatalf("continue to the worker's line 13:\n%s", out)
+		}
+		if bt := sh.do("bt"); !strings.Contains(bt, "in worker") || !strings.Contains(bt, "in _bootstrap") {
+			t.Errorf("bt in a worker thread:\n%s", bt)
+		}
+		first := sh.now
+		sh.do("continue")
+		sh.do("bcontinue")
+		if sh.now != first {
+			t.Errorf("continue then bcontinue went to %d, want %d", sh.now, first)
+		}
+		sh.quit()
+	})
+}
