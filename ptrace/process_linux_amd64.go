@@ -249,6 +249,27 @@ func (p *Proc) Kill() {
 	p.closeMem()
 }
 
+// KillAlone kills a single-threaded tracee and reaps it, without waiting
+// for any other task: the stops of other tracees stay to be reported.
+func (p *Proc) KillAlone() {
+	_ = p.t.do(func() error {
+		if unix.Kill(p.Pid, unix.SIGKILL) != nil {
+			return nil
+		}
+		var ws unix.WaitStatus
+		for {
+			_, err := unix.Wait4(p.Pid, &ws, unix.WALL, nil)
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil || ws.Exited() || ws.Signaled() {
+				return nil
+			}
+		}
+	})
+	p.closeMem()
+}
+
 // Signal sends sig to the task with tgkill.
 func (p *Proc) Signal(sig unix.Signal) error {
 	if err := unix.Tgkill(p.Pid, p.Pid, sig); err != nil {

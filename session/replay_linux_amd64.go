@@ -94,7 +94,11 @@ func newReplayer(opts ReplayOptions) (*replayer, error) {
 }
 
 func (r *replayer) kill() {
-	if r.main != nil {
+	switch {
+	case r.main == nil:
+	case len(r.tasks) == 1:
+		r.main.proc.KillAlone() // a checkpoint: other tracees' stops must stay
+	default:
 		r.main.proc.Kill()
 	}
 }

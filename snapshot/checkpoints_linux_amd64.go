@@ -14,7 +14,7 @@ const checkpointEvery = 50_000
 
 // maxCheckpoints bounds the processes kept: each is a forked copy of the
 // program, sharing its memory until one of them writes.
-const maxCheckpoints = 30
+const maxCheckpoints = 40
 
 // checkpoint is a frozen copy of the replay at one stop point.
 type checkpoint struct {
@@ -59,7 +59,7 @@ func (c *checkpoints) dropOne(present uint64) {
 	for i := 1; i+1 < len(c.list); i++ {
 		gap := float64(c.list[i+1].trap.Time - c.list[i-1].trap.Time)
 		dist := float64(absDiff(present, c.list[i].trap.Time)) + 1
-		score := gap / (1 + dist/float64(checkpointEvery*8))
+		score := gap / (1 + dist/float64(checkpointEvery*64))
 		if best < 0 || score < bestScore {
 			best, bestScore = i, score
 		}

@@ -185,7 +185,7 @@ func (tl *Timeline) advance(ctx context.Context, c probe.Conditions, ok accept) 
 		if err := tl.settle(trap); err != nil {
 			return trap, err
 		}
-		if trap.Time == boundary {
+		if trap.Time == boundary || ((done || ctx.Err() != nil) && tl.farFromCheckpoint()) {
 			if err := tl.checkpoint(); err != nil {
 				return trap, err
 			}
@@ -196,24 +196,37 @@ func (tl *Timeline) advance(ctx context.Context, c probe.Conditions, ok accept) 
 	}
 }
 
+// farFromCheckpoint tells whether the present is far from the checkpoint
+// before it: a move ends here, and the moves that follow (bstep, bnext)
+// should replay a short stretch.
+func (tl *Timeline) farFromCheckpoint() bool {
+	cp, ok := tl.cps.before(tl.here.Time)
+	return !ok || tl.here.Time-cp.trap.Time > checkpointEvery
+}
+
 // withBoundary adds to c a trap where the next checkpoint is due, or where
 // the replay reaches the frontier (output before it was shown already).
+// Checkpoints are taken on the way only past the last one: inside the
+// range already covered, they would be dropped again at once by the
+// thinning, and each dropped fork stays a zombie of the tracee that made
+// it until that one ends.
 func (tl *Timeline) withBoundary(c probe.Conditions) (probe.Conditions, uint64) {
-	next := tl.start + checkpointEvery
-	if cp, ok := tl.cps.before(tl.here.Time); ok {
-		next = cp.trap.Time + checkpointEvery
+	next := uint64(noBoundary)
+	if last := tl.cps.list[len(tl.cps.list)-1].trap.Time; last <= tl.here.Time {
+		next = max(last+checkpointEvery, tl.here.Time+1)
 	}
-	if next <= tl.here.Time {
-		next = tl.here.Time + 1
+	stop := next
+	if tl.here.Time < tl.frontier && tl.frontier < stop {
+		stop = tl.frontier
 	}
-	if tl.here.Time < tl.frontier && tl.frontier < next {
-		next = tl.frontier
-	}
-	if c.Target == 0 || next < c.Target {
-		c.Target = next
+	if stop != noBoundary && (c.Target == 0 || stop < c.Target) {
+		c.Target = stop
 	}
 	return c, next
 }
+
+// noBoundary is no time at all.
+const noBoundary = ^uint64(0)
 
 // resume runs the active replay once; ctx's cancellation interrupts it.
 func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Trap, error) {

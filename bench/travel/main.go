@@ -93,39 +93,33 @@ func run(python string, stops int) error {
 		worst = max(worst, d)
 	}
 	fmt.Printf("go to a random time: mean %v, worst %v (%d gos)\n", (sum / gos).Round(100*time.Microsecond), worst.Round(100*time.Microsecond), gos)
-	rss, pss := childMemory()
-	fmt.Printf("checkpoints: %d, memory of the replay processes: RSS sum %.0f MB, PSS sum %.0f MB\n",
-		len(tl.Checkpoints()), float64(rss)/1024, float64(pss)/1024)
+	n, rss, pss := childMemory()
+	fmt.Printf("checkpoints: %d, memory of the %d replay processes: RSS sum %.0f MB, PSS sum %.0f MB\n",
+		len(tl.Checkpoints()), n, float64(rss)/1024, float64(pss)/1024)
 	return nil
 }
 
-// childMemory sums VmRSS and Pss (kB) over this process's descendants:
-// the replay and its checkpoints, which are forks of forks.
-func childMemory() (rss, pss int) {
+// childMemory sums VmRSS and Pss (kB) over the processes this one traces:
+// the replay and its checkpoints (forks of forks, many of them orphans by
+// now, so they are found by their tracer rather than their parent).
+func childMemory() (n, rss, pss int) {
+	threads, _ := os.ReadDir("/proc/self/task")
+	mine := map[string]bool{}
+	for _, t := range threads {
+		mine[t.Name()] = true
+	}
 	entries, _ := os.ReadDir("/proc")
-	parent := map[string]string{}
 	for _, e := range entries {
-		if status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status")); err == nil {
-			parent[e.Name()] = field(string(status), "PPid:")
+		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+		if err != nil || !mine[field(string(status), "TracerPid:")] {
+			continue
 		}
-	}
-	mine := map[string]bool{strconv.Itoa(os.Getpid()): true}
-	for grew := true; grew; {
-		grew = false
-		for pid, pp := range parent {
-			if mine[pp] && !mine[pid] {
-				mine[pid], grew = true, true
-			}
-		}
-	}
-	delete(mine, strconv.Itoa(os.Getpid()))
-	for pid := range mine {
-		status, _ := os.ReadFile(filepath.Join("/proc", pid, "status"))
+		n++
 		rss += atoi(field(string(status), "VmRSS:"))
-		rollup, _ := os.ReadFile(filepath.Join("/proc", pid, "smaps_rollup"))
+		rollup, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "smaps_rollup"))
 		pss += atoi(field(string(rollup), "Pss:"))
 	}
-	return rss, pss
+	return n, rss, pss
 }
 
 func field(text, name string) string {
