@@ -4,15 +4,12 @@ import (
 	"errors"
 
 	"rrpy/frontend"
+	"rrpy/pyframes"
 )
 
 // Stack returns the current call stack, outermost frame first.
 func (tl *Timeline) Stack() ([]frontend.Frame, error) {
-	if tl.s == nil {
-		return nil, errNoReplay
-	}
-	rd := tl.reader()
-	cur, err := rd.FrameObject(tl.here.Frame)
+	rd, cur, err := tl.currentFrame()
 	if err != nil {
 		return nil, err
 	}
@@ -33,11 +30,7 @@ func (tl *Timeline) Stack() ([]frontend.Frame, error) {
 
 // Locals returns the current frame's local variables.
 func (tl *Timeline) Locals() ([]frontend.Var, error) {
-	if tl.s == nil {
-		return nil, errNoReplay
-	}
-	rd := tl.reader()
-	cur, err := rd.FrameObject(tl.here.Frame)
+	rd, cur, err := tl.currentFrame()
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +43,16 @@ func (tl *Timeline) Locals() ([]frontend.Var, error) {
 		out[i] = frontend.Var{Name: v.Name, Repr: v.Repr}
 	}
 	return out, nil
+}
+
+// currentFrame reads the frame of the current stop point.
+func (tl *Timeline) currentFrame() (*pyframes.Reader, pyframes.Frame, error) {
+	if tl.s == nil {
+		return nil, pyframes.Frame{}, errNoReplay
+	}
+	rd := tl.reader()
+	cur, err := rd.FrameObject(tl.here.Frame)
+	return rd, cur, err
 }
 
 // Source returns a Python source file as it was when recorded.

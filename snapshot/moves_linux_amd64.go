@@ -67,7 +67,10 @@ func (tl *Timeline) stop() frontend.Stop { return frontend.Stop{Location: tl.loc
 
 // depthHere returns the current frame's depth: the probe's measure for
 // next and finish.
-func (tl *Timeline) depthHere() (uint64, error) {
+func (tl *Timeline) depthHere(ctx context.Context) (uint64, error) {
+	if err := tl.alive(ctx); err != nil {
+		return 0, err
+	}
 	return tl.depthAt(tl.here)
 }
 
@@ -83,10 +86,7 @@ func (tl *Timeline) depthAt(tr session.Trap) (uint64, error) {
 
 // Next runs to the next (previous) stop point of this frame or a caller.
 func (tl *Timeline) Next(ctx context.Context, backward bool) (frontend.Stop, error) {
-	if err := tl.alive(ctx); err != nil {
-		return frontend.Stop{}, err
-	}
-	d, err := tl.depthHere()
+	d, err := tl.depthHere(ctx)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
@@ -98,10 +98,7 @@ func (tl *Timeline) Next(ctx context.Context, backward bool) (frontend.Stop, err
 
 // Finish runs to this frame's return; backward, to where it was called.
 func (tl *Timeline) Finish(ctx context.Context, backward bool) (frontend.Stop, error) {
-	if err := tl.alive(ctx); err != nil {
-		return frontend.Stop{}, err
-	}
-	d, err := tl.depthHere()
+	d, err := tl.depthHere(ctx)
 	if err != nil {
 		return frontend.Stop{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"rrpy/frontend"
 	"rrpy/probe"
@@ -25,7 +24,6 @@ type Timeline struct {
 	frontier uint64 // the furthest time reached: output is shown beyond it
 	py       *pyframes.Python
 	sources  *sourceStore
-	out      io.Writer
 }
 
 // Options configure a timeline.
@@ -235,7 +233,10 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 	defer stop()
 	trap, err := tl.s.Resume(c)
 	if err == nil && trap.Ended {
+		// All the program wrote was shown on the way: replays up to the
+		// end show nothing again.
 		tl.end, tl.endKnown = trap.Time, true
+		tl.frontier = max(tl.frontier, trap.Time)
 		tl.s.Close()
 		tl.s = nil
 	}

@@ -63,6 +63,10 @@ func seedDemoSession(t *testing.T, dir string) string {
 	t0 := sh.now
 	out := sh.do("continue")
 	t1 := sh.now
+	printed := regexp.MustCompile(`(?m)^oops!$`)
+	if n := len(printed.FindAllString(out, -1)); n != 1 {
+		t.Errorf("the program's output was shown %d times on the way to the end:\n%s", n, out)
+	}
 	if line, marked := location(t, out); line != 14 || marked != ">         os._exit(1)" || !strings.Contains(out, "seed_demo.py") {
 		t.Fatalf("continue stopped at line %d (%q):\n%s", line, marked, out)
 	}
@@ -96,9 +100,8 @@ func seedDemoSession(t *testing.T, dir string) string {
 	if sh.now != t0 {
 		t.Errorf("go %d went to %d", t0, sh.now)
 	}
-	sh.do("continue")
-	if sh.now != t1 {
-		t.Errorf("continue without breakpoints went to %d, the end is %d", sh.now, t1)
+	if out := sh.do("continue"); sh.now != t1 || printed.MatchString(out) {
+		t.Errorf("continue without breakpoints went to %d (the end is %d), showing the output again?\n%s", sh.now, t1, out)
 	}
 	sh.quit()
 	return fmt.Sprint(t0, t1, t3, t4)
@@ -109,9 +112,7 @@ func seedDemoSession(t *testing.T, dir string) string {
 func TestStartReverseStepping(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
 		dir := filepath.Join(t.TempDir(), "trace")
-		if rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/start.py")); rec.code != 0 {
-			t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
-		}
+		recordOK(t, nil, dir, py, testdata(t, "py/start.py"))
 		sh := startShell(t, dir)
 		sh.do("continue")
 		var out string
@@ -143,9 +144,7 @@ func TestStartReverseStepping(t *testing.T) {
 func TestNextFinishInFunctions(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
 		dir := filepath.Join(t.TempDir(), "trace")
-		if rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/calls.py")); rec.code != 0 {
-			t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
-		}
+		recordOK(t, nil, dir, py, testdata(t, "py/calls.py"))
 		sh := startShell(t, dir)
 		expectLine := func(cmd string, want int) string {
 			t.Helper()
@@ -258,9 +257,7 @@ func TestSettraceIsReported(t *testing.T) {
 func TestBreakpointInThread(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
 		dir := filepath.Join(t.TempDir(), "trace")
-		if rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/threads_queue.py")); rec.code != 0 {
-			t.Fatalf("recording exited %d: %s", rec.code, rec.stderr)
-		}
+		recordOK(t, nil, dir, py, testdata(t, "py/threads_queue.py"))
 		sh := startShell(t, dir)
 		sh.do("break 13")
 		out := sh.do("continue")

@@ -1,0 +1,67 @@
+package probe
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// The committed machine code is what probe_amd64.S assembles to.
+func TestCodeMatchesSource(t *testing.T) {
+	for _, tool := range []string{"gcc", "objcopy"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: cannot assemble probe_amd64.S", tool)
+		}
+	}
+	dir := t.TempDir()
+	obj, bin := filepath.Join(dir, "p.o"), filepath.Join(dir, "p.bin")
+	for _, args := range [][]string{{"gcc", "-c", "probe_amd64.S", "-o", obj}, {"objcopy", "-O", "binary", "--only-section=.text", obj, bin}} {
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	got, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, code) {
+		t.Errorf("probe_amd64.bin is stale: run go generate ./probe")
+	}
+}
+
+// The page carries the code at its entry points and the offsets where the
+// machine code reads them.
+func TestImage(t *testing.T) {
+	page := Image(Offsets{FrameObjectFrame: 24, FrameObjectLineno: 40, FramePrevious: 48, FrameCode: 32, CodeFirstLineno: 72})
+	if len(page) != PageSize || page[CallReturn-Addr] != 0xcc || !bytes.Equal(page[Syscall-Addr:Syscall-Addr+3], []byte{0x0f, 0x05, 0xcc}) {
+		t.Fatalf("entry points are not where probe.go says")
+	}
+	word := func(off int) uint64 { return binary.LittleEndian.Uint64(page[off:]) }
+	if word(offTarget) != ^uint64(0) || word(offOffsets) != 24 || word(offOffsets+32) != 72 {
+		t.Errorf("data block: target %#x, offsets %d..%d", word(offTarget), word(offOffsets), word(offOffsets+32))
+	}
+}
+
+// Conditions are laid out where the machine code reads them.
+func TestConditionsEncoding(t *testing.T) {
+	c := Conditions{Target: 7, TrapCalls: true, Lines: []int{12, 14}, Calls: []int{3},
+		Depth: &Depth{Thread: 0x1234, Limit: 2, Events: []Event{Line, Return}, RecordOnly: true}}
+	buf, err := c.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	word := func(off int) uint64 { return binary.LittleEndian.Uint64(buf[off-offTarget:]) }
+	checks := map[int]uint64{offTarget: 7, offFlags: flagTrapCalls | flagDepth | flagRecordOnly, offThread: 0x1234,
+		offDepthLimit: 2, offDepthMask: 1<<Line | 1<<Return, offNLines: 2, offLines: 12, offLines + 8: 14, offNCalls: 1, offCalls: 3}
+	for off, want := range checks {
+		if got := word(off); got != want {
+			t.Errorf("word at %#x = %#x, want %#x", off, got, want)
+		}
+	}
+	if _, err := (Conditions{Lines: make([]int, MaxBreakLines+1)}).encode(); err != ErrTooMany {
+		t.Errorf("17 lines: %v, want ErrTooMany", err)
+	}
+}
