@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The probe is rrpy's clock: loops that make no syscall are stopped at a
@@ -275,4 +277,34 @@ func TestBreakpointInThread(t *testing.T) {
 		}
 		sh.quit()
 	})
+}
+
+// Ctrl-C during a long continue stops it at a valid stop point, and the
+// shell goes on from there.
+func TestInterruptedContinue(t *testing.T) {
+	py := pythons(t)[0].path
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, nil, dir, py, testdata(t, "../bench/workloads.py"), "stops", "60000000")
+	sh := startShell(t, dir)
+	if _, err := sh.in.Write([]byte("continue\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := sh.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	out := sh.readToPrompt()
+	if line, _ := location(t, out); line != 61 && line != 62 {
+		t.Errorf("interrupted at line %d, want inside the loop:\n%s", line, out)
+	}
+	stopped := sh.now
+	sh.do("bstep")
+	if sh.now != stopped-1 {
+		t.Errorf("bstep after the interrupt went to %d, want %d", sh.now, stopped-1)
+	}
+	sh.do("continue")
+	if sh.now <= stopped {
+		t.Errorf("continue after the interrupt went to %d, from %d", sh.now, stopped)
+	}
+	sh.quit()
 }
