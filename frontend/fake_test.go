@@ -86,10 +86,6 @@ func (f *fakeTarget) stop(i int, edge bool, hit *Breakpoint) (Stop, error) {
 	return Stop{Location: f.loc(i), AtEdge: edge, Hit: hit}, nil
 }
 
-func (f *fakeTarget) Bounds(context.Context) (uint64, uint64, error) {
-	return 1, uint64(len(f.script)), nil
-}
-
 func (f *fakeTarget) Now() Location { return f.loc(f.cur) }
 
 func (f *fakeTarget) Go(_ context.Context, t uint64) (Stop, error) {

@@ -57,11 +57,9 @@ type Stop struct {
 // a stop point; a canceled ctx (Ctrl-C) ends a move early, at a valid
 // stop point. Times are stable across replays of one trace.
 type Target interface {
-	// Bounds returns the first stop point of the main script and the last
-	// stop point of the recording.
-	Bounds(ctx context.Context) (start, end uint64, err error)
 	Now() Location
-	// Go travels to time t, clamped to Bounds.
+	// Go travels to time t, clamped to the recording: from the main
+	// script's first stop point to the last stop point.
 	Go(ctx context.Context, t uint64) (Stop, error)
 	// Next runs to the next (backward: previous) stop point in this frame
 	// or a caller, over calls.

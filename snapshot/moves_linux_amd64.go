@@ -9,21 +9,6 @@ import (
 	"rrpy/session"
 )
 
-// Bounds returns the main script's first stop point and the recording's
-// last one, replaying to the end once to learn it.
-func (tl *Timeline) Bounds(ctx context.Context) (uint64, uint64, error) {
-	if !tl.endKnown {
-		back := tl.here.Time
-		if _, err := tl.Go(ctx, ^uint64(0)); err != nil {
-			return 0, 0, err
-		}
-		if _, err := tl.Go(ctx, back); err != nil {
-			return 0, 0, err
-		}
-	}
-	return tl.start, tl.end, nil
-}
-
 // Now returns the current stop point.
 func (tl *Timeline) Now() frontend.Location { return tl.loc }
 
