@@ -211,7 +211,7 @@ func TestListShowsRecordedSource(t *testing.T) {
 func TestShellBadInput(t *testing.T) {
 	py := pythons(t)[0].path
 	dir := filepath.Join(t.TempDir(), "trace")
-	rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/start.py"))
+	recordOK(t, nil, dir, py, testdata(t, "py/calls.py"))
 	sh := startShell(t, dir)
 	start := sh.now
 	for cmd, want := range map[string]string{
@@ -220,6 +220,7 @@ func TestShellBadInput(t *testing.T) {
 		"delete 99":  "No breakpoint number 99.",
 		"go banana":  "go needs a time (a number), got 'banana'",
 		"break 100":  "End of file",
+		"break 2":    "Blank or comment",
 	} {
 		if out := sh.do(cmd); !strings.Contains(out, want) {
 			t.Errorf("%s: got %q, want %q", cmd, out, want)
