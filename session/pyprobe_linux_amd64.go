@@ -1,6 +1,7 @@
 package session
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -285,6 +286,5 @@ func readWord(mem interface{ ReadMemory(uint64, []byte) error }, addr uint64) (u
 	if err := mem.ReadMemory(addr, b[:]); err != nil {
 		return 0, err
 	}
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56, nil
+	return binary.LittleEndian.Uint64(b[:]), nil
 }

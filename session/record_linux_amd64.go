@@ -247,22 +247,19 @@ func (r *recorder) nextStop() (ptrace.Stop, error) {
 // when it answers them. Calls that change shared state for real (exit
 // clearing its tid for pthread_join, mappings, clone, signal dispositions)
 // must finish first, or the others would see the change at a moment
-// replay cannot find again, and so must writes (writesOut); pause and
+// replay cannot find again, and so must calls whose order the world sees
+// (Visible: a write left to finish in the background could land after a
+// later one of another thread, and replay would show them swapped); pause and
 // rt_sigsuspend wait for another thread's signal, so they cannot.
 func mayRunBeside(e *syscallEntry) bool {
 	if e == nil || e.sc == nil || e.refused {
 		return false
 	}
-	if writesOut[e.sc.Name] {
+	if e.sc.Visible {
 		return false
 	}
 	return e.sc.Policy == syscalls.Emulate || e.sc.Name == "pause" || e.sc.Name == "rt_sigsuspend"
 }
-
-// writesOut are the calls whose order the world sees (two threads
-// printing): one left to finish in the background could land after a
-// later one of another thread, and replay would show them swapped.
-var writesOut = map[string]bool{"write": true, "writev": true, "pwrite64": true, "pwritev": true, "sendto": true, "sendmsg": true}
 
 // leaveInKernel takes the CPU from a thread blocked in a syscall. Replay
 // must run its user code up to that syscall before the others run theirs:

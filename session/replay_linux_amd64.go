@@ -28,11 +28,11 @@ type replayer struct {
 	scratch    *scratchFile
 	exited     *ptrace.Stop // set once the process ended
 	probe      pyProbe
-	cond       probe.Conditions // what the user waits for
-	armed      armedTarget      // what the probe was last told
-	trap       *Trap            // set when the probe trapped for cond
-	last       uint64           // the probe's time when the program ended
-	showOutput bool             // show what the program writes to fds 1 and 2
+	cond       probe.Conditions  // what the user waits for
+	armed      *probe.Conditions // what the probe was last told, nil when unknown
+	trap       *Trap             // set when the probe trapped for cond
+	last       uint64            // the probe's time when the program ended
+	showOutput bool              // show what the program writes to fds 1 and 2
 	// interrupted is set by another goroutine to stop a run at the next
 	// stop point; nil when nothing can interrupt.
 	interrupted *atomic.Bool

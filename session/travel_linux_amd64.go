@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -29,15 +30,9 @@ type Trap struct {
 	Status        int32 // its wait status, when Ended
 }
 
-// armedTarget is what the probe's target was last set to, so that it is
-// written only when it changes.
-type armedTarget struct {
-	cond  probe.Conditions
-	valid bool
-}
-
 // armProbe sets the probe's conditions before t runs on: the user's, with
 // the target moved earlier when the trace says t was stopped at a tick.
+// They are written only when they change (r.armed, nil when unknown).
 func (r *replayer) armProbe(t *rtask, ev *trace.Event) error {
 	if !r.probe.installed() {
 		return nil
@@ -46,26 +41,14 @@ func (r *replayer) armProbe(t *rtask, ev *trace.Event) error {
 	if ev.Kind == trace.KindTick && (c.Target == 0 || ev.Time < c.Target) {
 		c.Target = ev.Time
 	}
-	if r.armed.valid && sameConditions(r.armed.cond, c) {
+	if r.armed != nil && reflect.DeepEqual(*r.armed, c) {
 		return nil
 	}
 	if err := probe.Set(t.proc, c); err != nil {
 		return err
 	}
-	r.armed = armedTarget{cond: c, valid: true}
+	r.armed = &c
 	return nil
-}
-
-func sameConditions(a, b probe.Conditions) bool {
-	if a.Target != b.Target || a.TrapCalls != b.TrapCalls || (a.Depth == nil) != (b.Depth == nil) ||
-		len(a.Lines) != len(b.Lines) || len(a.Calls) != len(b.Calls) {
-		return false
-	}
-	if a.Depth != nil && (a.Depth.Thread != b.Depth.Thread || a.Depth.Limit != b.Depth.Limit ||
-		a.Depth.RecordOnly != b.Depth.RecordOnly || fmt.Sprint(a.Depth.Events) != fmt.Sprint(b.Depth.Events)) {
-		return false
-	}
-	return fmt.Sprint(a.Lines, a.Calls) == fmt.Sprint(b.Lines, b.Calls)
 }
 
 // onTrap handles a SIGTRAP that rrpy caused: the probe installer's
@@ -107,7 +90,7 @@ func (r *replayer) onTrap(t *rtask) (bool, error) {
 // a tick alone: any trap but one at a tick's time below the user's target.
 func (r *replayer) meets(now uint64) bool {
 	if r.interrupted != nil && r.interrupted.Swap(false) {
-		r.armed.valid = false // the interrupter wrote the probe's target
+		r.armed = nil // the interrupter wrote the probe's target
 		return true
 	}
 	c := r.cond
@@ -220,7 +203,7 @@ func (s *Session) fork() (*Session, error) {
 	for sig, n := range t.expect {
 		c.main.expect[sig] = n
 	}
-	c.armed = armedTarget{}
+	c.armed = nil
 	c.scratch = nil // the session that started the replay removes it
 	c.interrupted = new(atomic.Bool)
 	return &Session{r: &c, tracer: s.tracer, pid: proc.Pid}, nil

@@ -72,6 +72,10 @@ type Syscall struct {
 	// ResultMustMatch is for Execute: replay's real result must equal the
 	// recorded one (brk, mprotect, munmap...) or replay has diverged.
 	ResultMustMatch bool
+	// Visible says the world outside sees the order of these calls (two
+	// threads writing to one terminal): recording must not let one finish
+	// in the background while another thread runs.
+	Visible bool
 }
 
 // String returns the call's name and number, e.g. "read(0)".
