@@ -18,6 +18,9 @@ type SourceLister interface {
 
 // describe is how a breakpoint is named in messages: "foo()", "app.py:12".
 func describe(bp Breakpoint) string {
+	if bp.Watch != "" {
+		return bp.Watch
+	}
 	if bp.Func != "" {
 		return bp.Func + "()"
 	}
@@ -165,8 +168,13 @@ func (s *shell) deleteBreaks(arg string) error {
 		if i < 0 {
 			return userError(fmt.Sprintf("No breakpoint number %d.", id))
 		}
+		kind := "breakpoint"
+		if s.bps[i].Watch != "" {
+			kind = "watchpoint"
+			delete(s.watched, id)
+		}
 		s.bps = slices.Delete(s.bps, i, i+1)
-		s.out.printf("Deleted breakpoint %d\n", id)
+		s.out.printf("Deleted %s %d\n", kind, id)
 	}
 	return nil
 }
@@ -174,11 +182,13 @@ func (s *shell) deleteBreaks(arg string) error {
 // info is info breakpoints | paused; any unique prefix will do (info b).
 func (s *shell) info(arg string) error {
 	if arg == "" {
-		return userError("Info about what? (info breakpoints, info paused)")
+		return userError("Info about what? (info breakpoints, info watchpoints, info paused)")
 	}
 	switch {
 	case strings.HasPrefix("breakpoints", arg):
-		s.infoBreakpoints()
+		s.infoBreakpoints(false)
+	case strings.HasPrefix("watchpoints", arg):
+		s.infoBreakpoints(true)
 	case strings.HasPrefix("paused", arg):
 		s.infoPaused()
 	default:
@@ -187,12 +197,27 @@ func (s *shell) info(arg string) error {
 	return nil
 }
 
-func (s *shell) infoBreakpoints() {
-	if len(s.bps) == 0 {
-		s.out.printf("No breakpoints.\n")
-	}
+// infoBreakpoints lists the breakpoints and watchpoints, or the
+// watchpoints only.
+func (s *shell) infoBreakpoints(watchOnly bool) {
+	n := 0
 	for _, bp := range s.bps {
-		s.out.printf("Breakpoint %d at %s\n", bp.ID, describe(bp))
+		switch {
+		case bp.Watch != "":
+			s.out.printf("Watchpoint %d: %s => %s\n", bp.ID, bp.Watch, s.watched[bp.ID])
+		case watchOnly:
+			continue
+		default:
+			s.out.printf("Breakpoint %d at %s\n", bp.ID, describe(bp))
+		}
+		n++
+	}
+	switch {
+	case n > 0:
+	case watchOnly:
+		s.out.printf("No watchpoints.\n")
+	default:
+		s.out.printf("No breakpoints.\n")
 	}
 }
 

@@ -73,14 +73,21 @@ func commands() []command {
 				"current file. Lines without code (blank, comments, past the end) are refused.",
 			fn: (*shell).setBreak},
 		{name: "delete", aliases: []string{"del"}, args: "N...", group: groupBreak,
-			short: "delete breakpoints by number",
-			long:  "The numbers are the ones break printed (see info breakpoints).",
+			short: "delete breakpoints or watchpoints by number",
+			long:  "The numbers are the ones break and watch printed (see info breakpoints).",
 			fn:    (*shell).deleteBreaks},
+		{name: "watch", args: "EXPR", group: groupBreak,
+			short: "stop where the value of EXPR changes",
+			long: "EXPR sees the builtins and the $N objects only, not the frame's names:\n" +
+				"watch $0.value, watch len($1). continue stops after the line that changed it,\n" +
+				"bcontinue at the start of that line.",
+			fn: (*shell).setWatch},
 
-		{name: "info", args: "breakpoints | paused", subs: []string{"breakpoints", "paused"}, group: groupInspect,
-			short: "list breakpoints, or the checkpoints' times",
-			long:  "info breakpoints lists the breakpoints; info paused the times of the checkpoints\nthat moves in time start from.",
-			fn:    (*shell).info},
+		{name: "info", args: "breakpoints | watchpoints | paused", subs: []string{"breakpoints", "watchpoints", "paused"}, group: groupInspect,
+			short: "list breakpoints, watchpoints, or the checkpoints' times",
+			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +
+				"watchpoints; info paused the times of the checkpoints that moves in time start from.",
+			fn: (*shell).info},
 		{name: "backtrace", aliases: []string{"bt", "where"}, group: groupInspect,
 			short: "print the call stack, most recent call last",
 			fn:    (*shell).backtrace},
@@ -91,8 +98,13 @@ func commands() []command {
 		{name: "locals", group: groupInspect,
 			short: "print the current frame's local variables",
 			fn:    (*shell).locals},
-		// Printing the program's objects goes here: p EXPR with its $N
-		// history, and watch EXPR (a later issue).
+		{name: "print", aliases: []string{"p", "!"}, args: "EXPR", group: groupInspect,
+			short: "evaluate a Python expression or statement here",
+			long: "Runs in the current frame's globals and locals, in a throw-away copy of the\n" +
+				"program: what it changes lasts until time moves. A value the program had\n" +
+				"gets a number, $N = ..., which names that object at any time; $N may be used\n" +
+				"in later expressions. !STMT is print STMT.",
+			fn: (*shell).print},
 
 		{name: "help", aliases: []string{"h", "?"}, args: "[COMMAND]", group: groupShell,
 			short: "list the commands, or explain one",

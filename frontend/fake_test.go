@@ -187,3 +187,36 @@ func (f *fakeTarget) Source(file string) ([]byte, error) {
 }
 
 func (f *fakeTarget) Checkpoints() []uint64 { return f.checkpoints }
+
+// Print knows the current stop point's locals by name, as program
+// objects; "$N" names the N-th local of the stop point, and anything else
+// is a syntax error, or a NameError for an identifier.
+func (f *fakeTarget) Print(_ context.Context, src string) (Value, error) {
+	vars := f.script[f.cur].vars
+	for i, v := range vars {
+		if v.Name == src || src == fmt.Sprintf("$%d", i) {
+			return Value{Repr: v.Repr, Anchor: i}, nil
+		}
+	}
+	if src == "print('hi')" {
+		return Value{Repr: "None", Anchor: 0, Output: "hi\n"}, nil
+	}
+	if strings.HasSuffix(src, "+ 1000") {
+		return Value{Repr: "1001", Anchor: -1}, nil
+	}
+	if isIdentifier(src) {
+		return Value{Anchor: -1, Err: fmt.Sprintf("NameError: name '%s' is not defined", src)}, nil
+	}
+	if strings.HasPrefix(src, "$") {
+		return Value{Anchor: -1, Err: fmt.Sprintf("NameError: no constant object '%s'", src)}, nil
+	}
+	return Value{Anchor: -1, Err: "SyntaxError: invalid syntax"}, nil
+}
+
+// WatchValue sees $N as Print does, and no names.
+func (f *fakeTarget) WatchValue(ctx context.Context, expr string) (Value, error) {
+	if isIdentifier(expr) {
+		return Value{Anchor: -1, Err: fmt.Sprintf("NameError: name '%s' is not defined", expr)}, nil
+	}
+	return f.Print(ctx, expr)
+}

@@ -38,10 +38,16 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		if s.interactive {
 			s.out.printf("\n") // past the terminal's ^C
 		}
+		if err := s.updateWatches(); err != nil {
+			return err
+		}
 		s.printLocation(s.t.Now()) // stopped early, at a valid time
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.updateWatches(); err != nil {
 		return err
 	}
 	s.printHit(st.Hit, backward)
@@ -137,11 +143,14 @@ func (s *shell) printHit(bp *Breakpoint, backward bool) {
 	if bp == nil {
 		return
 	}
-	verb := "Hit"
+	verb, kind := "Hit", "breakpoint"
 	if backward {
 		verb = "Reverse-hit"
 	}
-	s.out.printf("%s breakpoint %d: %s\n", verb, bp.ID, describe(s.breakpoint(*bp)))
+	if bp.Watch != "" {
+		kind = "watchpoint"
+	}
+	s.out.printf("%s %s %d: %s\n", verb, kind, bp.ID, describe(s.breakpoint(*bp)))
 }
 
 // breakpoint returns the shell's own copy of a breakpoint the Target hit,

@@ -62,6 +62,7 @@ type shell struct {
 	last    string // the last non-empty command line, for the empty line
 	nextBP  int    // the number the next breakpoint gets
 	bps     []Breakpoint
+	watched map[int]string  // the last value shown of each watchpoint
 	files   map[string]bool // source files seen, for break FILE:LINE
 	sources map[string]sourceFile
 }
@@ -73,6 +74,7 @@ func newShell(cfg Config) *shell {
 		interactive: cfg.Interactive,
 		interrupts:  cfg.Interrupts,
 		nextBP:      1,
+		watched:     map[int]string{},
 		files:       map[string]bool{},
 		sources:     map[string]sourceFile{},
 	}
@@ -133,6 +135,9 @@ func (s *shell) execLine(line string) (quit bool) {
 	name, arg := line, ""
 	if i := strings.IndexFunc(line, unicode.IsSpace); i >= 0 {
 		name, arg = line[:i], line[i:]
+	}
+	if strings.HasPrefix(line, "!") {
+		name, arg = "!", line[1:] // pdb's !STMT needs no space
 	}
 	cmd := lookup(name)
 	if cmd == nil {

@@ -379,7 +379,7 @@ func TestInfo(t *testing.T) {
 	f.checkpoints = []uint64{1, 7, 12}
 	got := run(t, f, "info paused\ninfo\ninfo x\n")
 	want := at1 + "(1)$ info paused\nCheckpoints at times: 1, 7, 12\n" +
-		"(1)$ info\nInfo about what? (info breakpoints, info paused)\n(1)$ info x\nno info 'x', try 'help info'\n"
+		"(1)$ info\nInfo about what? (info breakpoints, info watchpoints, info paused)\n(1)$ info x\nno info 'x', try 'help info'\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -481,5 +481,43 @@ Breakpoint 3 at pp.py:3
 ` + at3
 	if trimLastPrompt(out.String()) != want {
 		t.Errorf("got:\n%s\nwant:\n%s", trimLastPrompt(out.String()), want)
+	}
+}
+
+func TestPrint(t *testing.T) {
+	f := newFake()
+	f.cur = 5 // in foo, n = 1
+	got := run(t, f, "p n\nprint n + 1000\n!print('hi')\np q\np 1 +\np\n")
+	for _, want := range []string{
+		"(6)$ p n\n$0 = 1\n",
+		"(6)$ print n + 1000\n1001\n",
+		"(6)$ !print('hi')\nhi\n$0 = None\n",
+		"(6)$ p q\nNameError: name 'q' is not defined\n",
+		"(6)$ p 1 +\nSyntaxError: invalid syntax\n",
+		"(6)$ p\nPrint what?\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestWatch(t *testing.T) {
+	f := newFake()
+	f.cur = 5 // in foo: $1 is x from time 7 on
+	got := run(t, f, "watch\nwatch 1 +\nwatch $1\ninfo watchpoints\ns\ns\ninfo b\ndelete 1\ninfo w\n")
+	for _, want := range []string{
+		"(6)$ watch\nWatch what?\n",
+		"(6)$ watch 1 +\nSyntaxError: invalid syntax\n",
+		"(6)$ watch $1\nWatchpoint 1 added\nupdating watchpoint value: $1 => NameError: no constant object '$1'\n",
+		"(6)$ info watchpoints\nWatchpoint 1: $1 => NameError: no constant object '$1'\n",
+		"(6)$ s\nupdating watchpoint value: $1 => 2\nFile",
+		"(7)$ s\nFile", // unchanged: no update
+		"(8)$ info b\nWatchpoint 1: $1 => 2\n",
+		"(8)$ delete 1\nDeleted watchpoint 1\n(8)$ info w\nNo watchpoints.\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
 	}
 }

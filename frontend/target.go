@@ -35,13 +35,33 @@ type Var struct {
 	Repr string
 }
 
-// Breakpoint is what the target must stop at. Exactly one of Func and
-// Line is set; File is empty for Func breakpoints.
+// Breakpoint is what the target must stop at. Exactly one of Func, Line
+// and Watch is set; File is empty for Func breakpoints.
 type Breakpoint struct {
 	ID   int
 	Func string // break foo: stops when a function of that name is called
 	File string // break app.py:12: matches a co_filename that ends with it
 	Line int
+	// Watch is a watchpoint's expression: the move stops where its value
+	// (compared by repr, see Target.WatchValue) changes.
+	Watch string
+}
+
+// Value is what evaluating Python source at the present gave.
+type Value struct {
+	Repr      string
+	Anchor    int    // the $N that names the value, -1 when the evaluation made it
+	Statement bool   // the source was a statement: no value
+	Output    string // what the evaluation printed
+	Err       string // its exception's last line, or why it could not run
+}
+
+// Text is how a watchpoint shows the value: its repr, or its error.
+func (v Value) Text() string {
+	if v.Err != "" {
+		return v.Err
+	}
+	return v.Repr
 }
 
 // Stop is where a move ended and why.
@@ -78,4 +98,10 @@ type Target interface {
 	Source(file string) ([]byte, error)
 	// Checkpoints returns the times of the checkpoints that exist.
 	Checkpoints() []uint64
+	// Print evaluates Python source, an expression or a statement, in
+	// the current frame. What it changes lasts until the present moves.
+	Print(ctx context.Context, src string) (Value, error)
+	// WatchValue evaluates a watch expression at the present, with the
+	// builtins and the $N anchors only; it changes nothing.
+	WatchValue(ctx context.Context, expr string) (Value, error)
 }

@@ -33,6 +33,8 @@ type replayer struct {
 	trap       *Trap             // set when the probe trapped for cond
 	last       uint64            // the probe's time when the program ended
 	showOutput bool              // show what the program writes to fds 1 and 2
+	watched    []uint64          // words whose writes are logged (WatchWords)
+	writes     []WordWrite       // the log
 	// interrupted is set by another goroutine to stop a run at the next
 	// stop point; nil when nothing can interrupt.
 	interrupted *atomic.Bool
@@ -369,8 +371,7 @@ func (r *replayer) newThread(t *rtask, regs ptrace.Regs, ev *trace.Event) error 
 	if isError(out.Result) || len(out.NewTasks) != 1 {
 		return r.diverge(fmt.Sprintf("clone made %d threads here (%s), one when recorded", len(out.NewTasks), describeResult(out.Result)))
 	}
-	r.addTask(t.proc.Tracer().Adopt(out.NewTasks[0]), int32(ev.Result))
-	return nil
+	return r.armWatch(r.addTask(t.proc.Tracer().Adopt(out.NewTasks[0]), int32(ev.Result)))
 }
 
 // afterClone gives the probe to the thread state CPython made for the

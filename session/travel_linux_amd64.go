@@ -7,8 +7,6 @@ import (
 	"reflect"
 	"sync/atomic"
 
-	"golang.org/x/sys/unix"
-
 	"rrpy/probe"
 	"rrpy/ptrace"
 	"rrpy/pyframes"
@@ -54,6 +52,9 @@ func (r *replayer) armProbe(t *rtask, ev *trace.Event) error {
 // onTrap handles a SIGTRAP that rrpy caused: the probe installer's
 // breakpoints, a recorded tick, or a stop the user's conditions asked for.
 func (r *replayer) onTrap(t *rtask) (bool, error) {
+	if handled, err := r.onWatchTrap(t); handled || err != nil {
+		return handled, err
+	}
 	if handled, err := r.probe.onBreakpoint(t.proc); handled || err != nil {
 		return handled, err
 	}
@@ -183,18 +184,9 @@ func (s *Session) Fork() (*Session, error) {
 
 func (s *Session) fork() (*Session, error) {
 	r, t := s.r, s.r.main
-	regs, err := t.proc.Regs()
+	proc, err := s.forkTask(t)
 	if err != nil {
-		return nil, err
-	}
-	out, err := t.proc.Inject(ptrace.Injection{At: probe.Syscall, Nr: unix.SYS_FORK})
-	if err != nil || isError(out.Result) || len(out.NewTasks) != 1 {
-		return nil, fmt.Errorf("fork a checkpoint: %s (%v)", describeResult(out.Result), err)
-	}
-	proc := s.tracer.Adopt(out.NewTasks[0])
-	if err := proc.SetRegs(regs); err != nil {
-		proc.Kill()
-		return nil, err
+		return nil, fmt.Errorf("fork a checkpoint: %w", err)
 	}
 	c := *r
 	c.tasks = map[int32]*rtask{}
@@ -204,7 +196,8 @@ func (s *Session) fork() (*Session, error) {
 		c.main.expect[sig] = n
 	}
 	c.armed = nil
-	c.scratch = nil // the session that started the replay removes it
+	c.watched, c.writes = nil, nil // a fork has no debug registers set
+	c.scratch = nil                // the session that started the replay removes it
 	c.interrupted = new(atomic.Bool)
 	return &Session{r: &c, tracer: s.tracer, pid: proc.Pid}, nil
 }

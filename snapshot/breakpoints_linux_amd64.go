@@ -12,11 +12,18 @@ import (
 // Continue runs to the next (previous) breakpoint hit, or to the end
 // (start) of the recording.
 func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.Breakpoint) (frontend.Stop, error) {
+	tl.leave()
 	if err := tl.alive(ctx); err != nil {
 		return frontend.Stop{}, err
 	}
 	if len(bps) == 0 {
 		return tl.toEdge(ctx, backward)
+	}
+	if breaks, ws := tl.splitWatches(bps); len(ws) > 0 {
+		if backward {
+			return tl.continueBackWatching(ctx, breaks, ws)
+		}
+		return tl.continueWatching(ctx, breaks, ws)
 	}
 	cond := tl.breakConditions(bps)
 	if backward {
@@ -44,7 +51,7 @@ func (tl *Timeline) toEdge(ctx context.Context, backward bool) (frontend.Stop, e
 	if backward {
 		t = tl.start
 	}
-	st, err := tl.Go(ctx, t)
+	st, err := tl.goTo(ctx, t)
 	st.AtEdge = true
 	return st, err
 }
@@ -64,7 +71,7 @@ func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps
 	if found == 0 {
 		return tl.toEdge(ctx, true)
 	}
-	st, err := tl.Go(ctx, found)
+	st, err := tl.goTo(ctx, found)
 	st.Hit = hits[found]
 	return st, err
 }

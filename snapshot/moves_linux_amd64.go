@@ -14,6 +14,11 @@ func (tl *Timeline) Now() frontend.Location { return tl.loc }
 
 // Go travels to time t, clamped to the recording.
 func (tl *Timeline) Go(ctx context.Context, t uint64) (frontend.Stop, error) {
+	tl.leave()
+	return tl.goTo(ctx, t)
+}
+
+func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
 	t = max(t, tl.start)
 	if tl.endKnown {
 		t = min(t, tl.end)
@@ -43,7 +48,7 @@ func (tl *Timeline) Go(ctx context.Context, t uint64) (frontend.Stop, error) {
 
 // toEnd goes to the last stop point, once the replay found the end.
 func (tl *Timeline) toEnd(ctx context.Context) (frontend.Stop, error) {
-	st, err := tl.Go(ctx, tl.end)
+	st, err := tl.goTo(ctx, tl.end)
 	st.AtEdge = true
 	return st, err
 }
@@ -71,6 +76,7 @@ func (tl *Timeline) depthAt(tr session.Trap) (uint64, error) {
 
 // Next runs to the next (previous) stop point of this frame or a caller.
 func (tl *Timeline) Next(ctx context.Context, backward bool) (frontend.Stop, error) {
+	tl.leave()
 	d, err := tl.depthHere(ctx)
 	if err != nil {
 		return frontend.Stop{}, err
@@ -83,6 +89,7 @@ func (tl *Timeline) Next(ctx context.Context, backward bool) (frontend.Stop, err
 
 // Finish runs to this frame's return; backward, to where it was called.
 func (tl *Timeline) Finish(ctx context.Context, backward bool) (frontend.Stop, error) {
+	tl.leave()
 	d, err := tl.depthHere(ctx)
 	if err != nil {
 		return frontend.Stop{}, err
@@ -106,7 +113,7 @@ func (tl *Timeline) alive(ctx context.Context) error {
 	if err := tl.restore(tl.here.Time); err != nil {
 		return err
 	}
-	_, err := tl.Go(ctx, tl.loc.Time)
+	_, err := tl.goTo(ctx, tl.loc.Time)
 	return err
 }
 
@@ -156,11 +163,11 @@ func (tl *Timeline) searchDepth(ctx context.Context, d probe.Depth) (frontend.St
 		return frontend.Stop{}, err
 	}
 	if found == 0 {
-		st, err := tl.Go(ctx, tl.here.Time)
+		st, err := tl.goTo(ctx, tl.here.Time)
 		st.AtEdge = true
 		return st, err
 	}
-	return tl.Go(ctx, found)
+	return tl.goTo(ctx, found)
 }
 
 // searchBack finds the last time before the present that matches: the
@@ -191,7 +198,7 @@ func (tl *Timeline) restoreAfterSearch(ctx context.Context, present, found uint6
 	if found != 0 {
 		return nil
 	}
-	_, err := tl.Go(ctx, present)
+	_, err := tl.goTo(ctx, present)
 	return err
 }
 

@@ -6,13 +6,7 @@ import (
 	"errors"
 
 	"rrpy/frontend"
-	"rrpy/session"
 )
-
-// Options configure a timeline.
-type Options struct {
-	Replay session.ReplayOptions
-}
 
 // Timeline is not available on this platform.
 type Timeline struct{ frontend.Target }

@@ -1,12 +1,15 @@
 package snapshot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"rrpy/frontend"
 	"rrpy/probe"
+	"rrpy/pyeval"
 	"rrpy/pyframes"
 	"rrpy/session"
 )
@@ -24,11 +27,12 @@ type Timeline struct {
 	frontier uint64 // the furthest time reached: output is shown beyond it
 	py       *pyframes.Python
 	sources  *sourceStore
-}
 
-// Options configure a timeline.
-type Options struct {
-	Replay session.ReplayOptions // Stdout and Stderr get the program's output
+	api         *pyeval.API
+	evalTimeout time.Duration
+	now         present   // what p changed at the present
+	anchors     []*anchor // $0, $1, ...
+	writes      []session.WordWrite
 }
 
 // Open replays a recording up to the first line of its main script.
@@ -37,7 +41,13 @@ func Open(opts Options) (*Timeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	tl := &Timeline{s: s, py: s.Python(), sources: newSourceStore(s.Meta(), opts.Replay.Blobs)}
+	api, err := apiFor(s)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	tl := &Timeline{s: s, py: s.Python(), sources: newSourceStore(s.Meta(), opts.Replay.Blobs),
+		api: api, evalTimeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout)}
 	if err := tl.findMain(mainScript(s.Meta())); err != nil {
 		s.Close()
 		return nil, err
@@ -55,6 +65,7 @@ func Open(opts Options) (*Timeline, error) {
 
 // Close ends the replay and every checkpoint.
 func (tl *Timeline) Close() {
+	tl.dropScratch()
 	if tl.s != nil {
 		tl.s.Close()
 	}
@@ -232,6 +243,7 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 	stop := context.AfterFunc(ctx, tl.s.Interrupt)
 	defer stop()
 	trap, err := tl.s.Resume(c)
+	tl.writes = append(tl.writes, tl.s.TakeWrites()...)
 	if err == nil && trap.Ended {
 		// All the program wrote was shown on the way: replays up to the
 		// end show nothing again.

@@ -76,6 +76,11 @@ type Syscall struct {
 	// threads writing to one terminal): recording must not let one finish
 	// in the background while another thread runs.
 	Visible bool
+	// Private says the call acts only on the calling process itself (its
+	// memory, its signal mask, its ids, the clock): a throw-away copy of
+	// the program, where rrpy evaluates Python, may run it for real.
+	// mmap is private only without a file.
+	Private bool
 }
 
 // String returns the call's name and number, e.g. "read(0)".

@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v2"
+
+	"rrpy/snapshot"
 )
 
 // commands is rrpy's command table: name, usage, flags and handler, in
@@ -28,6 +30,8 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
 				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal"},
+				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
+					Usage: "stop an evaluation (p, watch) that runs longer than `DURATION`"},
 			},
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return replayCmd(c, stdout, stderr) },

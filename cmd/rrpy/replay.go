@@ -11,6 +11,7 @@ import (
 
 	"rrpy/check"
 	"rrpy/session"
+	"rrpy/snapshot"
 	"rrpy/trace"
 )
 
@@ -28,7 +29,10 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
 	if !c.Bool("autopilot") {
-		opts := session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn}
+		opts := snapshot.Options{
+			Replay:      session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
+			EvalTimeout: c.Duration("eval-timeout"),
+		}
 		return shell(c.String("x"), opts, stdout)
 	}
 	status, err := session.Replay(session.ReplayOptions{

@@ -9,14 +9,13 @@ import (
 	"github.com/chzyer/readline"
 
 	"rrpy/frontend"
-	"rrpy/session"
 	"rrpy/snapshot"
 )
 
 // shell opens the replay shell at the first line of the main script.
 // Commands come from script (-x), else from stdin: a terminal gets line
 // editing, anything else is read line by line, for scripts and tests.
-func shell(script string, opts session.ReplayOptions, stdout io.Writer) error {
+func shell(script string, opts snapshot.Options, stdout io.Writer) error {
 	in := os.Stdin
 	if script != "" {
 		f, err := os.Open(script)
@@ -26,7 +25,7 @@ func shell(script string, opts session.ReplayOptions, stdout io.Writer) error {
 		defer f.Close()
 		in = f
 	}
-	tl, err := snapshot.Open(snapshot.Options{Replay: opts})
+	tl, err := snapshot.Open(opts)
 	if err != nil {
 		return err
 	}

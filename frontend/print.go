@@ -1,0 +1,80 @@
+package frontend
+
+import (
+	"fmt"
+	"strings"
+)
+
+// print is p EXPR: the value, "$N = " first when the program had it.
+func (s *shell) print(arg string) error {
+	if arg == "" {
+		return userError("Print what?")
+	}
+	ctx, stop := s.moveContext()
+	v, err := s.t.Print(ctx, arg)
+	stop()
+	if err != nil {
+		return err
+	}
+	s.out.printf("%s", v.Output)
+	if v.Output != "" && !strings.HasSuffix(v.Output, "\n") {
+		s.out.printf("\n")
+	}
+	switch {
+	case v.Err != "":
+		s.out.printf("%s\n", v.Err)
+	case v.Statement:
+	case v.Anchor >= 0:
+		s.out.printf("$%d = %s\n", v.Anchor, v.Repr)
+	default:
+		s.out.printf("%s\n", v.Repr)
+	}
+	return nil
+}
+
+// setWatch is watch EXPR.
+func (s *shell) setWatch(arg string) error {
+	if arg == "" {
+		return userError("Watch what?")
+	}
+	ctx, stop := s.moveContext()
+	v, err := s.t.WatchValue(ctx, arg)
+	stop()
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(v.Err, "SyntaxError") {
+		return userError(v.Err)
+	}
+	bp := Breakpoint{ID: s.nextBP, Watch: arg}
+	s.nextBP++
+	s.bps = append(s.bps, bp)
+	s.out.printf("Watchpoint %d added\n", bp.ID)
+	s.showWatchValue(bp, v.Text())
+	return nil
+}
+
+// updateWatches evaluates the watchpoints where a move ended and says
+// which values differ from the last ones shown.
+func (s *shell) updateWatches() error {
+	for _, bp := range s.bps {
+		if bp.Watch == "" {
+			continue
+		}
+		ctx, stop := s.moveContext()
+		v, err := s.t.WatchValue(ctx, bp.Watch)
+		stop()
+		if err != nil {
+			return fmt.Errorf("watchpoint %d: %w", bp.ID, err)
+		}
+		if v.Text() != s.watched[bp.ID] {
+			s.showWatchValue(bp, v.Text())
+		}
+	}
+	return nil
+}
+
+func (s *shell) showWatchValue(bp Breakpoint, text string) {
+	s.watched[bp.ID] = text
+	s.out.printf("updating watchpoint value: %s => %s\n", bp.Watch, text)
+}

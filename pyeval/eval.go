@@ -1,0 +1,227 @@
+// Package pyeval evaluates Python source inside a throw-away copy of a
+// program stopped at a stop point, by calling CPython's C API there: the
+// real interpreter answers, with the program's own objects, reprs and
+// exceptions.
+package pyeval
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"rrpy/pyframes"
+)
+
+// Machine is a copy of the program in which C functions can be called.
+type Machine interface {
+	pyframes.Memory
+	WriteMemory(addr uint64, data []byte) error
+	Call(ctx context.Context, fn uint64, args ...uint64) (uint64, error)
+	TakeOutput() []byte // what the code wrote to fds 1 and 2 itself
+}
+
+// Request is one evaluation.
+type Request struct {
+	Source string
+	// Frame is the PyFrameObject whose globals and locals the source
+	// sees; 0 for a watch expression, which sees the builtins and the
+	// anchors only and must be an expression.
+	Frame   uint64
+	Anchors map[int]uint64 // $N -> the object
+}
+
+// Result is what an evaluation gave.
+type Result struct {
+	Statement bool   // the source was a statement: no value
+	Repr      string // the value's repr
+	Object    uint64 // the value
+	// Existed says the program had the value before the evaluation (it
+	// was referenced from elsewhere): such an object gets a $N.
+	Existed   bool
+	Output    string // what the source printed
+	Exception string // its exception, as a traceback's last line, when it raised
+}
+
+//go:embed driver.py
+var driver string
+
+// Python's start symbols (Include/compile.h).
+const fileInput = 257
+
+// API is the C API of one CPython, resolved once.
+type API struct {
+	malloc, dictNew, unicodeFromString, dictSetItemString, runString    uint64
+	dictGetItemString, unicodeAsUTF8AndSize, decRef, localsToFast, none uint64
+	errClear                                                            uint64
+}
+
+// NewAPI finds the functions an evaluation calls.
+func NewAPI(py *pyframes.Python) (*API, error) {
+	a := &API{}
+	for _, s := range []struct {
+		name string
+		addr *uint64
+	}{
+		{"PyMem_RawMalloc", &a.malloc}, {"PyDict_New", &a.dictNew},
+		{"PyUnicode_FromString", &a.unicodeFromString}, {"PyDict_SetItemString", &a.dictSetItemString},
+		{"PyRun_StringFlags", &a.runString}, {"PyDict_GetItemString", &a.dictGetItemString},
+		{"PyUnicode_AsUTF8AndSize", &a.unicodeAsUTF8AndSize}, {"Py_DecRef", &a.decRef},
+		{"PyFrame_LocalsToFast", &a.localsToFast}, {"_Py_NoneStruct", &a.none}, {"PyErr_Clear", &a.errClear},
+	} {
+		v, err := py.Symbol(s.name)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate Python: %w", err)
+		}
+		*s.addr = v
+	}
+	return a, nil
+}
+
+// evaluation is one Evaluate's state: the machine and its scratch memory.
+type evaluation struct {
+	ctx   context.Context
+	m     Machine
+	api   *API
+	err   error
+	names map[string]uint64 // C strings written into the copy
+}
+
+// Evaluate runs req in m. The error is for an evaluation that could not
+// run (the copy crashed, did I/O, was interrupted); Python's exceptions
+// are in Result.Exception.
+func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, error) {
+	src, _ := Rewrite(req.Source)
+	watch := "WATCH = False\n"
+	if req.Frame == 0 {
+		watch = "WATCH = True\n"
+	}
+	e := &evaluation{ctx: ctx, m: m, api: a}
+	strs := []string{watch + driver, src, "src", "frame", "anchors", "report", "r"}
+	for n := range req.Anchors {
+		strs = append(strs, AnchorName(n))
+	}
+	e.writeStrings(strs)
+	d := e.call(a.dictNew)
+	anchors := e.call(a.dictNew)
+	s := e.call(a.unicodeFromString, e.names[src])
+	e.setItem(d, "src", s)
+	e.call(a.decRef, s)
+	frame := req.Frame
+	if frame == 0 {
+		frame = a.none
+	}
+	e.setItem(d, "frame", frame)
+	for n, obj := range req.Anchors {
+		e.setItem(anchors, AnchorName(n), obj)
+	}
+	e.setItem(d, "anchors", anchors)
+	if e.call(a.runString, e.names[watch+driver], fileInput, d, d, 0) == 0 && e.err == nil {
+		e.call(a.errClear)
+		return Result{}, fmt.Errorf("evaluate %q: rrpy's evaluator raised", req.Source)
+	}
+	res := e.report(d)
+	if res.Statement && req.Frame != 0 {
+		e.call(a.localsToFast, req.Frame, 0) // p y = 5 in a function: later p y sees it
+	}
+	e.call(a.decRef, anchors)
+	e.call(a.decRef, d)
+	res.Output = string(m.TakeOutput()) + res.Output
+	return res, e.err
+}
+
+// report reads what the driver left in d.
+func (e *evaluation) report(d uint64) Result {
+	a := e.api
+	rep := e.call(a.dictGetItemString, d, e.names["report"])
+	size := e.names[""] // an 8-byte cell after the strings
+	text := e.call(a.unicodeAsUTF8AndSize, rep, size)
+	n := e.word(size)
+	if e.err != nil || text == 0 || n > 1<<24 {
+		return Result{}
+	}
+	buf := make([]byte, n)
+	e.read(text, buf)
+	parts := strings.SplitN(string(buf), "\x00", 4)
+	if len(parts) != 4 {
+		e.fail(fmt.Errorf("evaluator's report %q", buf))
+		return Result{}
+	}
+	res := Result{Statement: parts[0] == "1", Repr: parts[1], Output: parts[2], Exception: parts[3]}
+	if res.Exception == "" && !res.Statement {
+		res.Object = e.call(a.dictGetItemString, d, e.names["r"])
+		// d holds one reference; another means the program holds it.
+		res.Existed = res.Object != 0 && e.word(res.Object) > 1
+	}
+	return res
+}
+
+// writeStrings puts NUL-terminated strings, and an 8-byte cell named "",
+// in memory the copy allocates.
+func (e *evaluation) writeStrings(strs []string) {
+	var buf bytes.Buffer
+	offsets := map[string]int{}
+	for _, s := range strs {
+		offsets[s] = buf.Len()
+		buf.WriteString(s)
+		buf.WriteByte(0)
+	}
+	for buf.Len()%8 != 0 {
+		buf.WriteByte(0)
+	}
+	offsets[""] = buf.Len()
+	buf.Write(make([]byte, 8))
+	base := e.call(e.api.malloc, uint64(buf.Len()))
+	if e.err == nil && base == 0 {
+		e.fail(fmt.Errorf("allocate %d bytes in the copy", buf.Len()))
+	}
+	if e.err != nil {
+		return
+	}
+	e.fail(e.m.WriteMemory(base, buf.Bytes()))
+	e.names = map[string]uint64{}
+	for s, off := range offsets {
+		e.names[s] = base + uint64(off)
+	}
+}
+
+func (e *evaluation) setItem(dict uint64, key string, obj uint64) {
+	if e.call(e.api.dictSetItemString, dict, e.names[key], obj) != 0 && e.err == nil {
+		e.fail(fmt.Errorf("set %s in the evaluator's dict", key))
+	}
+}
+
+// call calls fn unless an earlier step failed: the steps read as a
+// sequence, and the first error is the one reported.
+func (e *evaluation) call(fn uint64, args ...uint64) uint64 {
+	if e.err != nil {
+		return 0
+	}
+	v, err := e.m.Call(e.ctx, fn, args...)
+	e.fail(err)
+	return v
+}
+
+func (e *evaluation) read(addr uint64, buf []byte) {
+	if e.err == nil {
+		e.fail(e.m.ReadMemory(addr, buf))
+	}
+}
+
+func (e *evaluation) word(addr uint64) uint64 {
+	var b [8]byte
+	e.read(addr, b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func (e *evaluation) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+// AnchorName is the Python name $N becomes.
+func AnchorName(n int) string { return "__rrpy_" + strconv.Itoa(n) }

@@ -1,0 +1,136 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"rrpy/frontend"
+	"rrpy/ptrace"
+	"rrpy/pyeval"
+	"rrpy/session"
+)
+
+// errEvalTimeout is the cause of an evaluation that ran out of time.
+var errEvalTimeout = errors.New("timeout")
+
+// present is what p changed at the present: a scratch copy of the program
+// where it ran, and the sources that ran there. A copy that died (an
+// evaluation crashed, did I/O, was interrupted) is made again, and the
+// sources that had succeeded run in it again, silently: the same code on
+// the same memory gives the same state.
+type present struct {
+	scratch *session.Scratch
+	history []string
+}
+
+// Print evaluates Python source in the current frame.
+func (tl *Timeline) Print(ctx context.Context, src string) (frontend.Value, error) {
+	if err := tl.alive(ctx); err != nil {
+		return frontend.Value{}, err
+	}
+	_, used := pyeval.Rewrite(src)
+	objs, msg, err := tl.anchorObjects(ctx, used, tl.here.Time)
+	if err != nil || msg != "" {
+		return frontend.Value{Anchor: -1, Err: msg}, err
+	}
+	sc, err := tl.presentScratch(ctx)
+	if err != nil {
+		return frontend.Value{}, err
+	}
+	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, Frame: tl.here.Frame, Anchors: objs})
+	if err != nil {
+		tl.dropScratch()
+		msg, known := evalFailure(err)
+		if !known {
+			return frontend.Value{}, err
+		}
+		return frontend.Value{Anchor: -1, Err: msg}, nil
+	}
+	tl.now.history = append(tl.now.history, src)
+	v := frontend.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
+	if res.Existed {
+		v.Anchor, err = tl.anchorFor(res.Object)
+	}
+	return v, err
+}
+
+// evaluate runs one request in sc, within the evaluation timeout.
+func (tl *Timeline) evaluate(ctx context.Context, sc *session.Scratch, req pyeval.Request) (pyeval.Result, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, tl.evalTimeout, errEvalTimeout)
+	defer cancel()
+	return tl.api.Evaluate(ctx, sc, req)
+}
+
+// evalFailure says what the user reads when an evaluation could not
+// finish; known is false for rrpy's own failures.
+func evalFailure(err error) (msg string, known bool) {
+	var io *session.IOError
+	var crash *session.CrashError
+	switch {
+	case errors.As(err, &io), errors.As(err, &crash):
+		return err.Error(), true
+	case errors.Is(err, errEvalTimeout):
+		return "Timeout: the evaluation ran too long and was stopped", true
+	case errors.Is(err, context.Canceled):
+		return "KeyboardInterrupt: the evaluation was stopped by Ctrl-C", true
+	case errors.Is(err, ptrace.ErrExited):
+		return "the evaluation ended the program's copy", true
+	}
+	return "", false
+}
+
+// presentScratch returns the copy p runs in at the present, making it
+// (and running again what succeeded in the one before) if needed.
+func (tl *Timeline) presentScratch(ctx context.Context) (*session.Scratch, error) {
+	if tl.now.scratch != nil {
+		return tl.now.scratch, nil
+	}
+	sc, err := tl.s.Scratch()
+	if err != nil {
+		return nil, err
+	}
+	for i, src := range tl.now.history {
+		_, used := pyeval.Rewrite(src)
+		objs, msg, err := tl.anchorObjects(ctx, used, tl.here.Time)
+		if err == nil && msg == "" {
+			_, err = tl.evaluate(ctx, sc, pyeval.Request{Source: src, Frame: tl.here.Frame, Anchors: objs})
+		}
+		sc.TakeOutput()
+		if err != nil {
+			// What ran once runs again; if not, what followed is lost.
+			tl.now.history = tl.now.history[:i]
+			sc.Close()
+			if sc, err = tl.s.Scratch(); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	tl.now.scratch = sc
+	return sc, nil
+}
+
+// dropScratch kills the present's copy, keeping its history: the
+// replay that forked it reaps it, so it goes before the replay moves.
+func (tl *Timeline) dropScratch() {
+	if tl.now.scratch != nil {
+		tl.now.scratch.Close()
+		tl.now.scratch = nil
+	}
+}
+
+// leave forgets what p changed: the present is about to move.
+func (tl *Timeline) leave() {
+	tl.dropScratch()
+	tl.now.history = nil
+}
+
+// apiFor resolves the C API evaluations call, once.
+func apiFor(s *session.Session) (*pyeval.API, error) {
+	api, err := pyeval.NewAPI(s.Python())
+	if err != nil {
+		return nil, fmt.Errorf("this CPython cannot evaluate expressions: %w", err)
+	}
+	return api, nil
+}
