@@ -110,7 +110,8 @@ func seedDemoSession(t *testing.T, dir string) string {
 }
 
 // Acceptance scenario 2: from the end, bstep back to `x = 7 * 10`, where
-// x is 60; one stop point earlier it is 50.
+// x is 60; one stop point earlier it is 50. 60 and 50 are CPython's
+// cached small ints: objects the program has, so p names them $N.
 func TestStartReverseStepping(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
 		dir := filepath.Join(t.TempDir(), "trace")
@@ -130,13 +131,16 @@ func TestStartReverseStepping(t *testing.T) {
 		if locals := sh.do("locals"); !strings.Contains(locals, "x = 60\n") {
 			t.Errorf("at `x = 7 * 10`, locals says:\n%s", locals)
 		}
+		if p := sh.do("p x"); !regexp.MustCompile(`^\$\d+ = 60\n$`).MatchString(p) {
+			t.Errorf("at `x = 7 * 10`, p x says %q", p)
+		}
 		at := sh.now
 		out = sh.do("bstep")
 		if _, marked := location(t, out); marked != "> x = 6 * 10" || sh.now != at-1 {
 			t.Errorf("bstep from %d: %q at %d", at, marked, sh.now)
 		}
-		if locals := sh.do("locals"); !strings.Contains(locals, "x = 50\n") {
-			t.Errorf("at `x = 6 * 10`, locals says:\n%s", locals)
+		if p := sh.do("p x"); !regexp.MustCompile(`^\$\d+ = 50\n$`).MatchString(p) {
+			t.Errorf("at `x = 6 * 10`, p x says %q", p)
 		}
 		sh.quit()
 	})

@@ -27,10 +27,11 @@ type shellDriver struct {
 
 var promptRE = regexp.MustCompile(`\((\d+)\)\$ $`)
 
-// startShell opens the shell on a trace and reads its opening location.
-func startShell(t *testing.T, dir string) *shellDriver {
+// startShell opens the shell on a trace and reads its opening location;
+// flags go to rrpy replay.
+func startShell(t *testing.T, dir string, flags ...string) *shellDriver {
 	t.Helper()
-	cmd := rrpyCommand(nil, "replay", dir)
+	cmd := rrpyCommand(nil, append(append([]string{"replay"}, flags...), dir)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	in, err := cmd.StdinPipe()
 	if err != nil {
