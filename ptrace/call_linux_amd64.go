@@ -143,6 +143,7 @@ func (p *Proc) callSyscall(h CallHooks, r *Regs) error {
 	r.Rax = uint64(result)
 	return p.setRegs(r)
 }
+
 // SingleStep runs the tracee for one instruction.
 func (p *Proc) SingleStep() error {
 	return p.t.do(func() error {

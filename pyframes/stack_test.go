@@ -46,10 +46,22 @@ type stopped struct {
 // tracee is killed when the test ends.
 func runToStop(t *testing.T, python string) *stopped {
 	t.Helper()
+	st, line := runScriptToStop(t, python, "testdata/stack.py")
+	if err := json.Unmarshal([]byte(line), &st.report); err != nil {
+		t.Fatalf("decode the report %q: %v", line, err)
+	}
+	return st
+}
+
+// runScriptToStop runs a script with args under trace until it stops
+// itself with SIGSTOP, and returns the first line it printed. The tracee
+// is killed when the test ends.
+func runScriptToStop(t testing.TB, python, script string, args ...string) (*stopped, string) {
+	t.Helper()
 	if _, err := os.Stat(python); err != nil {
 		t.Skipf("no %s on this machine: %v", python, err)
 	}
-	script, err := filepath.Abs("testdata/stack.py")
+	script, err := filepath.Abs(script)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +84,7 @@ func runToStop(t *testing.T, python string) *stopped {
 	tr := ptrace.NewTracer()
 	p, err := tr.Launch(ptrace.LaunchOptions{
 		Path:  python,
-		Argv:  []string{python, script},
+		Argv:  append([]string{python, script}, args...),
 		Env:   []string{"PATH=/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE=1"},
 		Files: []*os.File{devnull, w, stderr},
 	})
@@ -104,14 +116,11 @@ func runToStop(t *testing.T, python string) *stopped {
 		t.Fatalf("read the report of %s: %v", python, err)
 	}
 	st := &stopped{proc: p, script: script}
-	if err := json.Unmarshal([]byte(line), &st.report); err != nil {
-		t.Fatalf("decode the report %q: %v", line, err)
-	}
 	if st.py, err = Find(p.Pid); err != nil {
 		t.Fatal(err)
 	}
 	st.r = NewReader(p, st.py.Layout)
-	return st
+	return st, line
 }
 
 // innermost returns the current frame of the only thread.
