@@ -63,6 +63,23 @@ def stops(n):
     print(total)
 
 
+class Box:
+    pass
+
+
+def watched(n):
+    # A watchpoint's search: box.attr and len(items) change, then n stop
+    # points of a loop leave them alone.
+    global box, items
+    box, items = Box(), []
+    box.attr = 1
+    items.append(1)
+    total = 0
+    for i in range(n // 2):
+        total += i
+    print(total)
+
+
 def subprocesses():
     # 100 runs of /bin/true.
     import subprocess
@@ -82,5 +99,7 @@ if __name__ == "__main__":
         mixed()
     elif name == "stops":
         stops(int(sys.argv[2]))
+    elif name == "watched":
+        watched(int(sys.argv[2]))
     else:
         subprocesses()

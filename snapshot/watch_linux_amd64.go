@@ -6,6 +6,7 @@ import (
 	"rrpy/frontend"
 	"rrpy/probe"
 	"rrpy/pyeval"
+	"rrpy/pyframes"
 	"rrpy/session"
 )
 
@@ -13,7 +14,8 @@ import (
 // point of a search.
 type watch struct {
 	bp   *frontend.Breakpoint
-	used []int // the anchors it names
+	used []int          // the anchors it names
+	fast *pyframes.Expr // nil unless memory can answer it
 }
 
 // WatchValue evaluates a watch expression at the present.
@@ -30,7 +32,8 @@ func (tl *Timeline) WatchValue(ctx context.Context, expr string) (frontend.Value
 
 func (tl *Timeline) compileWatch(bp *frontend.Breakpoint) watch {
 	_, used := pyeval.Rewrite(bp.Watch)
-	return watch{bp: bp, used: used}
+	fast, _ := pyframes.ParseExpr(bp.Watch)
+	return watch{bp: bp, used: used, fast: fast}
 }
 
 // prepareWatches finds the lifetimes of the anchors the watches name:
@@ -49,7 +52,9 @@ func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch) error {
 }
 
 // watchValue evaluates w in the active replay, stopped at time t, with
-// the builtins and the anchors only. Anchors' lifetimes must be known.
+// the builtins and the anchors only: by reading memory when that can
+// tell, else by running Python in a scratch copy. Anchors' lifetimes
+// must be known.
 func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend.Value, error) {
 	objs := map[int]uint64{}
 	for _, n := range w.used {
@@ -64,6 +69,12 @@ func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend
 			}
 		}
 		objs[n] = a.addr
+	}
+	if w.fast != nil {
+		repr, decided, err := tl.reader().Eval(w.fast, func(n int) uint64 { return objs[n] })
+		if err != nil || decided {
+			return frontend.Value{Repr: repr, Anchor: -1}, err
+		}
 	}
 	sc, err := tl.s.Scratch()
 	if err != nil {

@@ -15,15 +15,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"rrpy/session"
-	"rrpy/snapshot"
-	"rrpy/trace"
+	"rrpy/bench/internal/rec"
 )
 
 func main() {
@@ -37,26 +34,13 @@ func main() {
 }
 
 func run(python string, stops int) error {
-	work, err := os.MkdirTemp("", "rrpy-travel")
+	r, err := rec.Record(python, "bench/workloads.py", "stops", strconv.Itoa(stops))
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-	dir := filepath.Join(work, "trace")
-	rrpy := filepath.Join(work, "rrpy")
-	if out, err := exec.Command("go", "build", "-o", rrpy, "./cmd/rrpy").CombinedOutput(); err != nil {
-		return fmt.Errorf("build rrpy: %v: %s", err, out)
-	}
-	rec := exec.Command(rrpy, "record", "-o", dir, "--", python, "bench/workloads.py", "stops", strconv.Itoa(stops))
-	if out, err := rec.CombinedOutput(); err != nil {
-		return fmt.Errorf("record: %v: %s", err, out)
-	}
-	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
-	if err != nil {
-		return err
-	}
+	defer r.Remove()
 	t0 := time.Now()
-	tl, err := snapshot.Open(snapshot.Options{Replay: session.ReplayOptions{TraceDir: dir, Blobs: blobs}})
+	tl, err := r.Open()
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,176 @@
+//go:build linux && amd64
+
+// Command watch measures looking at the past: the latency of p at random
+// times, the speed of a backward watchpoint search over a long loop, by
+// reading memory ($0.attr, len($0)) and by running Python (the same
+// values written as calls, which only Python answers), and the seed
+// demo's three bcontinues.
+//
+//	go run ./bench/watch [-python PATH] [-stops N] [-eval-stops M]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"time"
+
+	"rrpy/bench/internal/rec"
+	"rrpy/frontend"
+	"rrpy/snapshot"
+)
+
+func main() {
+	python := flag.String("python", "/usr/bin/python3.11", "the python to record")
+	stops := flag.Int("stops", 1_000_000, "stop points of the loop searched by reading memory")
+	evalStops := flag.Int("eval-stops", 5_000, "stop points of the loop searched by running Python")
+	flag.Parse()
+	if err := run(*python, *stops, *evalStops); err != nil {
+		fmt.Fprintln(os.Stderr, "watch:", err)
+		os.Exit(1)
+	}
+}
+
+func run(python string, stops, evalStops int) error {
+	fmt.Printf("python: %s\n", python)
+	if err := printLatency(python, stops); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		path, attr, length string
+		stops              int
+	}{
+		{"memory", "$0.attr", "len($1)", stops},
+		{"evaluation", "getattr($0, 'attr')", "$1.__len__()", evalStops},
+	} {
+		if err := searchSpeed(python, c.stops, c.path, c.attr, c.length); err != nil {
+			return err
+		}
+	}
+	return seedDemo(python)
+}
+
+// atEnd records the watched workload and opens it at its end.
+func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
+	r, err := rec.Record(python, "bench/workloads.py", "watched", strconv.Itoa(stops))
+	if err != nil {
+		return nil, nil, err
+	}
+	tl, err := r.Open()
+	if err != nil {
+		r.Remove()
+		return nil, nil, err
+	}
+	done := func() { tl.Close(); r.Remove() }
+	if _, err := tl.Continue(context.Background(), false, nil); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return tl, done, nil
+}
+
+// printLatency times p at random times of the loop.
+func printLatency(python string, stops int) error {
+	tl, done, err := atEnd(python, stops)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ctx := context.Background()
+	end := tl.Now().Time
+	rng := rand.New(rand.NewPCG(3, 4))
+	var sum, worst time.Duration
+	const n = 20
+	for range n {
+		if _, err := tl.Go(ctx, end-uint64(stops)+rng.Uint64N(uint64(stops))); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		v, err := tl.Print(ctx, "total")
+		if err != nil || v.Err != "" {
+			return fmt.Errorf("p total at %d: %v %s", tl.Now().Time, err, v.Err)
+		}
+		d := time.Since(t0)
+		sum += d
+		worst = max(worst, d)
+	}
+	fmt.Printf("p at a random time of a %d stop-point loop: mean %v, worst %v (%d times; the go before each not counted)\n",
+		stops, (sum / n).Round(100*time.Microsecond), worst.Round(100*time.Microsecond), n)
+	return nil
+}
+
+// searchSpeed times bcontinue from the end back over the loop to the
+// change before it, for an attribute and a length.
+func searchSpeed(python string, stops int, path, attr, length string) error {
+	tl, done, err := atEnd(python, stops)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ctx := context.Background()
+	for _, src := range []string{"box", "items"} {
+		if v, err := tl.Print(ctx, src); err != nil || v.Anchor < 0 {
+			return fmt.Errorf("p %s: %v %+v", src, err, v)
+		}
+	}
+	end := tl.Now().Time
+	for _, expr := range []string{attr, length} {
+		if _, err := tl.Go(ctx, end); err != nil {
+			return err
+		}
+		// The anchors' lifetimes are searched once, by the first use away
+		// from the time they were named; not part of the search timed.
+		if _, err := tl.WatchValue(ctx, expr); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		st, err := tl.Continue(ctx, true, []frontend.Breakpoint{{ID: 1, Watch: expr}})
+		if err != nil {
+			return err
+		}
+		d := time.Since(t0)
+		if st.Hit == nil {
+			return fmt.Errorf("watch %s: no change found", expr)
+		}
+		fmt.Printf("backward watch search, %s (%s): %d stop points in %v, %.0f stop points/s\n",
+			expr, path, end-st.Time, d.Round(time.Millisecond), float64(end-st.Time)/d.Seconds())
+	}
+	return nil
+}
+
+// seedDemo times scenario 1's three bcontinues on watch $0.value.
+func seedDemo(python string) error {
+	r, err := rec.Record(python, "testdata/py/seed_demo.py")
+	if err != nil {
+		return err
+	}
+	defer r.Remove()
+	tl, err := r.Open()
+	if err != nil {
+		return err
+	}
+	defer tl.Close()
+	ctx := context.Background()
+	if _, err := tl.Continue(ctx, false, nil); err != nil {
+		return err
+	}
+	if _, err := tl.Print(ctx, "x"); err != nil {
+		return err
+	}
+	if _, err := tl.Go(ctx, tl.Now().Time-1); err != nil {
+		return err
+	}
+	watch := []frontend.Breakpoint{{ID: 1, Watch: "$0.value"}}
+	t0 := time.Now()
+	for range 3 {
+		if _, err := tl.Continue(ctx, true, watch); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("seed demo, watch $0.value then three bcontinues: %v (the first searches $0's lifetime)\n",
+		time.Since(t0).Round(time.Millisecond))
+	return nil
+}
