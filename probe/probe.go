@@ -24,8 +24,9 @@ var code []byte
 // where the kernel places mappings.
 const Addr uint64 = 0x100_0000_0000
 
-// PageSize is the size of the probe's mapping.
-const PageSize = 4096
+// PageSize is the size of the probe's mapping: a page of code and data,
+// then the table of watched words (an attribute lookup reads some 300).
+const PageSize = 16384
 
 // Entry points in the page (fixed by .org in probe_amd64.S).
 const (
@@ -48,7 +49,8 @@ const (
 	offNCalls     = 0x8c0
 	offCalls      = 0x8c8
 	offOffsets    = 0x948
-	dataEnd       = 0x970
+	offNWords     = 0x970
+	offWords      = 0x1000
 )
 
 const (
@@ -56,6 +58,9 @@ const (
 	flagDepth      = 2
 	flagRecordOnly = 4
 )
+
+// MaxWords is how many words the probe can watch at once.
+const MaxWords = (PageSize - offWords) / 16
 
 // MaxBreakLines is how many line numbers (and, separately, function first
 // lines) the probe can watch at once.
@@ -111,10 +116,20 @@ type Conditions struct {
 	Depth     *Depth
 	Lines     []int // trap at line starts with these numbers
 	Calls     []int // trap at calls of code whose first line is one of these
+	// Words traps at a stop point where a word differs from its Value.
+	// Each address must stay mapped as long as the words before it hold
+	// their values (the probe compares them in order).
+	Words []Word
 }
+
+// Word is a watched 8-byte word of the program's memory.
+type Word struct{ Addr, Value uint64 }
 
 // ErrTooMany is returned when more lines are watched than the probe holds.
 var ErrTooMany = errors.New("the probe watches at most 16 lines and 16 functions at once")
+
+// ErrTooManyWords is returned when more words are watched than the probe holds.
+var ErrTooManyWords = fmt.Errorf("the probe watches at most %d words at once", MaxWords)
 
 // encode lays out c as the data block's bytes from offTarget to
 // offOffsets; the last match's word is left for the caller to skip.
@@ -158,6 +173,20 @@ func (c Conditions) encode() ([]byte, error) {
 	return buf, nil
 }
 
+// encodeWords lays out c's words as the count's word followed, at
+// offWords, by the table.
+func (c Conditions) encodeWords() (count, table []byte, err error) {
+	if len(c.Words) > MaxWords {
+		return nil, nil, ErrTooManyWords
+	}
+	count = binary.LittleEndian.AppendUint64(nil, uint64(len(c.Words)))
+	for _, w := range c.Words {
+		table = binary.LittleEndian.AppendUint64(table, w.Addr)
+		table = binary.LittleEndian.AppendUint64(table, w.Value)
+	}
+	return count, table, nil
+}
+
 // Memory is a tracee's memory.
 type Memory interface {
 	ReadMemory(addr uint64, buf []byte) error
@@ -177,6 +206,18 @@ func Set(mem Memory, c Conditions) error {
 	}
 	if err := mem.WriteMemory(Addr+offNLines, buf[split+8:]); err != nil {
 		return fmt.Errorf("set probe conditions: %w", err)
+	}
+	count, table, err := c.encodeWords()
+	if err != nil {
+		return err
+	}
+	if len(table) > 0 {
+		if err := mem.WriteMemory(Addr+offWords, table); err != nil {
+			return fmt.Errorf("set the probe's watched words: %w", err)
+		}
+	}
+	if err := mem.WriteMemory(Addr+offNWords, count); err != nil {
+		return fmt.Errorf("set the probe's watched words: %w", err)
 	}
 	return nil
 }

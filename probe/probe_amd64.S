@@ -56,8 +56,25 @@ stop_point:
 	cmp target(%rip), %rax
 	jae trap
 
+	// Watched words (watchpoints): trap at a stop point where one differs
+	// from the value rrpy wrote beside it. rrpy lists them in the order
+	// it read them, each address taken from words before it, so the first
+	// that changed traps before a stale address is followed.
+	mov nwords(%rip), %r8
+	test %r8, %r8
+	jz lines_check
+	lea words(%rip), %r10
+1:	mov (%r10), %r9
+	mov (%r9), %r9
+	cmp 8(%r10), %r9
+	jne trap
+	add $16, %r10
+	dec %r8
+	jnz 1b
+
 	// Line breakpoints: trap at a line start whose number is in LINES;
 	// rrpy checks the file.
+lines_check:
 	cmp $2, %edx
 	jne depth
 	mov nlines(%rip), %r8
@@ -156,3 +173,8 @@ off_code:
 	.org 0x968
 off_first:
 	.org 0x970
+nwords:
+	.org 0x978
+	// From the second page on: the watched words, (address, value) pairs.
+	.org 0x1000
+words:

@@ -178,7 +178,7 @@ func (tl *Timeline) replayWatching(ctx context.Context, lo, hi, addr uint64) (ui
 	if hi != noBoundary {
 		c.Target = hi
 	}
-	_, err := tl.advance(ctx, c, func(tr session.Trap) (bool, error) { return tr.Time >= hi, nil })
+	_, err := tl.advance(ctx, &c, func(tr session.Trap) (bool, error) { return tr.Time >= hi, nil })
 	writes := tl.writes
 	tl.writes = nil
 	if err == nil && tl.s != nil {

@@ -30,7 +30,7 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.
 		return tl.continueBack(ctx, cond, bps)
 	}
 	var hit *frontend.Breakpoint
-	trap, err := tl.advance(ctx, cond, func(tr session.Trap) (bool, error) {
+	trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
 		bp, _, err := tl.matchBreakpoint(tr, bps)
 		hit = bp
 		return bp != nil, err
@@ -111,7 +111,7 @@ func (tl *Timeline) breakConditions(bps []frontend.Breakpoint) probe.Conditions 
 // matchBreakpoint tells whether a trap is a breakpoint's hit and at which
 // stop point: a line's own, or for a function the first line of the call.
 func (tl *Timeline) matchBreakpoint(tr session.Trap, bps []frontend.Breakpoint) (*frontend.Breakpoint, uint64, error) {
-	if tr.Event != probe.Line && tr.Event != probe.Call {
+	if len(bps) == 0 || tr.Event != probe.Line && tr.Event != probe.Call {
 		return nil, 0, nil
 	}
 	fr, err := tl.reader().FrameObject(tr.Frame)

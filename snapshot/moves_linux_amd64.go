@@ -34,7 +34,7 @@ func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
 			return tl.stop(), nil // a checkpoint's own time
 		}
 	}
-	trap, err := tl.advance(ctx, probe.Conditions{Target: t}, func(tr session.Trap) (bool, error) {
+	trap, err := tl.advance(ctx, &probe.Conditions{Target: t}, func(tr session.Trap) (bool, error) {
 		return tr.Time >= t, nil
 	})
 	if err != nil {
@@ -120,7 +120,7 @@ func (tl *Timeline) alive(ctx context.Context) error {
 // forwardDepth runs to the first later stop point that meets d.
 func (tl *Timeline) forwardDepth(ctx context.Context, d probe.Depth) (frontend.Stop, error) {
 	from := tl.here.Time
-	trap, err := tl.advance(ctx, probe.Conditions{Depth: &d}, func(tr session.Trap) (bool, error) {
+	trap, err := tl.advance(ctx, &probe.Conditions{Depth: &d}, func(tr session.Trap) (bool, error) {
 		return tl.meetsDepth(tr, d, from)
 	})
 	if err != nil {
@@ -213,7 +213,7 @@ func (tl *Timeline) searchWindow(ctx context.Context, lo, hi uint64, c probe.Con
 	}
 	c.Target = hi
 	last := uint64(0)
-	trap, err := tl.advance(ctx, c, func(tr session.Trap) (bool, error) {
+	trap, err := tl.advance(ctx, &c, func(tr session.Trap) (bool, error) {
 		if hit != nil && tr.Time < hi {
 			t, err := hit(tr)
 			if t != 0 && t < hi {

@@ -165,15 +165,16 @@ func (tl *Timeline) restore(t uint64) error {
 type accept func(session.Trap) (bool, error)
 
 // advance runs the active replay forward under c until ok accepts a trap
-// or the program ends, taking checkpoints on the way. It ends at a stop
+// or the program ends, taking checkpoints on the way. ok may change c
+// for the rest of the way. It ends at a stop
 // point (or the end): a call trap that ends the move is followed to the
 // next stop point. A canceled ctx ends it at the next stop point.
-func (tl *Timeline) advance(ctx context.Context, c probe.Conditions, ok accept) (session.Trap, error) {
+func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept) (session.Trap, error) {
 	for {
 		if ctx.Err() != nil {
 			return tl.here, nil
 		}
-		cond, boundary := tl.withBoundary(c)
+		cond, boundary := tl.withBoundary(*c)
 		trap, err := tl.resume(ctx, cond)
 		if err != nil || trap.Ended {
 			return trap, err

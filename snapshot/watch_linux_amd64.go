@@ -27,7 +27,8 @@ func (tl *Timeline) WatchValue(ctx context.Context, expr string) (frontend.Value
 	if err := tl.prepareWatches(ctx, []watch{w}); err != nil {
 		return frontend.Value{}, err
 	}
-	return tl.watchValue(ctx, w, tl.here.Time)
+	v, _, err := tl.watchValue(ctx, w, tl.here.Time)
+	return v, err
 }
 
 func (tl *Timeline) compileWatch(bp *frontend.Breakpoint) watch {
@@ -37,7 +38,7 @@ func (tl *Timeline) compileWatch(bp *frontend.Breakpoint) watch {
 }
 
 // prepareWatches finds the lifetimes of the anchors the watches name:
-// a search evaluates them at every stop point and cannot stop to look.
+// a search evaluates them on its way and cannot stop to look.
 func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch) error {
 	for _, w := range ws {
 		for _, n := range w.used {
@@ -53,56 +54,116 @@ func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch) error {
 
 // watchValue evaluates w in the active replay, stopped at time t, with
 // the builtins and the anchors only: by reading memory when that can
-// tell, else by running Python in a scratch copy. Anchors' lifetimes
-// must be known.
-func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend.Value, error) {
+// tell, else by running Python in a scratch copy. It also returns the
+// words the value depends on, or nil words and false when they are not
+// known (Python ran): then only evaluating at each stop point will do.
+// Anchors' lifetimes must be known.
+func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend.Value, *wordRecorder, error) {
 	objs := map[int]uint64{}
 	for _, n := range w.used {
 		if n >= len(tl.anchors) {
 			_, msg, err := tl.anchorObjects(ctx, []int{n}, t)
-			return frontend.Value{Anchor: -1, Err: msg}, err
+			return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), err
 		}
 		a := tl.anchors[n]
 		if a.life != nil {
 			if msg := a.notAlive(n, t); msg != "" {
-				return frontend.Value{Anchor: -1, Err: msg}, nil
+				return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
 			}
 		}
 		objs[n] = a.addr
 	}
 	if w.fast != nil {
-		repr, decided, err := tl.reader().Eval(w.fast, func(n int) uint64 { return objs[n] })
+		rec := newWordRecorder(tl.s.Memory())
+		repr, decided, err := pyframes.NewReader(rec, tl.py.Layout).Eval(w.fast, func(n int) uint64 { return objs[n] })
 		if err != nil || decided {
-			return frontend.Value{Repr: repr, Anchor: -1}, err
+			return frontend.Value{Repr: repr, Anchor: -1}, rec, err
 		}
 	}
 	sc, err := tl.s.Scratch()
 	if err != nil {
-		return frontend.Value{}, err
+		return frontend.Value{}, nil, err
 	}
 	defer sc.Close()
 	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: w.bp.Watch, Anchors: objs})
 	if err != nil {
 		msg, known := evalFailure(err)
 		if !known {
-			return frontend.Value{}, err
+			return frontend.Value{}, nil, err
 		}
-		return frontend.Value{Anchor: -1, Err: msg}, nil
+		return frontend.Value{Anchor: -1, Err: msg}, nil, nil
 	}
-	return frontend.Value{Repr: res.Repr, Err: res.Exception, Anchor: -1}, nil
+	return frontend.Value{Repr: res.Repr, Err: res.Exception, Anchor: -1}, nil, nil
 }
 
-// watchValues evaluates every watch at the active replay's stop point.
-func (tl *Timeline) watchValues(ctx context.Context, ws []watch, t uint64) ([]string, error) {
-	vals := make([]string, len(ws))
+// watchState is the watches' values at a stop point, and what the probe
+// must watch to trap where they may change.
+type watchState struct {
+	vals  []string
+	words []probe.Word
+	every bool   // a value came from Python: look at every stop point
+	next  uint64 // the next birth or death of an anchor they use, 0 for none
+}
+
+// watchStateAt evaluates every watch at the active replay's stop point.
+func (tl *Timeline) watchStateAt(ctx context.Context, ws []watch, t uint64) (watchState, error) {
+	st := watchState{vals: make([]string, len(ws))}
+	seen := map[uint64]bool{}
 	for i, w := range ws {
-		v, err := tl.watchValue(ctx, w, t)
+		v, rec, err := tl.watchValue(ctx, w, t)
 		if err != nil {
-			return nil, err
+			return st, err
 		}
-		vals[i] = v.Text()
+		st.vals[i] = v.Text()
+		if rec == nil || rec.overflow {
+			st.every = true
+			continue
+		}
+		for _, word := range rec.words {
+			if !seen[word.Addr] {
+				seen[word.Addr] = true
+				st.words = append(st.words, word)
+			}
+		}
+		st.next = tl.nextLifeEvent(w, t, st.next)
 	}
-	return vals, nil
+	if len(st.words) > probe.MaxWords {
+		st.every = true
+	}
+	return st, nil
+}
+
+// nextLifeEvent returns the earlier of next and the first birth or death
+// after t of an anchor w uses (0 is none).
+func (tl *Timeline) nextLifeEvent(w watch, t, next uint64) uint64 {
+	for _, n := range w.used {
+		if n >= len(tl.anchors) || tl.anchors[n].life == nil {
+			continue
+		}
+		for _, e := range []uint64{tl.anchors[n].life.born, tl.anchors[n].life.died} {
+			if e > t && e != noBoundary && (next == 0 || e < next) {
+				next = e
+			}
+		}
+	}
+	return next
+}
+
+// conditions adds to c what the probe needs to trap, after time t, at
+// the stop points where st's values may change: every one, or those
+// where a watched word changed or an anchor is born or dies. until caps
+// the target (0 for none).
+func (st watchState) conditions(c probe.Conditions, t, until uint64) probe.Conditions {
+	c.Target = st.next
+	if st.every {
+		c.Target = t + 1
+	} else {
+		c.Words = st.words
+	}
+	if until != 0 && (c.Target == 0 || c.Target > until) {
+		c.Target = until
+	}
+	return c
 }
 
 // changed returns the first watch whose value differs, nil for none.
@@ -133,23 +194,22 @@ func (tl *Timeline) splitWatches(bps []frontend.Breakpoint) ([]frontend.Breakpoi
 // at a call.
 func isStopPoint(tr session.Trap) bool { return tr.Event == probe.Line || tr.Event == probe.Return }
 
-// continueWatching is continue with watchpoints: every stop point is
-// looked at, and the move ends at the first whose values differ from
-// the present's (the first stop point after the change), or at a
-// breakpoint's hit.
+// continueWatching is continue with watchpoints: the move ends at the
+// first stop point whose values differ from the present's (the first
+// stop point after the change), or at a breakpoint's hit.
 func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
 	if err := tl.prepareWatches(ctx, ws); err != nil {
 		return frontend.Stop{}, err
 	}
 	from := tl.here.Time
-	cur, err := tl.watchValues(ctx, ws, from)
+	st, err := tl.watchStateAt(ctx, ws, from)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
-	cond := tl.breakConditions(bps)
-	cond.Target = from + 1
+	base := tl.breakConditions(bps)
+	cond := st.conditions(base, from, 0)
 	var hit *frontend.Breakpoint
-	trap, err := tl.advance(ctx, cond, func(tr session.Trap) (bool, error) {
+	trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
 		bp, _, err := tl.matchBreakpoint(tr, bps)
 		if bp != nil || err != nil {
 			hit = bp
@@ -158,9 +218,10 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 		if !isStopPoint(tr) || tr.Time <= from {
 			return false, nil
 		}
-		vals, err := tl.watchValues(ctx, ws, tr.Time)
-		hit = changed(ws, cur, vals)
-		return hit != nil, err
+		now, err := tl.watchStateAt(ctx, ws, tr.Time)
+		hit = changed(ws, st.vals, now.vals)
+		cond = now.conditions(base, tr.Time, 0)
+		return hit != nil || err != nil, err
 	})
 	if err != nil {
 		return frontend.Stop{}, err
@@ -168,25 +229,26 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 	if trap.Ended {
 		return tl.toEnd(ctx)
 	}
-	st := tl.stop()
-	st.Hit = hit
-	return st, nil
+	stop := tl.stop()
+	stop.Hit = hit
+	return stop, nil
 }
 
 // continueBackWatching is bcontinue with watchpoints: windows before the
-// present replay, the nearest first, each stop point looked at; the move
-// ends at the last stop point whose values differ from the next one's
-// (the start of the line that made the change), or at the last
-// breakpoint hit, whichever is later.
+// present replay, the nearest first; the move ends at the last stop
+// point whose values differ from the next one's (the start of the line
+// that made the change), or at the last breakpoint hit, whichever is
+// later.
 func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
 	if err := tl.prepareWatches(ctx, ws); err != nil {
 		return frontend.Stop{}, err
 	}
 	present := tl.here.Time
-	next, err := tl.watchValues(ctx, ws, present) // the values after the window
+	st, err := tl.watchStateAt(ctx, ws, present)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
+	next := st.vals // the values after the window
 	hi := present
 	cp, ok := tl.cps.before(present - 1)
 	for ok && hi > tl.start && ctx.Err() == nil {
@@ -195,9 +257,9 @@ func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Bre
 			return frontend.Stop{}, err
 		}
 		if sc.found != 0 {
-			st, err := tl.goTo(ctx, sc.found)
-			st.Hit = sc.hit
-			return st, err
+			stop, err := tl.goTo(ctx, sc.found)
+			stop.Hit = sc.hit
+			return stop, err
 		}
 		hi, next = cp.trap.Time, sc.first
 		cp, ok = tl.cps.before(hi - 1)
@@ -215,22 +277,31 @@ type windowScan struct {
 	first []string             // the values at the window's first stop point
 }
 
-// scanWindow replays [lo, hi) from the checkpoint at lo, evaluating the
-// watches at each stop point; next holds their values at hi.
+// note keeps a hit at time at if it is the latest yet.
+func (sc *windowScan) note(at uint64, bp *frontend.Breakpoint) {
+	if at >= sc.found {
+		sc.found, sc.hit = at, bp
+	}
+}
+
+// scanWindow replays [lo, hi) from the checkpoint at lo, the probe
+// trapping where the watches' values may change; next holds their
+// values at hi. Between two traps no watched word changed, so a value
+// that differs at a trap changed on the line just before it.
 func (tl *Timeline) scanWindow(ctx context.Context, lo, hi uint64, next []string, bps []frontend.Breakpoint, ws []watch) (windowScan, error) {
 	var sc windowScan
 	if err := tl.restore(lo); err != nil {
 		return sc, err
 	}
-	prev, err := tl.watchValues(ctx, ws, lo)
+	st, err := tl.watchStateAt(ctx, ws, lo)
 	if err != nil {
 		return sc, err
 	}
-	sc.first = prev
-	prevTime := lo
-	cond := tl.breakConditions(bps)
-	cond.Target = lo + 1
-	_, err = tl.advance(ctx, cond, func(tr session.Trap) (bool, error) {
+	sc.first = st.vals
+	prev := st.vals
+	base := tl.breakConditions(bps)
+	cond := st.conditions(base, lo, hi)
+	_, err = tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
 		if tr.Time >= hi {
 			return true, nil
 		}
@@ -238,24 +309,25 @@ func (tl *Timeline) scanWindow(ctx context.Context, lo, hi uint64, next []string
 		if err != nil {
 			return true, err
 		}
-		if bp != nil && at < hi && at >= sc.found {
-			sc.found, sc.hit = at, bp
+		if bp != nil && at < hi {
+			sc.note(at, bp)
 		}
 		if !isStopPoint(tr) {
 			return false, nil
 		}
-		vals, err := tl.watchValues(ctx, ws, tr.Time)
-		if w := changed(ws, prev, vals); w != nil && prevTime >= sc.found {
-			sc.found, sc.hit = prevTime, w
+		now, err := tl.watchStateAt(ctx, ws, tr.Time)
+		if w := changed(ws, prev, now.vals); w != nil {
+			sc.note(tr.Time-1, w)
 		}
-		prev, prevTime = vals, tr.Time
+		prev = now.vals
+		cond = now.conditions(base, tr.Time, hi)
 		return err != nil, err
 	})
 	if err != nil || ctx.Err() != nil {
 		return sc, err
 	}
-	if w := changed(ws, prev, next); w != nil && prevTime >= sc.found {
-		sc.found, sc.hit = prevTime, w
+	if w := changed(ws, prev, next); w != nil {
+		sc.note(hi-1, w)
 	}
 	return sc, nil
 }
