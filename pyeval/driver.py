@@ -4,19 +4,24 @@
 # NUL) and d['r'], the result, whose reference count tells whether the
 # program had it before. WATCH is set by rrpy before the source is run.
 def __rrpy_eval(d):
-    import sys, io
     src, frame, anchors = d['src'], d['frame'], d['anchors']
     if frame is None:
-        import builtins
-        g = {'__builtins__': builtins}
+        g = {'__builtins__': __builtins__}
         g.update(anchors)
         l = g
     else:
         g, l = frame.f_globals, frame.f_locals
         frame.f_builtins.update(anchors)
-    out = io.StringIO()
-    saved = sys.stdout, sys.stderr
-    sys.stdout = sys.stderr = out
+    try:
+        # As the interpreter shuts down, even these imports fail: the
+        # source then runs with the program's own stdout and stderr (rrpy
+        # captures what reaches fds 1 and 2).
+        import sys, io
+        out = io.StringIO()
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = out
+    except BaseException:
+        sys = out = None
     stmt, text, err = False, '', ''
     try:
         try:
@@ -44,8 +49,10 @@ def __rrpy_eval(d):
             msg = '<exception str() failed>'
         err = name + ': ' + msg if msg else name
     finally:
-        sys.stdout, sys.stderr = saved
-    d['report'] = '\0'.join(['1' if stmt else '0', text, out.getvalue(), err])
+        if out is not None:
+            sys.stdout, sys.stderr = saved
+    printed = out.getvalue() if out is not None else ''
+    d['report'] = '\0'.join(['1' if stmt else '0', text, printed, err])
 
 
 __rrpy_eval(globals())

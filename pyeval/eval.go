@@ -56,7 +56,7 @@ const fileInput = 257
 type API struct {
 	malloc, dictNew, unicodeFromString, dictSetItemString, runString    uint64
 	dictGetItemString, unicodeAsUTF8AndSize, decRef, localsToFast, none uint64
-	errClear                                                            uint64
+	errPrint                                                            uint64
 }
 
 // NewAPI finds the functions an evaluation calls.
@@ -70,7 +70,7 @@ func NewAPI(py *pyframes.Python) (*API, error) {
 		{"PyUnicode_FromString", &a.unicodeFromString}, {"PyDict_SetItemString", &a.dictSetItemString},
 		{"PyRun_StringFlags", &a.runString}, {"PyDict_GetItemString", &a.dictGetItemString},
 		{"PyUnicode_AsUTF8AndSize", &a.unicodeAsUTF8AndSize}, {"Py_DecRef", &a.decRef},
-		{"PyFrame_LocalsToFast", &a.localsToFast}, {"_Py_NoneStruct", &a.none}, {"PyErr_Clear", &a.errClear},
+		{"PyFrame_LocalsToFast", &a.localsToFast}, {"_Py_NoneStruct", &a.none}, {"PyErr_Print", &a.errPrint},
 	} {
 		v, err := py.Symbol(s.name)
 		if err != nil {
@@ -120,8 +120,11 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	}
 	e.setItem(d, "anchors", anchors)
 	if e.call(a.runString, e.names[watch+driver], fileInput, d, d, 0) == 0 && e.err == nil {
-		e.call(a.errClear)
-		return Result{}, fmt.Errorf("evaluate %q: rrpy's evaluator raised", req.Source)
+		// The driver itself failed: let the interpreter say why, on
+		// stderr (captured), which also clears the error.
+		e.call(a.errPrint)
+		out := strings.TrimSpace(string(m.TakeOutput()))
+		return Result{Exception: "rrpy cannot run Python here: " + lastLine(out)}, e.err
 	}
 	res := e.report(d)
 	if res.Statement && req.Frame != 0 {
@@ -225,3 +228,11 @@ func (e *evaluation) fail(err error) {
 
 // AnchorName is the Python name $N becomes.
 func AnchorName(n int) string { return "__rrpy_" + strconv.Itoa(n) }
+
+// lastLine is the last line of a traceback: the exception.
+func lastLine(text string) string {
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		return text[i+1:]
+	}
+	return text
+}

@@ -90,6 +90,8 @@ func (tl *Timeline) searchLife(ctx context.Context, a *anchor) error {
 	}
 	present := tl.here.Time
 	tl.dropScratch()
+	tl.quiet = true
+	defer func() { tl.quiet = false }()
 	born, err := tl.searchBirth(ctx, a)
 	if err != nil {
 		return err

@@ -25,6 +25,9 @@ type Timeline struct {
 	end      uint64 // the last stop point, once known
 	endKnown bool
 	frontier uint64 // the furthest time reached: output is shown beyond it
+	// quiet is set while rrpy replays for itself (an anchor's lifetime):
+	// the user has not been there, so neither output nor frontier.
+	quiet bool
 	py       *pyframes.Python
 	sources  *sourceStore
 
@@ -124,7 +127,7 @@ func (tl *Timeline) settle(trap session.Trap) error {
 	}
 	tl.loc = frontend.Location{Time: trap.Time, Event: ev, File: fr.Code.Filename, Line: fr.Line,
 		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread)}
-	if trap.Time > tl.frontier {
+	if trap.Time > tl.frontier && !tl.quiet {
 		tl.frontier = trap.Time
 	}
 	return nil
@@ -240,7 +243,7 @@ const noBoundary = ^uint64(0)
 
 // resume runs the active replay once; ctx's cancellation interrupts it.
 func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Trap, error) {
-	tl.s.SetEcho(tl.here.Time >= tl.frontier)
+	tl.s.SetEcho(tl.here.Time >= tl.frontier && !tl.quiet)
 	stop := context.AfterFunc(ctx, tl.s.Interrupt)
 	defer stop()
 	trap, err := tl.s.Resume(c)
@@ -249,7 +252,9 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 		// All the program wrote was shown on the way: replays up to the
 		// end show nothing again.
 		tl.end, tl.endKnown = trap.Time, true
-		tl.frontier = max(tl.frontier, trap.Time)
+		if !tl.quiet {
+			tl.frontier = max(tl.frontier, trap.Time)
+		}
 		tl.s.Close()
 		tl.s = nil
 	}

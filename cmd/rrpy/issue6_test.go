@@ -249,3 +249,32 @@ func bstepUntil(t *testing.T, sh *shellDriver, marked string) {
 	}
 	t.Fatalf("5000 bsteps did not reach %q", marked)
 }
+
+// p and watch in a worker thread: the copy is forked from the thread
+// that stopped (it holds the GIL); the search for $N's lifetime replays
+// to the end without showing the program's output, which continue then
+// shows once. At the end, as the interpreter shuts down, p still works.
+func TestPrintAndWatchInThreads(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, nil, dir, "/usr/bin/python3.11", testdata(t, "py/threads_queue.py"))
+	sh := startShell(t, dir)
+	sh.do("break 13")
+	expectStop(t, sh, "continue", "Hit breakpoint 1", 13, ">             results.append((n, item * item))")
+	hit := sh.now
+	expectOut(t, sh, "p item", "$0 = 0\n")
+	expectOut(t, sh, "p results", "$1 = []\n")
+	expectOut(t, sh, "watch len($1)", "Watchpoint 2 added\nupdating watchpoint value: len($1) => 0\n")
+	expectStop(t, sh, "continue", "updating watchpoint value: len($1) => 1\nHit watchpoint 2: len($1)\n", 12, "")
+	expectStop(t, sh, "bcontinue", "updating watchpoint value: len($1) => 0\nReverse-hit watchpoint 2: len($1)\n", 13, "")
+	if sh.now != hit {
+		t.Errorf("bcontinue went to %d, the append is at %d", sh.now, hit)
+	}
+	sh.do("delete 1")
+	sh.do("delete 2")
+	out := sh.do("continue")
+	if n := strings.Count(out, "200 2646700 [0, 1, 2]"); n != 1 {
+		t.Errorf("the program's output was shown %d times by continue:\n%s", n, out)
+	}
+	expectOut(t, sh, "p 6 * 7", "$… = 42\n")
+	sh.quit()
+}
