@@ -53,7 +53,11 @@ func run(python string, stops, evalStops int) error {
 	return seedDemo(python)
 }
 
-// atEnd records the watched workload and opens it at its end.
+// watchedEnd is the line of workloads.py where watched(n) ends: print(total).
+const watchedEnd = 80
+
+// atEnd records the watched workload and opens it at the end of its
+// loop (pyenv's python runs atexit code after the script).
 func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
 	r, err := rec.Record(python, "bench/workloads.py", "watched", strconv.Itoa(stops))
 	if err != nil {
@@ -65,9 +69,10 @@ func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
 		return nil, nil, err
 	}
 	done := func() { tl.Close(); r.Remove() }
-	if _, err := tl.Continue(context.Background(), false, nil); err != nil {
+	end := []frontend.Breakpoint{{ID: 1, File: "workloads.py", Line: watchedEnd}}
+	if st, err := tl.Continue(context.Background(), false, end); err != nil || st.Hit == nil {
 		done()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("run to workloads.py:%d: %v (stopped at %+v)", watchedEnd, err, st.Location)
 	}
 	return tl, done, nil
 }
@@ -166,8 +171,12 @@ func seedDemo(python string) error {
 	watch := []frontend.Breakpoint{{ID: 1, Watch: "$0.value"}}
 	t0 := time.Now()
 	for range 3 {
-		if _, err := tl.Continue(ctx, true, watch); err != nil {
+		st, err := tl.Continue(ctx, true, watch)
+		if err != nil {
 			return err
+		}
+		if st.Hit == nil {
+			return fmt.Errorf("seed demo: bcontinue stopped at %d without a watchpoint hit", st.Time)
 		}
 	}
 	fmt.Printf("seed demo, watch $0.value then three bcontinues: %v (the first searches $0's lifetime)\n",
