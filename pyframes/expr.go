@@ -620,7 +620,7 @@ func (ev *evaluator) lookupNames(items []dictItem, names ...string) []uint64 {
 	found := make([]uint64, len(names))
 	hdr := make([]byte, l.ASCIIObjectSize)
 	for _, it := range items {
-		if ev.r.read(it.key, hdr) != nil {
+		if ev.r.readPastRefcnt(it.key, hdr) != nil {
 			continue
 		}
 		n := le64(hdr, l.UnicodeLength)

@@ -148,7 +148,7 @@ type dictItem struct{ key, value uint64 }
 func (r *Reader) dictItems(dict uint64, limit int) ([]dictItem, bool, error) {
 	l := r.l
 	hdr := make([]byte, l.DictValues+8)
-	if err := r.read(dict, hdr); err != nil {
+	if err := r.readPastRefcnt(dict, hdr); err != nil {
 		return nil, false, fmt.Errorf("read dict at %#x: %w", dict, err)
 	}
 	used := int64(le64(hdr, l.DictUsed))
@@ -188,7 +188,7 @@ type dictKeys struct {
 func (r *Reader) dictKeys(keys uint64) (dictKeys, error) {
 	l := r.l
 	hdr := make([]byte, l.DictKeysIndices)
-	if err := r.read(keys, hdr); err != nil {
+	if err := r.readPastRefcnt(keys, hdr); err != nil {
 		return dictKeys{}, fmt.Errorf("read dict keys at %#x: %w", keys, err)
 	}
 	log2Size, log2IndexBytes := hdr[l.DictKeysLog2Size], hdr[l.DictKeysLog2IndexBytes]

@@ -56,6 +56,15 @@ func (r *Reader) read(addr uint64, buf []byte) error {
 	return nil
 }
 
+// readPastRefcnt reads an object's (or dict keys') header into buf, all
+// but its first word, the reference count, left zero: nothing decodes
+// it, and rrpy watches the words a value was read from, which a count
+// that changes with every reference taken would set off for nothing.
+func (r *Reader) readPastRefcnt(addr uint64, buf []byte) error {
+	clear(buf[:8])
+	return r.read(addr+8, buf[8:])
+}
+
 func (r *Reader) u64(addr uint64) (uint64, error) {
 	var b [8]byte
 	if err := r.read(addr, b[:]); err != nil {

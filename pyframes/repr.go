@@ -497,7 +497,7 @@ func (p *printer) set(obj uint64, t typeInfo, depth int) error {
 func (r *Reader) setItems(obj uint64, limit int) ([]uint64, bool, error) {
 	l := r.l
 	hdr := make([]byte, l.SetTable+8)
-	if err := r.read(obj, hdr); err != nil {
+	if err := r.readPastRefcnt(obj, hdr); err != nil {
 		return nil, false, fmt.Errorf("read the set at %#x: %w", obj, err)
 	}
 	used, mask, table := int64(le64(hdr, l.SetUsed)), le64(hdr, l.SetMask), le64(hdr, l.SetTable)
