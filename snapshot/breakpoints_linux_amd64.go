@@ -35,6 +35,12 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.
 		hit = bp
 		return bp != nil, err
 	})
+	return tl.forwardEnded(ctx, trap, hit, err)
+}
+
+// forwardEnded is where a forward move that ended at trap stops: there,
+// hit by hit, or at the last stop point if the program ended.
+func (tl *Timeline) forwardEnded(ctx context.Context, trap session.Trap, hit *frontend.Breakpoint, err error) (frontend.Stop, error) {
 	if err != nil {
 		return frontend.Stop{}, err
 	}

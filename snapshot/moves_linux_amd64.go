@@ -198,7 +198,8 @@ func (tl *Timeline) restoreAfterSearch(ctx context.Context, present, found uint6
 	if found != 0 {
 		return nil
 	}
-	_, err := tl.goTo(ctx, present)
+	// Even after Ctrl-C: the search's windows mean nothing to the user.
+	_, err := tl.goTo(context.Background(), present)
 	return err
 }
 

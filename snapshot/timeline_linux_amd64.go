@@ -27,9 +27,9 @@ type Timeline struct {
 	frontier uint64 // the furthest time reached: output is shown beyond it
 	// quiet is set while rrpy replays for itself (an anchor's lifetime):
 	// the user has not been there, so neither output nor frontier.
-	quiet bool
-	py       *pyframes.Python
-	sources  *sourceStore
+	quiet   bool
+	py      *pyframes.Python
+	sources *sourceStore
 
 	api         *pyeval.API
 	evalTimeout time.Duration

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"context"
+	"errors"
 
 	"rrpy/frontend"
 	"rrpy/probe"
@@ -86,6 +87,9 @@ func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend
 	}
 	defer sc.Close()
 	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: w.bp.Watch, Anchors: objs})
+	if err != nil && ctx.Err() != nil {
+		return frontend.Value{}, nil, ctx.Err() // Ctrl-C: no value, not a changed one
+	}
 	if err != nil {
 		msg, known := evalFailure(err)
 		if !known {
@@ -94,6 +98,15 @@ func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend
 		return frontend.Value{Anchor: -1, Err: msg}, nil, nil
 	}
 	return frontend.Value{Repr: res.Repr, Err: res.Exception, Anchor: -1}, nil, nil
+}
+
+// presentWatchState finds the lifetimes of the anchors the watches use
+// and evaluates them at the present: where a search starts.
+func (tl *Timeline) presentWatchState(ctx context.Context, ws []watch) (watchState, error) {
+	if err := tl.prepareWatches(ctx, ws); err != nil {
+		return watchState{}, err
+	}
+	return tl.watchStateAt(ctx, ws, tl.here.Time)
 }
 
 // watchState is the watches' values at a stop point, and what the probe
@@ -198,11 +211,8 @@ func isStopPoint(tr session.Trap) bool { return tr.Event == probe.Line || tr.Eve
 // first stop point whose values differ from the present's (the first
 // stop point after the change), or at a breakpoint's hit.
 func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
-	if err := tl.prepareWatches(ctx, ws); err != nil {
-		return frontend.Stop{}, err
-	}
 	from := tl.here.Time
-	st, err := tl.watchStateAt(ctx, ws, from)
+	st, err := tl.presentWatchState(ctx, ws)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
@@ -219,19 +229,14 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 			return false, nil
 		}
 		now, err := tl.watchStateAt(ctx, ws, tr.Time)
+		if err != nil {
+			return stopOnCancel(err)
+		}
 		hit = changed(ws, st.vals, now.vals)
 		cond = now.conditions(base, tr.Time, 0)
-		return hit != nil || err != nil, err
+		return hit != nil, nil
 	})
-	if err != nil {
-		return frontend.Stop{}, err
-	}
-	if trap.Ended {
-		return tl.toEnd(ctx)
-	}
-	stop := tl.stop()
-	stop.Hit = hit
-	return stop, nil
+	return tl.forwardEnded(ctx, trap, hit, err)
 }
 
 // continueBackWatching is bcontinue with watchpoints: windows before the
@@ -240,11 +245,8 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 // that made the change), or at the last breakpoint hit, whichever is
 // later.
 func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
-	if err := tl.prepareWatches(ctx, ws); err != nil {
-		return frontend.Stop{}, err
-	}
 	present := tl.here.Time
-	st, err := tl.watchStateAt(ctx, ws, present)
+	st, err := tl.presentWatchState(ctx, ws)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
@@ -265,9 +267,20 @@ func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Bre
 		cp, ok = tl.cps.before(hi - 1)
 	}
 	if ctx.Err() != nil {
-		return tl.goTo(ctx, present)
+		// Ctrl-C: the search's windows mean nothing to the user, who
+		// stays where the search began.
+		return tl.goTo(context.Background(), present)
 	}
 	return tl.toEdge(ctx, true)
+}
+
+// stopOnCancel ends a move at the trap it is at when Ctrl-C stopped an
+// evaluation there; other errors end it with the error.
+func stopOnCancel(err error) (bool, error) {
+	if errors.Is(err, context.Canceled) {
+		return true, nil
+	}
+	return true, err
 }
 
 // windowScan is what one window of a backward search found.
@@ -316,12 +329,15 @@ func (tl *Timeline) scanWindow(ctx context.Context, lo, hi uint64, next []string
 			return false, nil
 		}
 		now, err := tl.watchStateAt(ctx, ws, tr.Time)
+		if err != nil {
+			return stopOnCancel(err)
+		}
 		if w := changed(ws, prev, now.vals); w != nil {
 			sc.note(tr.Time-1, w)
 		}
 		prev = now.vals
 		cond = now.conditions(base, tr.Time, hi)
-		return err != nil, err
+		return false, nil
 	})
 	if err != nil || ctx.Err() != nil {
 		return sc, err

@@ -278,3 +278,31 @@ func TestPrintAndWatchInThreads(t *testing.T) {
 	expectOut(t, sh, "p 6 * 7", "$… = 42\n")
 	sh.quit()
 }
+
+// Ctrl-C during a long backward watch search (Python evaluates the
+// expression at every stop point) leaves the user where the search began.
+func TestInterruptedWatchSearch(t *testing.T) {
+	py := pythons(t)[0].path
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, nil, dir, py, testdata(t, "../bench/workloads.py"), "watched", "200000")
+	sh := startShell(t, dir)
+	sh.do("break workloads.py:80")
+	sh.do("continue")
+	at := sh.now
+	sh.do("delete 1")
+	expectOut(t, sh, "p items", "$0 = [1]\n")
+	expectOut(t, sh, "watch $0.__len__()", "Watchpoint 2 added\nupdating watchpoint value: $0.__len__() => 1\n")
+	if _, err := sh.in.Write([]byte("bcontinue\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if err := sh.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	out := sh.readToPrompt()
+	if sh.now != at || strings.Contains(out, "Reverse-hit") || strings.Contains(out, "updating") {
+		t.Errorf("Ctrl-C during bcontinue: at %d (began at %d):\n%s", sh.now, at, out)
+	}
+	expectOut(t, sh, "p $0", "$0 = [1]\n")
+	sh.quit()
+}
