@@ -31,6 +31,7 @@ const PageSize = 16384
 // Entry points in the page (fixed by .org in probe_amd64.S).
 const (
 	TraceFunc  = Addr         // int probe(obj, frame, what, arg)
+	FaultTrap  = Addr + 0x7e8 // an int3, then the probe's return: where a fault in the probe resumes
 	CallReturn = Addr + 0x7f0 // an int3 that injected function calls return to
 	Syscall    = Addr + 0x7f8 // a syscall instruction followed by int3
 )
@@ -240,6 +241,10 @@ func LastMatch(mem Memory) (uint64, error) { return readWord(mem, offLastMatch) 
 // IsTrap tells whether rip, read at a SIGTRAP stop, is right after one of
 // the probe's int3 instructions.
 func IsTrap(rip uint64) bool { return rip > Addr && rip <= Addr+offTime }
+
+// InCode tells whether rip is in the probe's code: a fault there is the
+// probe reading a watched word whose page is gone.
+func InCode(rip uint64) bool { return rip >= Addr && rip < FaultTrap }
 
 func readWord(mem Memory, off uint64) (uint64, error) {
 	var b [8]byte

@@ -129,6 +129,14 @@ ret0:
 	xor %eax, %eax
 	ret
 
+	// Where rrpy resumes the probe when reading a watched word faulted
+	// (its page was unmapped): a trap, then the normal return.
+	.org 0x7e8
+fault_trap:
+	int3
+	xor %eax, %eax
+	ret
+
 	// Where an injected function call returns to.
 	.org 0x7f0
 call_return:

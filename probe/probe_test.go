@@ -36,7 +36,7 @@ func TestCodeMatchesSource(t *testing.T) {
 // machine code reads them.
 func TestImage(t *testing.T) {
 	page := Image(Offsets{FrameObjectFrame: 24, FrameObjectLineno: 40, FramePrevious: 48, FrameCode: 32, CodeFirstLineno: 72})
-	if len(page) != PageSize || page[CallReturn-Addr] != 0xcc || !bytes.Equal(page[Syscall-Addr:Syscall-Addr+3], []byte{0x0f, 0x05, 0xcc}) {
+	if len(page) != PageSize || page[CallReturn-Addr] != 0xcc || page[FaultTrap-Addr] != 0xcc || !bytes.Equal(page[Syscall-Addr:Syscall-Addr+3], []byte{0x0f, 0x05, 0xcc}) {
 		t.Fatalf("entry points are not where probe.go says")
 	}
 	word := func(off int) uint64 { return binary.LittleEndian.Uint64(page[off:]) }

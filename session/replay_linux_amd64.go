@@ -558,6 +558,9 @@ func (r *replayer) onSignal(t *rtask, sig unix.Signal) (unix.Signal, error) {
 		if handled, err := r.replayTimeInstruction(t); handled || err != nil {
 			return 0, err
 		}
+		if handled, err := r.probeFault(t); handled || err != nil {
+			return 0, err
+		}
 	}
 	if t.expect[sig] > 0 {
 		t.expect[sig]--

@@ -99,6 +99,20 @@ func (r *replayer) onWatchTrap(t *rtask) (bool, error) {
 	return true, t.proc.SetDebugReg(6, 0)
 }
 
+// probeFault handles the probe faulting on a watched word whose page was
+// unmapped (rrpy lists words so that the first that changed traps before
+// a stale address is followed; this is the net under that): the probe
+// resumes at its fault trap, which reports the stop point as one where a
+// word changed, and the program never sees the fault.
+func (r *replayer) probeFault(t *rtask) (bool, error) {
+	regs, err := t.proc.Regs()
+	if err != nil || !probe.InCode(regs.Rip) || len(r.cond.Words) == 0 {
+		return false, err
+	}
+	regs.Rip = probe.FaultTrap
+	return true, t.proc.SetRegs(regs)
+}
+
 // InFile tells whether addr lies in a mapping of a file (the executable
 // or a library): CPython's static objects (small ints, None, the builtin
 // types) live there for the whole run.
