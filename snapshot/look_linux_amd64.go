@@ -45,12 +45,16 @@ func (tl *Timeline) Locals() ([]frontend.Var, error) {
 	return out, nil
 }
 
-// currentFrame reads the frame of the current stop point.
+// currentFrame reads the frame of the current stop point, with what p
+// changed there (`p n = 99`, then locals says 99, as in pdb).
 func (tl *Timeline) currentFrame() (*pyframes.Reader, pyframes.Frame, error) {
 	if tl.s == nil {
 		return nil, pyframes.Frame{}, errNoReplay
 	}
 	rd := tl.reader()
+	if tl.now.scratch != nil {
+		rd = pyframes.NewReader(tl.now.scratch, tl.py.Layout)
+	}
 	cur, err := rd.FrameObject(tl.here.Frame)
 	return rd, cur, err
 }

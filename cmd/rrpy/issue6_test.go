@@ -165,6 +165,9 @@ func TestPrintInScratchCopy(t *testing.T) {
 		at := sh.now
 		expectOut(t, sh, "p y = 5", "")
 		expectOut(t, sh, "p y", "$0 = 5\n")
+		if out := sh.do("locals"); !strings.Contains(out, "\ny = 5\n") {
+			t.Errorf("after p y = 5, locals says:\n%s", out)
+		}
 		expectOut(t, sh, "!z = [y, 1000]", "")
 		expectOut(t, sh, "p z", "$1 = [5, 1000]\n")
 		expectOut(t, sh, `p print("hi")`, "hi\n$… = None\n")
@@ -192,6 +195,9 @@ func TestPrintInScratchCopy(t *testing.T) {
 		sh.do("bstep")
 		expectOut(t, sh, "p y", "NameError: name 'y' is not defined\n")
 		expectOut(t, sh, "p z", "NameError: name 'z' is not defined\n")
+		if out := sh.do("locals"); strings.Contains(out, "y = 5") {
+			t.Errorf("after moving, locals still shows p's y = 5:\n%s", out)
+		}
 		sh.do("delete 1")
 		sh.do("continue")
 		expectOut(t, sh, "p 6 * 7", "$… = 42\n") // after the end, the replay is gone: p brings it back
