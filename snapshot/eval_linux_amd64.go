@@ -1,7 +1,9 @@
 package snapshot
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -49,10 +51,23 @@ func (tl *Timeline) Print(ctx context.Context, src string) (frontend.Value, erro
 	}
 	tl.now.history = append(tl.now.history, src)
 	v := frontend.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
-	if res.Existed {
+	if res.Existed && tl.programHas(res.Object, sc) {
 		v.Anchor, err = tl.anchorFor(res.Object)
 	}
 	return v, err
+}
+
+// programHas tells whether an object of the copy is one of the program's:
+// an object an earlier p made and stored (`p lst.append([1])`, then
+// `p lst[-1]`) is referenced from elsewhere too, but the replay has no
+// such object there: the same type word and a live count say it does.
+func (tl *Timeline) programHas(obj uint64, sc *session.Scratch) bool {
+	var mine, theirs [16]byte
+	if sc.ReadMemory(obj, mine[:]) != nil || tl.s.Memory().ReadMemory(obj, theirs[:]) != nil {
+		return false
+	}
+	refcnt := binary.LittleEndian.Uint64(theirs[:8])
+	return refcnt > 0 && refcnt < 1<<40 && bytes.Equal(mine[8:], theirs[8:])
 }
 
 // evaluate runs one request in sc, within the evaluation timeout.

@@ -169,7 +169,7 @@ func TestPrintInScratchCopy(t *testing.T) {
 			t.Errorf("after p y = 5, locals says:\n%s", out)
 		}
 		expectOut(t, sh, "!z = [y, 1000]", "")
-		expectOut(t, sh, "p z", "$1 = [5, 1000]\n")
+		expectOut(t, sh, "p z", "[5, 1000]\n") // made by p: not the program's, no $N
 		expectOut(t, sh, `p print("hi")`, "hi\n$… = None\n")
 		expectOut(t, sh, "p [1, 2]", "[1, 2]\n")
 		expectOut(t, sh, "p 1 +", "SyntaxError: invalid syntax\n")
@@ -186,7 +186,7 @@ func TestPrintInScratchCopy(t *testing.T) {
 		expectOut(t, sh, "p repr(l)", "the evaluation crashed: SIGSEGV at 0x…\n")
 		expectOut(t, sh, "p while True: pass", "Timeout: the evaluation ran too long and was stopped\n")
 		// What succeeded before the crash and the timeout is still there.
-		expectOut(t, sh, "p z", "$1 = [5, 1000]\n")
+		expectOut(t, sh, "p z", "[5, 1000]\n") // made by p: not the program's, no $N
 		if sh.now != at {
 			t.Errorf("evaluations moved the present from %d to %d", at, sh.now)
 		}
