@@ -9,27 +9,45 @@ import (
 	"rrpy/session"
 )
 
-// anchor is a program object the user named $N: an address, and the
-// stretch of time in which the object living there is this one.
+// anchor is a program object the user named $N: an address, and what is
+// known of the stretch of time in which the object living there is this
+// one.
 type anchor struct {
 	addr uint64
 	seen uint64 // a time it was alive
 	// static objects (small ints, None, builtin types) live in the
 	// executable's data from start to end.
 	static bool
-	life   *lifetime // nil until searched
+	// bornKnown says born was searched: the first time it was alive (0:
+	// before the main script).
+	bornKnown bool
+	born      uint64
+	// died is the first time it was dead after seen, noBoundary when
+	// none was found up to checked (searched so far, from seen).
+	died, checked uint64
 }
 
-// lifetime is when an object lived: from born (0: before the main
-// script) to died (noBoundary: never), died excluded.
-type lifetime struct{ born, died uint64 }
+func newAnchor(obj, now uint64, static bool) *anchor {
+	return &anchor{addr: obj, seen: now, static: static, died: noBoundary, checked: now}
+}
+
+// known tells whether the anchor's life is known at time t: once its
+// death is found, it is known at every time after seen.
+func (a *anchor) known(t uint64) bool {
+	return a.static || t == a.seen || (t < a.seen && a.bornKnown) || (t > a.seen && (t <= a.checked || a.died != noBoundary))
+}
+
+// alive tells whether the object is alive at t, which must be known.
+func (a *anchor) alive(t uint64) bool {
+	return a.static || (t >= a.seen || t >= a.born) && (t <= a.seen || t < a.died)
+}
 
 // anchorFor returns the $N naming obj at the present, a new one if no
 // anchor names that object now.
 func (tl *Timeline) anchorFor(obj uint64) (int, error) {
 	now := tl.here.Time
 	for i, a := range tl.anchors {
-		if a.addr == obj && (a.static || a.seen == now || a.life != nil && a.life.holds(now)) {
+		if a.addr == obj && a.known(now) && a.alive(now) {
 			return i, nil
 		}
 	}
@@ -37,11 +55,9 @@ func (tl *Timeline) anchorFor(obj uint64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	tl.anchors = append(tl.anchors, &anchor{addr: obj, seen: now, static: static})
+	tl.anchors = append(tl.anchors, newAnchor(obj, now, static))
 	return len(tl.anchors) - 1, nil
 }
-
-func (l *lifetime) holds(t uint64) bool { return t >= l.born && t < l.died }
 
 // anchorObjects returns the objects of the anchors used at time t, or
 // the message a user reads when one is unknown or not alive then.
@@ -52,13 +68,11 @@ func (tl *Timeline) anchorObjects(ctx context.Context, used []int, t uint64) (ma
 			return nil, fmt.Sprintf("NameError: no constant object '$%d'", n), nil
 		}
 		a := tl.anchors[n]
-		if !a.static && t != a.seen {
-			if err := tl.searchLife(ctx, a); err != nil {
-				return nil, "", err
-			}
-			if msg := a.notAlive(n, t); msg != "" {
-				return nil, msg, nil
-			}
+		if err := tl.searchLife(ctx, a, t, t); err != nil {
+			return nil, "", err
+		}
+		if msg := a.notAlive(n, t); msg != "" {
+			return nil, msg, nil
 		}
 		objs[n] = a.addr
 	}
@@ -66,48 +80,53 @@ func (tl *Timeline) anchorObjects(ctx context.Context, used []int, t uint64) (ma
 }
 
 // notAlive is the message for an anchor used when its object does not
-// exist, "" when it does. The lifetime must be known.
+// exist, "" when it does. Its life must be known at t.
 func (a *anchor) notAlive(n int, t uint64) string {
 	switch {
-	case a.static || a.life.holds(t):
+	case a.alive(t):
 		return ""
-	case t < a.life.born:
+	case t < a.seen:
 		return fmt.Sprintf("RuntimeError: '$%d' refers to an object created later in time", n)
 	}
-	return fmt.Sprintf("RuntimeError: '$%d' refers to an object freed earlier in time (at %d)", n, a.life.died)
+	return fmt.Sprintf("RuntimeError: '$%d' refers to an object freed earlier in time (at %d)", n, a.died)
 }
 
-// searchLife finds when an anchor's object was made and freed, once, by
-// having the processor report every write to its reference count (a
-// hardware watchpoint) while the recording replays: made where the count
-// becomes 1 other than by a decrement from 2, freed where a decrement
-// makes it 0. The type word would not do: objects CPython keeps on free
-// lists (lists, dicts, tuples, floats...) come back without it written.
-// The replay returns to the present after.
-func (tl *Timeline) searchLife(ctx context.Context, a *anchor) error {
-	if a.static || a.life != nil {
+// searchLife makes an anchor's life known from lo to hi, searching only
+// what is not known yet: its birth when lo is before the time it was
+// seen, its death up to hi. The processor reports every write to the
+// object's reference count (a hardware watchpoint) while the recording
+// replays: born where the count becomes 1 other than by a decrement from
+// 2, dead where a decrement makes it 0. The type word would not do:
+// objects CPython keeps on free lists (lists, dicts, tuples, floats...)
+// come back without it written. The replay returns to the present after.
+func (tl *Timeline) searchLife(ctx context.Context, a *anchor, lo, hi uint64) error {
+	needBirth := lo < a.seen && !a.static && !a.bornKnown
+	needDeath := hi > a.checked && a.died == noBoundary && !a.static
+	if !needBirth && !needDeath {
 		return nil
 	}
 	present := tl.here.Time
 	tl.dropScratch()
 	tl.quiet = true
 	defer func() { tl.quiet = false }()
-	born, err := tl.searchBirth(ctx, a)
-	if err != nil {
-		return err
+	if needBirth {
+		born, err := tl.searchBirth(ctx, a)
+		if err != nil {
+			return err
+		}
+		if ctx.Err() == nil { // a search cut short proves nothing
+			a.born, a.bornKnown = born, true
+		}
 	}
-	died, err := tl.searchDeath(ctx, a)
-	if err != nil {
-		return err
+	if needDeath {
+		if err := tl.searchDeath(ctx, a, hi); err != nil {
+			return err
+		}
 	}
 	if _, err := tl.goTo(ctx, present); err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
-		return ctx.Err() // a search cut short proves nothing
-	}
-	a.life = &lifetime{born: born, died: died}
-	return nil
+	return ctx.Err()
 }
 
 // searchBirth looks for the last birth before a.seen, the nearest
@@ -142,23 +161,27 @@ func (tl *Timeline) searchBirth(ctx context.Context, a *anchor) (uint64, error) 
 	return 0, nil
 }
 
-// searchDeath looks for the first death after a.seen, to the end.
-func (tl *Timeline) searchDeath(ctx context.Context, a *anchor) (uint64, error) {
-	cp, ok := tl.cps.before(a.seen)
+// searchDeath looks for the first death after what was searched, up to
+// until.
+func (tl *Timeline) searchDeath(ctx context.Context, a *anchor, until uint64) error {
+	from := a.checked
+	cp, ok := tl.cps.before(from)
 	if !ok {
-		return 0, fmt.Errorf("no checkpoint before time %d", a.seen)
+		return fmt.Errorf("no checkpoint before time %d", from)
 	}
-	prev, writes, err := tl.replayWatching(ctx, cp.trap.Time, noBoundary, a.addr)
-	if err != nil {
-		return 0, err
+	prev, writes, err := tl.replayWatching(ctx, cp.trap.Time, until, a.addr)
+	if err != nil || ctx.Err() != nil {
+		return err
 	}
 	for _, w := range writes {
-		if w.Time >= a.seen && w.Value == 0 && prev == 1 {
-			return w.Time + 1, nil
+		if w.Time >= from && w.Value == 0 && prev == 1 {
+			a.died = w.Time + 1
+			return nil
 		}
 		prev = w.Value
 	}
-	return noBoundary, nil
+	a.checked = until
+	return nil
 }
 
 // replayWatching replays from the checkpoint at lo to hi (or the end)

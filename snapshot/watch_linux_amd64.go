@@ -25,7 +25,7 @@ func (tl *Timeline) WatchValue(ctx context.Context, expr string) (frontend.Value
 		return frontend.Value{}, err
 	}
 	w := tl.compileWatch(&frontend.Breakpoint{Watch: expr})
-	if err := tl.prepareWatches(ctx, []watch{w}); err != nil {
+	if err := tl.prepareWatches(ctx, []watch{w}, tl.here.Time, tl.here.Time); err != nil {
 		return frontend.Value{}, err
 	}
 	v, _, err := tl.watchValue(ctx, w, tl.here.Time)
@@ -38,13 +38,14 @@ func (tl *Timeline) compileWatch(bp *frontend.Breakpoint) watch {
 	return watch{bp: bp, used: used, fast: fast}
 }
 
-// prepareWatches finds the lifetimes of the anchors the watches name:
-// a search evaluates them on its way and cannot stop to look.
-func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch) error {
+// prepareWatches makes the lives of the anchors the watches name known
+// from lo to hi: a search evaluates them on its way and cannot stop to
+// look.
+func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch, lo, hi uint64) error {
 	for _, w := range ws {
 		for _, n := range w.used {
 			if n < len(tl.anchors) {
-				if err := tl.searchLife(ctx, tl.anchors[n]); err != nil {
+				if err := tl.searchLife(ctx, tl.anchors[n], lo, hi); err != nil {
 					return err
 				}
 			}
@@ -58,7 +59,7 @@ func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch) error {
 // tell, else by running Python in a scratch copy. It also returns the
 // words the value depends on, or nil words and false when they are not
 // known (Python ran): then only evaluating at each stop point will do.
-// Anchors' lifetimes must be known.
+// The anchors' lives must be known at t (prepareWatches).
 func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend.Value, *wordRecorder, error) {
 	objs := map[int]uint64{}
 	for _, n := range w.used {
@@ -67,7 +68,7 @@ func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend
 			return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), err
 		}
 		a := tl.anchors[n]
-		if a.life != nil {
+		if a.known(t) {
 			if msg := a.notAlive(n, t); msg != "" {
 				return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
 			}
@@ -100,10 +101,11 @@ func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend
 	return frontend.Value{Repr: res.Repr, Err: res.Exception, Anchor: -1}, nil, nil
 }
 
-// presentWatchState finds the lifetimes of the anchors the watches use
-// and evaluates them at the present: where a search starts.
-func (tl *Timeline) presentWatchState(ctx context.Context, ws []watch) (watchState, error) {
-	if err := tl.prepareWatches(ctx, ws); err != nil {
+// presentWatchState makes the lives of the anchors the watches use
+// known from lo to hi, where a search will go, and evaluates the watches
+// at the present, where it starts.
+func (tl *Timeline) presentWatchState(ctx context.Context, ws []watch, lo, hi uint64) (watchState, error) {
+	if err := tl.prepareWatches(ctx, ws, lo, hi); err != nil {
 		return watchState{}, err
 	}
 	return tl.watchStateAt(ctx, ws, tl.here.Time)
@@ -150,10 +152,11 @@ func (tl *Timeline) watchStateAt(ctx context.Context, ws []watch, t uint64) (wat
 // after t of an anchor w uses (0 is none).
 func (tl *Timeline) nextLifeEvent(w watch, t, next uint64) uint64 {
 	for _, n := range w.used {
-		if n >= len(tl.anchors) || tl.anchors[n].life == nil {
+		if n >= len(tl.anchors) || tl.anchors[n].static {
 			continue
 		}
-		for _, e := range []uint64{tl.anchors[n].life.born, tl.anchors[n].life.died} {
+		a := tl.anchors[n]
+		for _, e := range []uint64{a.born, a.died} {
 			if e > t && e != noBoundary && (next == 0 || e < next) {
 				next = e
 			}
@@ -212,7 +215,7 @@ func isStopPoint(tr session.Trap) bool { return tr.Event == probe.Line || tr.Eve
 // stop point after the change), or at a breakpoint's hit.
 func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
 	from := tl.here.Time
-	st, err := tl.presentWatchState(ctx, ws)
+	st, err := tl.presentWatchState(ctx, ws, from, noBoundary)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
@@ -246,7 +249,7 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 // later.
 func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
 	present := tl.here.Time
-	st, err := tl.presentWatchState(ctx, ws)
+	st, err := tl.presentWatchState(ctx, ws, tl.start, present)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
