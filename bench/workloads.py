@@ -80,6 +80,16 @@ def watched(n):
     print(total)
 
 
+def hot(n):
+    # An object whose reference count changes on every line: the worst
+    # case for finding when an object was made.
+    global d
+    d = {}
+    for i in range(n // 2):
+        d[i % 10] = i
+    print(len(d))
+
+
 def subprocesses():
     # 100 runs of /bin/true.
     import subprocess
@@ -101,5 +111,7 @@ if __name__ == "__main__":
         stops(int(sys.argv[2]))
     elif name == "watched":
         watched(int(sys.argv[2]))
+    elif name == "hot":
+        hot(int(sys.argv[2]))
     else:
         subprocesses()

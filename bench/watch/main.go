@@ -50,11 +50,53 @@ func run(python string, stops, evalStops int) error {
 			return err
 		}
 	}
+	if err := hotBirth(python, hotStops); err != nil {
+		return err
+	}
 	return seedDemo(python)
 }
 
-// watchedEnd is the line of workloads.py where watched(n) ends: print(total).
-const watchedEnd = 80
+// hotStops is the length of the hot workload's loop.
+const hotStops = 200_000
+
+// hotBirth times the search for the birth of an object whose reference
+// count changes on every line: each change is a debug trap.
+func hotBirth(python string, stops int) error {
+	r, err := rec.Record(python, "bench/workloads.py", "hot", strconv.Itoa(stops))
+	if err != nil {
+		return err
+	}
+	defer r.Remove()
+	tl, err := r.Open()
+	if err != nil {
+		return err
+	}
+	defer tl.Close()
+	ctx := context.Background()
+	end := []frontend.Breakpoint{{ID: 1, File: "workloads.py", Line: hotEnd}}
+	if st, err := tl.Continue(ctx, false, end); err != nil || st.Hit == nil {
+		return fmt.Errorf("run to workloads.py:%d: %v", hotEnd, err)
+	}
+	if _, err := tl.Print(ctx, "d"); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if _, err := tl.Go(ctx, tl.Now().Time-1); err != nil {
+		return err
+	}
+	if v, err := tl.Print(ctx, "len($0)"); err != nil || v.Err != "" {
+		return fmt.Errorf("p len($0): %v %s", err, v.Err)
+	}
+	fmt.Printf("p len($0) one stop point before where $0 was named, its refcount changing on each of %d stop points before: %v\n",
+		stops, time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
+// The lines of workloads.py where watched(n) and hot(n) end: print().
+const (
+	watchedEnd = 80
+	hotEnd     = 90
+)
 
 // atEnd records the watched workload and opens it at the end of its
 // loop (pyenv's python runs atexit code after the script).
@@ -123,25 +165,25 @@ func searchSpeed(python string, stops int, path, attr, length string) error {
 	}
 	end := tl.Now().Time
 	for _, expr := range []string{attr, length} {
-		if _, err := tl.Go(ctx, end); err != nil {
-			return err
+		// The first search also finds when $N was made (a replay with
+		// the processor watching its reference count); the second is
+		// the search alone.
+		for _, what := range []string{"first, with $N's birth", "again"} {
+			if _, err := tl.Go(ctx, end); err != nil {
+				return err
+			}
+			t0 := time.Now()
+			st, err := tl.Continue(ctx, true, []frontend.Breakpoint{{ID: 1, Watch: expr}})
+			if err != nil {
+				return err
+			}
+			d := time.Since(t0)
+			if st.Hit == nil {
+				return fmt.Errorf("watch %s: no change found", expr)
+			}
+			fmt.Printf("backward watch search, %s (%s, %s): %d stop points in %v, %.0f stop points/s\n",
+				expr, path, what, end-st.Time, d.Round(time.Millisecond), float64(end-st.Time)/d.Seconds())
 		}
-		// The anchors' lifetimes are searched once, by the first use away
-		// from the time they were named; not part of the search timed.
-		if _, err := tl.WatchValue(ctx, expr); err != nil {
-			return err
-		}
-		t0 := time.Now()
-		st, err := tl.Continue(ctx, true, []frontend.Breakpoint{{ID: 1, Watch: expr}})
-		if err != nil {
-			return err
-		}
-		d := time.Since(t0)
-		if st.Hit == nil {
-			return fmt.Errorf("watch %s: no change found", expr)
-		}
-		fmt.Printf("backward watch search, %s (%s): %d stop points in %v, %.0f stop points/s\n",
-			expr, path, end-st.Time, d.Round(time.Millisecond), float64(end-st.Time)/d.Seconds())
 	}
 	return nil
 }
