@@ -18,28 +18,32 @@ type anchor struct {
 	// static objects (small ints, None, builtin types) live in the
 	// executable's data from start to end.
 	static bool
-	// bornKnown says born was searched: the first time it was alive (0:
-	// before the main script).
+	// bornKnown says born was found: the first time it was alive (0:
+	// before the main script). Until then aliveFrom is how far back
+	// from seen the search went without finding it: alive since.
 	bornKnown bool
 	born      uint64
+	aliveFrom uint64
 	// died is the first time it was dead after seen, noBoundary when
 	// none was found up to checked (searched so far, from seen).
 	died, checked uint64
 }
 
 func newAnchor(obj, now uint64, static bool) *anchor {
-	return &anchor{addr: obj, seen: now, static: static, died: noBoundary, checked: now}
+	return &anchor{addr: obj, seen: now, static: static, aliveFrom: now, died: noBoundary, checked: now}
 }
 
 // known tells whether the anchor's life is known at time t: once its
 // death is found, it is known at every time after seen.
 func (a *anchor) known(t uint64) bool {
-	return a.static || t == a.seen || (t < a.seen && a.bornKnown) || (t > a.seen && (t <= a.checked || a.died != noBoundary))
+	return a.static || t == a.seen || (t < a.seen && (a.bornKnown || t >= a.aliveFrom)) ||
+		(t > a.seen && (t <= a.checked || a.died != noBoundary))
 }
 
 // alive tells whether the object is alive at t, which must be known.
 func (a *anchor) alive(t uint64) bool {
-	return a.static || (t >= a.seen || t >= a.born) && (t <= a.seen || t < a.died)
+	born := t >= a.aliveFrom || a.bornKnown && t >= a.born
+	return a.static || born && (t <= a.seen || t < a.died)
 }
 
 // anchorFor returns the $N naming obj at the present, a new one if no
@@ -92,15 +96,14 @@ func (a *anchor) notAlive(n int, t uint64) string {
 }
 
 // searchLife makes an anchor's life known from lo to hi, searching only
-// what is not known yet: its birth when lo is before the time it was
-// seen, its death up to hi. The processor reports every write to the
+// what is not known yet: its birth back to lo, its death up to hi. The processor reports every write to the
 // object's reference count (a hardware watchpoint) while the recording
 // replays: born where the count becomes 1 other than by a decrement from
 // 2, dead where a decrement makes it 0. The type word would not do:
 // objects CPython keeps on free lists (lists, dicts, tuples, floats...)
 // come back without it written. The replay returns to the present after.
 func (tl *Timeline) searchLife(ctx context.Context, a *anchor, lo, hi uint64) error {
-	needBirth := lo < a.seen && !a.static && !a.bornKnown
+	needBirth := lo < a.aliveFrom && !a.static && !a.bornKnown
 	needDeath := hi > a.checked && a.died == noBoundary && !a.static
 	if !needBirth && !needDeath {
 		return nil
@@ -110,12 +113,8 @@ func (tl *Timeline) searchLife(ctx context.Context, a *anchor, lo, hi uint64) er
 	tl.quiet = true
 	defer func() { tl.quiet = false }()
 	if needBirth {
-		born, err := tl.searchBirth(ctx, a)
-		if err != nil {
+		if err := tl.searchBirth(ctx, a, lo); err != nil {
 			return err
-		}
-		if ctx.Err() == nil { // a search cut short proves nothing
-			a.born, a.bornKnown = born, true
 		}
 	}
 	if needDeath {
@@ -123,21 +122,27 @@ func (tl *Timeline) searchLife(ctx context.Context, a *anchor, lo, hi uint64) er
 			return err
 		}
 	}
-	if _, err := tl.goTo(ctx, present); err != nil {
+	// Back to the present even after Ctrl-C: the search's replays mean
+	// nothing to the user.
+	if _, err := tl.goTo(context.Background(), present); err != nil {
 		return err
 	}
 	return ctx.Err()
 }
 
-// searchBirth looks for the last birth before a.seen, the nearest
-// window first.
-func (tl *Timeline) searchBirth(ctx context.Context, a *anchor) (uint64, error) {
-	hi := a.seen
-	cp, ok := tl.cps.before(hi - 1)
-	for ok && ctx.Err() == nil {
+// searchBirth looks for the last birth before a.aliveFrom, a window at
+// a time back to lo: a backward search asks only as far as it goes.
+func (tl *Timeline) searchBirth(ctx context.Context, a *anchor, lo uint64) error {
+	for !a.bornKnown && a.aliveFrom > lo && ctx.Err() == nil {
+		hi := a.aliveFrom
+		cp, ok := tl.cps.before(hi - 1)
+		if !ok || hi <= tl.start {
+			a.born, a.bornKnown = 0, true // alive since before the main script
+			return nil
+		}
 		prev, writes, err := tl.replayWatching(ctx, cp.trap.Time, hi, a.addr)
-		if err != nil {
-			return 0, err
+		if err != nil || ctx.Err() != nil {
+			return err // a search cut short proves nothing
 		}
 		born := uint64(0)
 		for _, w := range writes {
@@ -152,13 +157,16 @@ func (tl *Timeline) searchBirth(ctx context.Context, a *anchor) (uint64, error) 
 			}
 			prev = w.Value
 		}
-		if born != 0 || cp.trap.Time <= tl.start {
-			return born, nil
+		switch {
+		case born != 0:
+			a.born, a.bornKnown = born, true
+		case cp.trap.Time <= tl.start:
+			a.born, a.bornKnown = 0, true
+		default:
+			a.aliveFrom = cp.trap.Time // no birth in the window: alive all through it
 		}
-		hi = cp.trap.Time
-		cp, ok = tl.cps.before(hi - 1)
 	}
-	return 0, nil
+	return nil
 }
 
 // searchDeath looks for the first death after what was searched, up to

@@ -156,7 +156,11 @@ func (tl *Timeline) nextLifeEvent(w watch, t, next uint64) uint64 {
 			continue
 		}
 		a := tl.anchors[n]
-		for _, e := range []uint64{a.born, a.died} {
+		events := []uint64{a.died}
+		if a.bornKnown {
+			events = append(events, a.born)
+		}
+		for _, e := range events {
 			if e > t && e != noBoundary && (next == 0 || e < next) {
 				next = e
 			}
@@ -249,7 +253,7 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 // later.
 func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
 	present := tl.here.Time
-	st, err := tl.presentWatchState(ctx, ws, tl.start, present)
+	st, err := tl.presentWatchState(ctx, ws, present, present)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
@@ -257,6 +261,14 @@ func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Bre
 	hi := present
 	cp, ok := tl.cps.before(present - 1)
 	for ok && hi > tl.start && ctx.Err() == nil {
+		// What the anchors' lives are in the window, found only now: a
+		// search that stops near the present does not pay for the past.
+		if err := tl.prepareWatches(ctx, ws, cp.trap.Time, present); err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			return frontend.Stop{}, err
+		}
 		sc, err := tl.scanWindow(ctx, cp.trap.Time, hi, next, bps, ws)
 		if err != nil {
 			return frontend.Stop{}, err

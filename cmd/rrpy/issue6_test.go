@@ -312,3 +312,29 @@ func TestInterruptedWatchSearch(t *testing.T) {
 	expectOut(t, sh, "p $0", "$0 = [1]\n")
 	sh.quit()
 }
+
+// A watch on an object used on every line, over more than one checkpoint
+// window: the recent change is found first, then, further back, each
+// time the length grew in the first turns of the loop, and the dict's
+// creation.
+func TestWatchHotObjectAcrossWindows(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, nil, dir, "/usr/bin/python3.11", testdata(t, "py/hot_dict.py"))
+	sh := startShell(t, dir)
+	sh.do("break 8")
+	sh.do("continue")
+	sh.do("delete 1")
+	expectOut(t, sh, "p d", "$0 = {0: 90, 1: 91, 2: 92, 3: 93, 4: 94, 5: 95, 6: 96, 7: 97, 8: 98, 9: 99, 10: 0}\n")
+	expectOut(t, sh, "watch len($0)", "Watchpoint 2 added\nupdating watchpoint value: len($0) => 11\n")
+	reverse := func(value string) string {
+		return fmt.Sprintf("updating watchpoint value: len($0) => %s\nReverse-hit watchpoint 2: len($0)\n", value)
+	}
+	expectStop(t, sh, "bcontinue", reverse("10"), 5, "> d[10] = 0")
+	expectStop(t, sh, "bcontinue", reverse("9"), 4, ">     d[i % 10] = i")
+	expectOut(t, sh, "p i", "$… = 9\n")
+	for v := 8; v >= 0; v-- {
+		expectStop(t, sh, "bcontinue", reverse(fmt.Sprint(v)), 4, ">     d[i % 10] = i")
+	}
+	expectStop(t, sh, "bcontinue", reverse("RuntimeError: '$0' refers to an object created later in time"), 2, "> d = {}")
+	sh.quit()
+}
