@@ -216,34 +216,52 @@ func isStopPoint(tr session.Trap) bool { return tr.Event == probe.Line || tr.Eve
 
 // continueWatching is continue with watchpoints: the move ends at the
 // first stop point whose values differ from the present's (the first
-// stop point after the change), or at a breakpoint's hit.
+// stop point after the change), or at a breakpoint's hit. It goes a
+// stretch at a time, learning the anchors' lives in each first, the
+// stretches growing: a change found soon does not pay for the rest of
+// the run.
 func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
 	from := tl.here.Time
-	st, err := tl.presentWatchState(ctx, ws, from, noBoundary)
+	start, err := tl.presentWatchState(ctx, ws, from, from)
 	if err != nil {
 		return frontend.Stop{}, err
 	}
 	base := tl.breakConditions(bps)
-	cond := st.conditions(base, from, 0)
-	var hit *frontend.Breakpoint
-	trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
-		bp, _, err := tl.matchBreakpoint(tr, bps)
-		if bp != nil || err != nil {
-			hit = bp
-			return true, err
+	for stretch := uint64(1024); ; stretch = min(2*stretch, checkpointEvery) {
+		until := tl.here.Time + stretch
+		if err := tl.prepareWatches(ctx, ws, tl.here.Time, until); err != nil {
+			if ctx.Err() != nil {
+				return tl.stop(), nil
+			}
+			return frontend.Stop{}, err
 		}
-		if !isStopPoint(tr) || tr.Time <= from {
-			return false, nil
-		}
-		now, err := tl.watchStateAt(ctx, ws, tr.Time)
+		st, err := tl.watchStateAt(ctx, ws, tl.here.Time)
 		if err != nil {
-			return stopOnCancel(err)
+			return frontend.Stop{}, err
 		}
-		hit = changed(ws, st.vals, now.vals)
-		cond = now.conditions(base, tr.Time, 0)
-		return hit != nil, nil
-	})
-	return tl.forwardEnded(ctx, trap, hit, err)
+		cond := st.conditions(base, tl.here.Time, until)
+		var hit *frontend.Breakpoint
+		trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
+			bp, _, err := tl.matchBreakpoint(tr, bps)
+			if bp != nil || err != nil {
+				hit = bp
+				return true, err
+			}
+			if !isStopPoint(tr) || tr.Time <= from {
+				return false, nil
+			}
+			now, err := tl.watchStateAt(ctx, ws, tr.Time)
+			if err != nil {
+				return stopOnCancel(err)
+			}
+			hit = changed(ws, start.vals, now.vals)
+			cond = now.conditions(base, tr.Time, until)
+			return hit != nil || tr.Time >= until, nil
+		})
+		if err != nil || trap.Ended || hit != nil || ctx.Err() != nil {
+			return tl.forwardEnded(ctx, trap, hit, err)
+		}
+	}
 }
 
 // continueBackWatching is bcontinue with watchpoints: windows before the

@@ -336,5 +336,9 @@ func TestWatchHotObjectAcrossWindows(t *testing.T) {
 		expectStop(t, sh, "bcontinue", reverse(fmt.Sprint(v)), 4, ">     d[i % 10] = i")
 	}
 	expectStop(t, sh, "bcontinue", reverse("RuntimeError: '$0' refers to an object created later in time"), 2, "> d = {}")
+	// Forward again, the dict's death searched a stretch at a time.
+	for _, v := range []string{"0", "1", "2"} {
+		expectStop(t, sh, "continue", fmt.Sprintf("updating watchpoint value: len($0) => %s\nHit watchpoint 2: len($0)\n", v), 3, "")
+	}
 	sh.quit()
 }
