@@ -332,6 +332,19 @@ func (r *Reader) Eval(e *Expr, anchor func(n int) uint64) (repr string, decided 
 	return repr, true, nil
 }
 
+// ExactRepr returns obj's repr when the reader prints it exactly as
+// Python's repr would (exact builtin scalars and containers of them,
+// instances printed by object.__repr__), exact false otherwise: a user's
+// __repr__ runs only in Python.
+func (r *Reader) ExactRepr(obj uint64) (repr string, exact bool, err error) {
+	ev := &evaluator{r: r, types: map[uint64]typeInfo{}, plain: map[uint64]bool{}}
+	repr, err = ev.exactRepr(obj)
+	if errors.Is(err, errUndecided) {
+		return "", false, nil
+	}
+	return repr, err == nil, err
+}
+
 // vkind is what Eval knows how to compare: the exact builtin scalars.
 type vkind uint8
 

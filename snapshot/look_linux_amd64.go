@@ -1,9 +1,11 @@
 package snapshot
 
 import (
+	"context"
 	"errors"
 
 	"rrpy/frontend"
+	"rrpy/pyeval"
 	"rrpy/pyframes"
 )
 
@@ -40,9 +42,56 @@ func (tl *Timeline) Locals() ([]frontend.Var, error) {
 	}
 	out := make([]frontend.Var, len(vars))
 	for i, v := range vars {
-		out[i] = frontend.Var{Name: v.Name, Repr: v.Repr}
+		out[i] = frontend.Var{Name: v.Name, Repr: tl.localRepr(rd, v)}
 	}
 	return out, nil
+}
+
+// readerPrints tells the types whose reprs the reader prints as Python
+// does though ExactRepr does not vouch for them (a class's type is
+// `type` unless a metaclass, which may have a __repr__, made it).
+func readerPrints(typeName string) bool {
+	switch typeName {
+	case "module", "type", "function", "builtin_function_or_method":
+		return true
+	}
+	return false
+}
+
+// localRepr is a local variable's repr: the reader's when it is
+// Python's, else Python's own (a user's __repr__, OrderedDict, deque...),
+// run in the present's copy. If Python cannot say, the reader's.
+func (tl *Timeline) localRepr(rd *pyframes.Reader, v pyframes.Var) string {
+	if _, exact, err := rd.ExactRepr(v.Addr); err != nil || exact {
+		return v.Repr
+	}
+	if name, err := rd.TypeName(v.Addr); err != nil || readerPrints(name) {
+		return v.Repr
+	}
+	ctx := context.Background()
+	sc, err := tl.presentScratch(ctx)
+	if err != nil {
+		return v.Repr
+	}
+	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: v.Name, Frame: tl.here.Frame})
+	if err != nil {
+		tl.dropScratch() // unusable; p's history stays
+		return v.Repr
+	}
+	if res.Exception != "" || res.Statement {
+		return v.Repr
+	}
+	return cutMiddle(res.Repr, rd.MaxString)
+}
+
+// cutMiddle shortens s to about n characters, as the reader cuts its
+// reprs: the start, "...", the end.
+func cutMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n || n < 8 {
+		return s
+	}
+	return string(r[:n/2]) + "..." + string(r[len(r)-(n-n/2-3):])
 }
 
 // currentFrame reads the frame of the current stop point, with what p

@@ -342,3 +342,24 @@ func TestWatchHotObjectAcrossWindows(t *testing.T) {
 	}
 	sh.quit()
 }
+
+// locals prints what Python's repr prints: the reader's reprs where they
+// are Python's, Python's own (run in a copy) for a user's __repr__ and
+// the types the reader does not decode.
+func TestLocalsUsePythonsRepr(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		recordOK(t, nil, dir, py, testdata(t, "py/custom_reprs.py"))
+		sh := startShell(t, dir)
+		sh.do("break 12")
+		sh.do("continue")
+		out := sh.do("locals")
+		for _, want := range []string{"\np = Point(1, 2)\n", "\nod = OrderedDict([('a', 1)])\n", "\ndq = deque([1, 2])\n",
+			"\nPoint = <class '__main__.Point'>\n", "collections = <module 'collections' from '"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("locals lacks %q:\n%s", want, out)
+			}
+		}
+		sh.quit()
+	})
+}
