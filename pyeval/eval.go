@@ -49,14 +49,20 @@ type Result struct {
 //go:embed driver.py
 var driver string
 
+//go:embed exception.py
+var exceptionLine string
+
 // Python's start symbols (Include/compile.h).
-const fileInput = 257
+const (
+	fileInput = 257
+	evalInput = 258
+)
 
 // API is the C API of one CPython, resolved once.
 type API struct {
-	malloc, dictNew, unicodeFromString, dictSetItemString, runString    uint64
-	dictGetItemString, unicodeAsUTF8AndSize, decRef, localsToFast, none uint64
-	errPrint                                                            uint64
+	malloc, dictNew, unicodeFromString, dictSetItemString, runString      uint64
+	dictGetItemString, unicodeAsUTF8AndSize, decRef, localsToFast         uint64
+	errPrint, compileString, evalCode, objectRepr, errFetch, errNormalize uint64
 }
 
 // NewAPI finds the functions an evaluation calls.
@@ -70,7 +76,9 @@ func NewAPI(py *pyframes.Python) (*API, error) {
 		{"PyUnicode_FromString", &a.unicodeFromString}, {"PyDict_SetItemString", &a.dictSetItemString},
 		{"PyRun_StringFlags", &a.runString}, {"PyDict_GetItemString", &a.dictGetItemString},
 		{"PyUnicode_AsUTF8AndSize", &a.unicodeAsUTF8AndSize}, {"Py_DecRef", &a.decRef},
-		{"PyFrame_LocalsToFast", &a.localsToFast}, {"_Py_NoneStruct", &a.none}, {"PyErr_Print", &a.errPrint},
+		{"PyFrame_LocalsToFast", &a.localsToFast}, {"PyErr_Print", &a.errPrint},
+		{"Py_CompileString", &a.compileString}, {"PyEval_EvalCode", &a.evalCode}, {"PyObject_Repr", &a.objectRepr},
+		{"PyErr_Fetch", &a.errFetch}, {"PyErr_NormalizeException", &a.errNormalize},
 	} {
 		v, err := py.Symbol(s.name)
 		if err != nil {
@@ -94,13 +102,13 @@ type evaluation struct {
 // run (the copy crashed, did I/O, was interrupted); Python's exceptions
 // are in Result.Exception.
 func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, error) {
-	src, _ := Rewrite(req.Source)
-	watch := "WATCH = False\n"
 	if req.Frame == 0 {
-		watch = "WATCH = True\n"
+		return a.evaluateWatch(ctx, m, req)
 	}
+	src, _ := Rewrite(req.Source)
 	e := &evaluation{ctx: ctx, m: m, api: a}
-	strs := []string{watch + driver, src, "src", "frame", "anchors", "report", "r"}
+	program := exceptionLine + driver
+	strs := []string{program, src, "src", "frame", "anchors", "report", "r"}
 	for n := range req.Anchors {
 		strs = append(strs, AnchorName(n))
 	}
@@ -110,21 +118,13 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	s := e.call(a.unicodeFromString, e.names[src])
 	e.setItem(d, "src", s)
 	e.call(a.decRef, s)
-	frame := req.Frame
-	if frame == 0 {
-		frame = a.none
-	}
-	e.setItem(d, "frame", frame)
+	e.setItem(d, "frame", req.Frame)
 	for n, obj := range req.Anchors {
 		e.setItem(anchors, AnchorName(n), obj)
 	}
 	e.setItem(d, "anchors", anchors)
-	if e.call(a.runString, e.names[watch+driver], fileInput, d, d, 0) == 0 && e.err == nil {
-		// The driver itself failed: let the interpreter say why, on
-		// stderr (captured), which also clears the error.
-		e.call(a.errPrint)
-		out := strings.TrimSpace(string(m.TakeOutput()))
-		return Result{Exception: "rrpy cannot run Python here: " + lastLine(out)}, e.err
+	if e.call(a.runString, e.names[program], fileInput, d, d, 0) == 0 && e.err == nil {
+		return e.driverFailed(), e.err
 	}
 	res := e.report(d)
 	if res.Statement && req.Frame != 0 {
@@ -136,21 +136,84 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	return res, e.err
 }
 
-// report reads what the driver left in d.
-func (e *evaluation) report(d uint64) Result {
-	a := e.api
-	rep := e.call(a.dictGetItemString, d, e.names["report"])
-	size := e.names[""] // an 8-byte cell after the strings
-	text := e.call(a.unicodeAsUTF8AndSize, rep, size)
+// driverFailed says why rrpy's own Python raised: the interpreter prints
+// it on stderr (captured), which also clears the error.
+func (e *evaluation) driverFailed() Result {
+	e.call(e.api.errPrint)
+	out := strings.TrimSpace(string(e.m.TakeOutput()))
+	return Result{Exception: "rrpy cannot run Python here: " + lastLine(out)}
+}
+
+// evaluateWatch evaluates a watch expression with the C API alone, the
+// source compiled and run in a dict of the anchors (the interpreter
+// adds the builtins): no driver to compile, half the calls. Python runs
+// only to word an exception.
+func (a *API) evaluateWatch(ctx context.Context, m Machine, req Request) (Result, error) {
+	src, _ := Rewrite(req.Source)
+	e := &evaluation{ctx: ctx, m: m, api: a}
+	strs := []string{src, "<rrpy>", exceptionLine + "report = __rrpy_exception_line(e)\n", "e", "report"}
+	for n := range req.Anchors {
+		strs = append(strs, AnchorName(n))
+	}
+	e.writeStrings(strs)
+	g := e.call(a.dictNew)
+	for n, obj := range req.Anchors {
+		e.setItem(g, AnchorName(n), obj)
+	}
+	code := e.call(a.compileString, e.names[src], e.names["<rrpy>"], evalInput)
+	var r, repr uint64
+	if code != 0 {
+		r = e.call(a.evalCode, code, g, g)
+	}
+	if r != 0 {
+		repr = e.call(a.objectRepr, r)
+	}
+	if e.err != nil {
+		return Result{}, e.err
+	}
+	if repr == 0 {
+		return e.exception(), e.err
+	}
+	return Result{Repr: e.utf8(repr), Object: r}, e.err
+}
+
+// exception words the exception being raised as a traceback's last line.
+func (e *evaluation) exception() Result {
+	a, cells := e.api, e.names[""]
+	t, v, tb := cells+8, cells+16, cells+24
+	e.call(a.errFetch, t, v, tb)
+	e.call(a.errNormalize, t, v, tb)
+	d := e.call(a.dictNew)
+	e.setItem(d, "e", e.word(v))
+	if e.call(a.runString, e.names[exceptionLine+"report = __rrpy_exception_line(e)\n"], fileInput, d, d, 0) == 0 && e.err == nil {
+		return e.driverFailed()
+	}
+	return Result{Exception: e.utf8(e.call(a.dictGetItemString, d, e.names["report"]))}
+}
+
+// utf8 reads a str object's text.
+func (e *evaluation) utf8(str uint64) string {
+	size := e.names[""]
+	text := e.call(e.api.unicodeAsUTF8AndSize, str, size)
 	n := e.word(size)
 	if e.err != nil || text == 0 || n > 1<<24 {
-		return Result{}
+		return ""
 	}
 	buf := make([]byte, n)
 	e.read(text, buf)
-	parts := strings.SplitN(string(buf), "\x00", 4)
+	return string(buf)
+}
+
+// report reads what the driver left in d.
+func (e *evaluation) report(d uint64) Result {
+	a := e.api
+	text := e.utf8(e.call(a.dictGetItemString, d, e.names["report"]))
+	if e.err != nil {
+		return Result{}
+	}
+	parts := strings.SplitN(text, "\x00", 4)
 	if len(parts) != 4 {
-		e.fail(fmt.Errorf("evaluator's report %q", buf))
+		e.fail(fmt.Errorf("evaluator's report %q", text))
 		return Result{}
 	}
 	res := Result{Statement: parts[0] == "1", Repr: parts[1], Output: parts[2], Exception: parts[3]}
@@ -162,8 +225,8 @@ func (e *evaluation) report(d uint64) Result {
 	return res
 }
 
-// writeStrings puts NUL-terminated strings, and an 8-byte cell named "",
-// in memory the copy allocates.
+// writeStrings puts NUL-terminated strings, and four 8-byte cells from
+// the address named "", in memory the copy allocates.
 func (e *evaluation) writeStrings(strs []string) {
 	var buf bytes.Buffer
 	offsets := map[string]int{}
@@ -176,7 +239,7 @@ func (e *evaluation) writeStrings(strs []string) {
 		buf.WriteByte(0)
 	}
 	offsets[""] = buf.Len()
-	buf.Write(make([]byte, 8))
+	buf.Write(make([]byte, 32))
 	base := e.call(e.api.malloc, uint64(buf.Len()))
 	if e.err == nil && base == 0 {
 		e.fail(fmt.Errorf("allocate %d bytes in the copy", buf.Len()))
