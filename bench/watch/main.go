@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -62,21 +63,12 @@ const hotStops = 200_000
 // hotBirth times the search for the birth of an object whose reference
 // count changes on every line: each change is a debug trap.
 func hotBirth(python string, stops int) error {
-	r, err := rec.Record(python, "bench/workloads.py", "hot", strconv.Itoa(stops))
+	tl, done, err := openAt(python, hotEnd, "bench/workloads.py", "hot", strconv.Itoa(stops))
 	if err != nil {
 		return err
 	}
-	defer r.Remove()
-	tl, err := r.Open()
-	if err != nil {
-		return err
-	}
-	defer tl.Close()
+	defer done()
 	ctx := context.Background()
-	end := []frontend.Breakpoint{{ID: 1, File: "workloads.py", Line: hotEnd}}
-	if st, err := tl.Continue(ctx, false, end); err != nil || st.Hit == nil {
-		return fmt.Errorf("run to workloads.py:%d: %v", hotEnd, err)
-	}
 	if _, err := tl.Print(ctx, "d"); err != nil {
 		return err
 	}
@@ -108,10 +100,10 @@ const (
 	hotEnd     = 90
 )
 
-// atEnd records the watched workload and opens it at the end of its
-// loop (pyenv's python runs atexit code after the script).
-func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
-	r, err := rec.Record(python, "bench/workloads.py", "watched", strconv.Itoa(stops))
+// openAt records python running script with args, opens the replay and
+// runs it to the first hit of the script's line (0: to its end).
+func openAt(python string, line int, script string, args ...string) (*snapshot.Timeline, func(), error) {
+	r, err := rec.Record(python, append([]string{script}, args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,12 +113,21 @@ func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
 		return nil, nil, err
 	}
 	done := func() { tl.Close(); r.Remove() }
-	end := []frontend.Breakpoint{{ID: 1, File: "workloads.py", Line: watchedEnd}}
-	if st, err := tl.Continue(context.Background(), false, end); err != nil || st.Hit == nil {
+	var bps []frontend.Breakpoint
+	if line > 0 {
+		bps = []frontend.Breakpoint{{ID: 1, File: filepath.Base(script), Line: line}}
+	}
+	if st, err := tl.Continue(context.Background(), false, bps); err != nil || (line > 0 && st.Hit == nil) {
 		done()
-		return nil, nil, fmt.Errorf("run to workloads.py:%d: %v (stopped at %+v)", watchedEnd, err, st.Location)
+		return nil, nil, fmt.Errorf("run to %s:%d: %v", script, line, err)
 	}
 	return tl, done, nil
+}
+
+// atEnd opens the watched workload at the end of its loop (pyenv's
+// python runs atexit code after the script).
+func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
+	return openAt(python, watchedEnd, "bench/workloads.py", "watched", strconv.Itoa(stops))
 }
 
 // printLatency times p at random times of the loop.
@@ -200,20 +201,12 @@ func searchSpeed(python string, stops int, path, attr, length string) error {
 
 // seedDemo times scenario 1's three bcontinues on watch $0.value.
 func seedDemo(python string) error {
-	r, err := rec.Record(python, "testdata/py/seed_demo.py")
+	tl, done, err := openAt(python, 0, "testdata/py/seed_demo.py")
 	if err != nil {
 		return err
 	}
-	defer r.Remove()
-	tl, err := r.Open()
-	if err != nil {
-		return err
-	}
-	defer tl.Close()
+	defer done()
 	ctx := context.Background()
-	if _, err := tl.Continue(ctx, false, nil); err != nil {
-		return err
-	}
 	if _, err := tl.Print(ctx, "x"); err != nil {
 		return err
 	}
