@@ -220,3 +220,11 @@ func (f *fakeTarget) WatchValue(ctx context.Context, expr string) (Value, error)
 	}
 	return f.Print(ctx, expr)
 }
+
+// SwitchThread finds no other thread: the fake recording has one.
+func (f *fakeTarget) SwitchThread(_ context.Context, backward bool) (Stop, error) {
+	if backward {
+		return f.stop(0, true, nil)
+	}
+	return f.stop(len(f.script)-1, true, nil)
+}

@@ -56,7 +56,11 @@ func marker(ev Event) string {
 // the current function around the line.
 func (s *shell) printLocation(loc Location) {
 	s.files[loc.File] = true
-	s.out.printf("File \"%s\", line %d in %s:\n", loc.File, loc.Line, loc.Func)
+	thread := ""
+	if loc.Threads > 1 {
+		thread = fmt.Sprintf(" (thread %d of %d)", loc.Thread, loc.Threads)
+	}
+	s.out.printf("File \"%s\", line %d in %s%s:\n", loc.File, loc.Line, loc.Func, thread)
 	lo, hi, lines, ok := s.window(loc, max(loc.FirstLine, loc.Line-around))
 	if !ok {
 		s.out.printf("Source not available for %s.\n", loc.File)

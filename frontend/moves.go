@@ -114,6 +114,15 @@ func (s *shell) finish(arg string, backward bool) error {
 	}, backward, edge)
 }
 
+func (s *shell) switchThread(arg string, backward bool) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	return s.move(func(ctx context.Context) (Stop, error) {
+		return s.t.SwitchThread(ctx, backward)
+	}, backward, edgeMsg(backward))
+}
+
 func (s *shell) cont(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err

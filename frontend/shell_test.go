@@ -521,3 +521,20 @@ func TestWatch(t *testing.T) {
 		}
 	}
 }
+
+// With more than one thread, a location says which one runs; nthread and
+// bthread in a one-thread recording run into the edges.
+func TestThreadInBanner(t *testing.T) {
+	var out strings.Builder
+	s := newShell(Config{Target: newFake(), Out: &out})
+	s.printLocation(Location{File: "/rec/w.py", Line: 3, Func: "worker", Thread: 17, Threads: 3})
+	s.printLocation(Location{File: "/rec/w.py", Line: 3, Func: "worker", Thread: 17, Threads: 1})
+	if !strings.HasPrefix(out.String(), "File \"/rec/w.py\", line 3 in worker (thread 17 of 3):\n") ||
+		!strings.Contains(out.String(), "File \"/rec/w.py\", line 3 in worker:\n") {
+		t.Errorf("banners:\n%s", out.String())
+	}
+	got := run(t, newFake(), "nthread\nbthread\n")
+	if !strings.Contains(got, "(1)$ nthread\nEnd of the recording.\n") || !strings.Contains(got, "$ bthread\nStart of the recording.\n") {
+		t.Errorf("nthread and bthread with one thread:\n%s", got)
+	}
+}

@@ -20,6 +20,7 @@ type Location struct {
 	Func      string // co_name
 	FirstLine int    // co_firstlineno of the running code object
 	Thread    int    // the thread's tid when recorded
+	Threads   int    // how many threads the program has then
 }
 
 // Frame is one Python frame of the current call stack.
@@ -87,6 +88,10 @@ type Target interface {
 	// Finish runs to this frame's return; backward, to the stop point
 	// of the caller that called it (AtEdge at the top: "No caller.").
 	Finish(ctx context.Context, backward bool) (Stop, error)
+	// SwitchThread runs to the next (backward: previous) stop point of a
+	// thread other than the current one's: the other side of the nearest
+	// thread switch (AtEdge when there is none).
+	SwitchThread(ctx context.Context, backward bool) (Stop, error)
 	// Continue runs to the next (backward: previous) breakpoint hit, or to
 	// the end (start) of the recording.
 	Continue(ctx context.Context, backward bool, bps []Breakpoint) (Stop, error)

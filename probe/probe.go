@@ -51,6 +51,7 @@ const (
 	offCalls      = 0x8c8
 	offOffsets    = 0x948
 	offNWords     = 0x970
+	offOtherThan  = 0x978
 	offWords      = 0x1000
 )
 
@@ -121,6 +122,17 @@ type Conditions struct {
 	// Each address must stay mapped as long as the words before it hold
 	// their values (the probe compares them in order).
 	Words []Word
+	// Switch matches a stop point of another thread than one.
+	Switch *Switch
+}
+
+// Switch is the condition of nthread and bthread: a stop point run by a
+// thread other than From (a glibc thread pointer, fs:0x10).
+type Switch struct {
+	From uint64
+	// RecordOnly makes the probe note the time of the last match instead
+	// of trapping, as Depth's does.
+	RecordOnly bool
 }
 
 // Word is a watched 8-byte word of the program's memory.
@@ -149,6 +161,9 @@ func (c Conditions) encode() ([]byte, error) {
 	if c.TrapCalls {
 		flags |= flagTrapCalls
 	}
+	if c.Switch != nil && c.Switch.RecordOnly {
+		flags |= flagRecordOnly
+	}
 	if d := c.Depth; d != nil {
 		flags |= flagDepth
 		if d.RecordOnly {
@@ -174,18 +189,23 @@ func (c Conditions) encode() ([]byte, error) {
 	return buf, nil
 }
 
-// encodeWords lays out c's words as the count's word followed, at
-// offWords, by the table.
-func (c Conditions) encodeWords() (count, table []byte, err error) {
+// encodeTail lays out what follows the offsets: the count of watched
+// words and the switch's thread, then, at offWords, the words' table.
+func (c Conditions) encodeTail() (tail, table []byte, err error) {
 	if len(c.Words) > MaxWords {
 		return nil, nil, ErrTooManyWords
 	}
-	count = binary.LittleEndian.AppendUint64(nil, uint64(len(c.Words)))
+	tail = binary.LittleEndian.AppendUint64(nil, uint64(len(c.Words)))
+	var other uint64
+	if c.Switch != nil {
+		other = c.Switch.From
+	}
+	tail = binary.LittleEndian.AppendUint64(tail, other)
 	for _, w := range c.Words {
 		table = binary.LittleEndian.AppendUint64(table, w.Addr)
 		table = binary.LittleEndian.AppendUint64(table, w.Value)
 	}
-	return count, table, nil
+	return tail, table, nil
 }
 
 // Memory is a tracee's memory.
@@ -208,7 +228,7 @@ func Set(mem Memory, c Conditions) error {
 	if err := mem.WriteMemory(Addr+offNLines, buf[split+8:]); err != nil {
 		return fmt.Errorf("set probe conditions: %w", err)
 	}
-	count, table, err := c.encodeWords()
+	tail, table, err := c.encodeTail()
 	if err != nil {
 		return err
 	}
@@ -217,7 +237,7 @@ func Set(mem Memory, c Conditions) error {
 			return fmt.Errorf("set the probe's watched words: %w", err)
 		}
 	}
-	if err := mem.WriteMemory(Addr+offNWords, count); err != nil {
+	if err := mem.WriteMemory(Addr+offNWords, tail); err != nil {
 		return fmt.Errorf("set the probe's watched words: %w", err)
 	}
 	return nil

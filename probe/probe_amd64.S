@@ -62,7 +62,7 @@ stop_point:
 	// that changed traps before a stale address is followed.
 	mov nwords(%rip), %r8
 	test %r8, %r8
-	jz lines_check
+	jz switch_check
 	lea words(%rip), %r10
 1:	mov (%r10), %r9
 	mov (%r9), %r9
@@ -71,6 +71,15 @@ stop_point:
 	add $16, %r10
 	dec %r8
 	jnz 1b
+
+	// Thread switches (nthread, bthread): a stop point of a thread other
+	// than OTHER_THAN's (its glibc thread pointer).
+switch_check:
+	mov other_than(%rip), %rax
+	test %rax, %rax
+	jz lines_check
+	cmp %fs:0x10, %rax
+	jne match
 
 	// Line breakpoints: trap at a line start whose number is in LINES;
 	// rrpy checks the file.
@@ -183,6 +192,8 @@ off_first:
 	.org 0x970
 nwords:
 	.org 0x978
+other_than:
+	.org 0x980
 	// From the second page on: the watched words, (address, value) pairs.
 	.org 0x1000
 words:

@@ -66,21 +66,22 @@ func TestConditionsEncoding(t *testing.T) {
 	}
 }
 
-// Watched words go after the first page, their count beside the offsets.
+// Watched words go after the first page, their count (and the switch's
+// thread) beside the offsets.
 func TestWordsEncoding(t *testing.T) {
-	c := Conditions{Words: []Word{{Addr: 0x1000, Value: 7}, {Addr: 0x2008, Value: 9}}}
-	count, table, err := c.encodeWords()
+	c := Conditions{Words: []Word{{Addr: 0x1000, Value: 7}, {Addr: 0x2008, Value: 9}}, Switch: &Switch{From: 0x7000}}
+	tail, table, err := c.encodeTail()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if binary.LittleEndian.Uint64(count) != 2 || len(table) != 32 ||
+	if binary.LittleEndian.Uint64(tail) != 2 || binary.LittleEndian.Uint64(tail[offOtherThan-offNWords:]) != 0x7000 || len(table) != 32 ||
 		binary.LittleEndian.Uint64(table[16:]) != 0x2008 || binary.LittleEndian.Uint64(table[24:]) != 9 {
-		t.Errorf("count %x, table %x", count, table)
+		t.Errorf("tail %x, table %x", tail, table)
 	}
-	if offWords+16*MaxWords != PageSize || offNWords+8 > offWords {
+	if offWords+16*MaxWords != PageSize || offOtherThan+8 > offWords {
 		t.Errorf("the table does not fill the pages after the first")
 	}
-	if _, _, err := (Conditions{Words: make([]Word, MaxWords+1)}).encodeWords(); err != ErrTooManyWords {
+	if _, _, err := (Conditions{Words: make([]Word, MaxWords+1)}).encodeTail(); err != ErrTooManyWords {
 		t.Errorf("%d words: %v, want ErrTooManyWords", MaxWords+1, err)
 	}
 }

@@ -98,7 +98,7 @@ func (r *replayer) meets(now uint64) bool {
 	if c.Target != 0 && now >= c.Target {
 		return true
 	}
-	return c.TrapCalls || c.Depth != nil || len(c.Lines) > 0 || len(c.Calls) > 0 || len(c.Words) > 0
+	return c.TrapCalls || c.Depth != nil || len(c.Lines) > 0 || len(c.Calls) > 0 || len(c.Words) > 0 || c.Switch != nil
 }
 
 // noteLastTime keeps the probe's time as the program ends.

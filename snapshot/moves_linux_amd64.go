@@ -104,6 +104,32 @@ func (tl *Timeline) Finish(ctx context.Context, backward bool) (frontend.Stop, e
 	return tl.forwardDepth(ctx, probe.Depth{Thread: tl.here.ThreadPointer, Limit: d, Events: events})
 }
 
+// SwitchThread runs to the next (previous) stop point of a thread other
+// than the current one's.
+func (tl *Timeline) SwitchThread(ctx context.Context, backward bool) (frontend.Stop, error) {
+	tl.leave()
+	if err := tl.alive(ctx); err != nil {
+		return frontend.Stop{}, err
+	}
+	me, from := tl.here.ThreadPointer, tl.here.Time
+	if backward {
+		found, err := tl.searchBack(ctx, probe.Conditions{Switch: &probe.Switch{From: me, RecordOnly: true}}, nil)
+		if err != nil || found == 0 {
+			st, gerr := tl.goTo(ctx, from)
+			st.AtEdge = true
+			return st, errors.Join(err, gerr)
+		}
+		return tl.goTo(ctx, found)
+	}
+	trap, err := tl.advance(ctx, &probe.Conditions{Switch: &probe.Switch{From: me}}, func(tr session.Trap) (bool, error) {
+		return isStopPoint(tr) && tr.Time > from && tr.ThreadPointer != me, nil
+	})
+	if err == nil && trap.Ended {
+		return tl.toEnd(ctx)
+	}
+	return tl.forwardEnded(ctx, trap, nil, err)
+}
+
 // alive makes sure a replay stands at the current stop point (after the
 // program's end, the active replay is gone).
 func (tl *Timeline) alive(ctx context.Context) error {

@@ -126,7 +126,7 @@ func (tl *Timeline) settle(trap session.Trap) error {
 		ev = frontend.Return
 	}
 	tl.loc = frontend.Location{Time: trap.Time, Event: ev, File: fr.Code.Filename, Line: fr.Line,
-		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread)}
+		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread), Threads: tl.s.Threads()}
 	if trap.Time > tl.frontier && !tl.quiet {
 		tl.frontier = trap.Time
 	}

@@ -3,6 +3,9 @@
 package main
 
 import (
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,4 +39,39 @@ func TestPthreadsReplay(t *testing.T) {
 	if rec.code != 0 || !strings.Contains(rec.stdout, "total 820\n") {
 		t.Fatalf("recording: exit %d, printed %q; stderr %s", rec.code, rec.stdout, rec.stderr)
 	}
+}
+
+// Acceptance scenario 7: nthread and bthread move to the other side of
+// the nearest thread switch, and the location says which thread runs.
+func TestThreadSwitches(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		recordOK(t, nil, dir, py, testdata(t, "py/threads_queue.py"))
+		sh := startShell(t, dir)
+		sh.do("break 13")
+		thread := func(out string) string {
+			t.Helper()
+			m := regexp.MustCompile(`(?m)^File ".*", line \d+ in \S+ \(thread (\d+) of (\d+)\):$`).FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("no thread in the location:\n%s", out)
+			}
+			if n, _ := strconv.Atoi(m[2]); n < 2 {
+				t.Fatalf("no thread in the location:\n%s", out)
+			}
+			return m[1]
+		}
+		worker, at := thread(sh.do("continue")), sh.now
+		sh.do("delete 1")
+		other, switched := thread(sh.do("nthread")), sh.now
+		if other == worker || switched <= at {
+			t.Errorf("nthread from thread %s at %d: thread %s at %d", worker, at, other, switched)
+		}
+		if back := thread(sh.do("bthread")); back != worker || sh.now != switched-1 {
+			t.Errorf("bthread from %d: thread %s at %d, want thread %s at %d", switched, back, sh.now, worker, switched-1)
+		}
+		if again := thread(sh.do("nthread")); again != other || sh.now != switched {
+			t.Errorf("nthread again: thread %s at %d, want %s at %d", again, sh.now, other, switched)
+		}
+		sh.quit()
+	})
 }
