@@ -16,6 +16,9 @@ import (
 // errEvalTimeout is the cause of an evaluation that ran out of time.
 var errEvalTimeout = errors.New("timeout")
 
+// interruptedMsg is what an evaluation stopped by Ctrl-C says.
+const interruptedMsg = "KeyboardInterrupt: the evaluation was stopped by Ctrl-C"
+
 // present is what p changed at the present: a scratch copy of the program
 // where it ran, and the sources that ran there. A copy that died (an
 // evaluation crashed, did I/O, was interrupted) is made again, and the
@@ -33,6 +36,9 @@ func (tl *Timeline) Print(ctx context.Context, src string) (frontend.Value, erro
 	}
 	_, used := pyeval.Rewrite(src)
 	objs, msg, err := tl.anchorObjects(ctx, used, tl.here.Time)
+	if err != nil && ctx.Err() != nil {
+		return frontend.Value{Anchor: -1, Err: interruptedMsg}, nil // Ctrl-C while $N's life was searched
+	}
 	if err != nil || msg != "" {
 		return frontend.Value{Anchor: -1, Err: msg}, err
 	}
@@ -88,7 +94,7 @@ func evalFailure(err error) (msg string, known bool) {
 	case errors.Is(err, errEvalTimeout):
 		return "Timeout: the evaluation ran too long and was stopped", true
 	case errors.Is(err, context.Canceled):
-		return "KeyboardInterrupt: the evaluation was stopped by Ctrl-C", true
+		return interruptedMsg, true
 	case errors.Is(err, ptrace.ErrExited):
 		return "the evaluation ended the program's copy", true
 	}

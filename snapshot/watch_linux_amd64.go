@@ -26,6 +26,9 @@ func (tl *Timeline) WatchValue(ctx context.Context, expr string) (frontend.Value
 	}
 	w := tl.compileWatch(&frontend.Breakpoint{Watch: expr})
 	if err := tl.prepareWatches(ctx, []watch{w}, tl.here.Time, tl.here.Time); err != nil {
+		if ctx.Err() != nil {
+			return frontend.Value{Anchor: -1, Err: interruptedMsg}, nil
+		}
 		return frontend.Value{}, err
 	}
 	v, _, err := tl.watchValue(ctx, w, tl.here.Time)
