@@ -103,9 +103,7 @@ func seedDemoWatchSession(t *testing.T, dir string) string {
 // with a $N since each is a program object.
 func TestReprs(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
-		dir := filepath.Join(t.TempDir(), "trace")
-		recordOK(t, nil, dir, py, testdata(t, "py/reprs.py"))
-		sh := startShell(t, dir)
+		sh := recordAndOpen(t, py, "py/reprs.py")
 		sh.do("break 6")
 		for _, want := range []string{"100000000000000000000", "[5, 6, 7]", "{1: 2, 3: 4, 5: 6}",
 			"<__main__.A object at 0x…>", "2.5", "'café'", `b'\x00\xff'`, "None", "(1,)", "{3}"} {
@@ -122,9 +120,7 @@ func TestReprs(t *testing.T) {
 // its deletion $0 says it was freed.
 func TestWatchLenBothDirections(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
-		dir := filepath.Join(t.TempDir(), "trace")
-		recordOK(t, nil, dir, py, testdata(t, "py/watch_len.py"))
-		sh := startShell(t, dir)
+		sh := recordAndOpen(t, py, "py/watch_len.py")
 		sh.do("continue")
 		bstepUntil(t, sh, "> del lst")
 		expectOut(t, sh, "p lst", "$0 = [60, 70]\n")
@@ -207,9 +203,7 @@ func TestPrintInScratchCopy(t *testing.T) {
 
 // Ctrl-C stops an endless evaluation; the shell goes on at the same time.
 func TestInterruptedPrint(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "trace")
-	recordOK(t, nil, dir, "python3", testdata(t, "py/start.py"))
-	sh := startShell(t, dir)
+	sh := recordAndOpen(t, "python3", "py/start.py")
 	if _, err := sh.in.Write([]byte("p while True: pass\n")); err != nil {
 		t.Fatal(err)
 	}
@@ -227,9 +221,7 @@ func TestInterruptedPrint(t *testing.T) {
 // A watch expression with side effects runs in a copy at each stop point:
 // the replay never sees them and reaches its recorded end.
 func TestWatchWithSideEffects(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "trace")
-	recordOK(t, nil, dir, "python3", testdata(t, "py/watch_len.py"))
-	sh := startShell(t, dir)
+	sh := recordAndOpen(t, "python3", "py/watch_len.py")
 	sh.do("step")
 	sh.do("step")
 	expectOut(t, sh, "p lst", "$0 = [50]\n")
@@ -261,9 +253,7 @@ func bstepUntil(t *testing.T, sh *shellDriver, marked string) {
 // to the end without showing the program's output, which continue then
 // shows once. At the end, as the interpreter shuts down, p still works.
 func TestPrintAndWatchInThreads(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "trace")
-	recordOK(t, nil, dir, "/usr/bin/python3.11", testdata(t, "py/threads_queue.py"))
-	sh := startShell(t, dir)
+	sh := recordAndOpen(t, "/usr/bin/python3.11", "py/threads_queue.py")
 	sh.do("break 13")
 	expectStop(t, sh, "continue", "Hit breakpoint 1", 13, ">             results.append((n, item * item))")
 	hit := sh.now
@@ -289,9 +279,7 @@ func TestPrintAndWatchInThreads(t *testing.T) {
 // expression at every stop point) leaves the user where the search began.
 func TestInterruptedWatchSearch(t *testing.T) {
 	py := pythons(t)[0].path
-	dir := filepath.Join(t.TempDir(), "trace")
-	recordOK(t, nil, dir, py, testdata(t, "../bench/workloads.py"), "watched", "200000")
-	sh := startShell(t, dir)
+	sh := recordAndOpen(t, py, "../bench/workloads.py", "watched", "200000")
 	sh.do("break workloads.py:80")
 	sh.do("continue")
 	at := sh.now
@@ -318,9 +306,7 @@ func TestInterruptedWatchSearch(t *testing.T) {
 // time the length grew in the first turns of the loop, and the dict's
 // creation.
 func TestWatchHotObjectAcrossWindows(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "trace")
-	recordOK(t, nil, dir, "/usr/bin/python3.11", testdata(t, "py/hot_dict.py"))
-	sh := startShell(t, dir)
+	sh := recordAndOpen(t, "/usr/bin/python3.11", "py/hot_dict.py")
 	sh.do("break 8")
 	sh.do("continue")
 	sh.do("delete 1")
@@ -348,9 +334,7 @@ func TestWatchHotObjectAcrossWindows(t *testing.T) {
 // the types the reader does not decode.
 func TestLocalsUsePythonsRepr(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
-		dir := filepath.Join(t.TempDir(), "trace")
-		recordOK(t, nil, dir, py, testdata(t, "py/custom_reprs.py"))
-		sh := startShell(t, dir)
+		sh := recordAndOpen(t, py, "py/custom_reprs.py")
 		sh.do("break 12")
 		sh.do("continue")
 		out := sh.do("locals")

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -128,4 +129,13 @@ func location(t *testing.T, out string) (line int, marked string) {
 		}
 	}
 	return line, marked
+}
+
+// recordAndOpen records py running a testdata script (with args) and
+// opens the shell on the trace.
+func recordAndOpen(t *testing.T, py, script string, args ...string) *shellDriver {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, nil, dir, append([]string{py, testdata(t, script)}, args...)...)
+	return startShell(t, dir)
 }

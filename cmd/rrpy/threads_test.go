@@ -3,7 +3,6 @@
 package main
 
 import (
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,9 +44,7 @@ func TestPthreadsReplay(t *testing.T) {
 // the nearest thread switch, and the location says which thread runs.
 func TestThreadSwitches(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
-		dir := filepath.Join(t.TempDir(), "trace")
-		recordOK(t, nil, dir, py, testdata(t, "py/threads_queue.py"))
-		sh := startShell(t, dir)
+		sh := recordAndOpen(t, py, "py/threads_queue.py")
 		sh.do("break 13")
 		thread := func(out string) string {
 			t.Helper()
