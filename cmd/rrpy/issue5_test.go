@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -291,14 +290,7 @@ func TestInterruptedContinue(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "trace")
 	recordOK(t, nil, dir, py, testdata(t, "../bench/workloads.py"), "stops", "60000000")
 	sh := startShell(t, dir)
-	if _, err := sh.in.Write([]byte("continue\n")); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(500 * time.Millisecond)
-	if err := sh.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	out := sh.readToPrompt()
+	out := sh.interrupt("continue", 500*time.Millisecond)
 	if line, _ := location(t, out); line != 61 && line != 62 {
 		t.Errorf("interrupted at line %d, want inside the loop:\n%s", line, out)
 	}

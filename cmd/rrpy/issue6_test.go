@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -204,14 +203,7 @@ func TestPrintInScratchCopy(t *testing.T) {
 // Ctrl-C stops an endless evaluation; the shell goes on at the same time.
 func TestInterruptedPrint(t *testing.T) {
 	sh := recordAndOpen(t, "python3", "py/start.py")
-	if _, err := sh.in.Write([]byte("p while True: pass\n")); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(500 * time.Millisecond)
-	if err := sh.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	if out := sh.readToPrompt(); !strings.HasSuffix(out, "KeyboardInterrupt: the evaluation was stopped by Ctrl-C\n") {
+	if out := sh.interrupt("p while True: pass", 300*time.Millisecond); !strings.HasSuffix(out, "KeyboardInterrupt: the evaluation was stopped by Ctrl-C\n") {
 		t.Errorf("Ctrl-C during p said:\n%s", out)
 	}
 	expectOut(t, sh, "p 6 * 7", "$0 = 42\n")
@@ -286,14 +278,7 @@ func TestInterruptedWatchSearch(t *testing.T) {
 	sh.do("delete 1")
 	expectOut(t, sh, "p items", "$0 = [1]\n")
 	expectOut(t, sh, "watch $0.__len__()", "Watchpoint 2 added\nupdating watchpoint value: $0.__len__() => 1\n")
-	if _, err := sh.in.Write([]byte("bcontinue\n")); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(time.Second)
-	if err := sh.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	out := sh.readToPrompt()
+	out := sh.interrupt("bcontinue", time.Second)
 	if sh.now != at || strings.Contains(out, "Reverse-hit") || strings.Contains(out, "updating") {
 		t.Errorf("Ctrl-C during bcontinue: at %d (began at %d):\n%s", sh.now, at, out)
 	}

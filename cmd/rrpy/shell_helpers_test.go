@@ -139,3 +139,39 @@ func recordAndOpen(t *testing.T, py, script string, args ...string) *shellDriver
 	recordOK(t, nil, dir, append([]string{py, testdata(t, script)}, args...)...)
 	return startShell(t, dir)
 }
+
+// interrupt types a command and, once the shell has taken it (it echoes
+// the line before running it) and after another wait, sends Ctrl-C; it
+// returns what the shell printed up to its next prompt.
+func (d *shellDriver) interrupt(command string, wait time.Duration) string {
+	d.t.Helper()
+	if _, err := io.WriteString(d.in, command+"\n"); err != nil {
+		d.t.Fatalf("type %q: %v", command, err)
+	}
+	echoed := make(chan error, 1)
+	go func() {
+		var b strings.Builder
+		for !strings.HasSuffix(b.String(), command+"\n") {
+			c, err := d.out.ReadByte()
+			if err != nil {
+				echoed <- err
+				return
+			}
+			b.WriteByte(c)
+		}
+		echoed <- nil
+	}()
+	select {
+	case err := <-echoed:
+		if err != nil {
+			d.t.Fatalf("the shell stopped before taking %q: %v", command, err)
+		}
+	case <-time.After(120 * time.Second):
+		d.t.Fatalf("the shell did not take %q in 120 s", command)
+	}
+	time.Sleep(wait)
+	if err := d.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		d.t.Fatal(err)
+	}
+	return d.readToPrompt()
+}
