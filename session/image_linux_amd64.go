@@ -30,7 +30,7 @@ type stackImage struct {
 
 // captureStack reads the initial stack at an exec stop.
 func captureStack(p *ptrace.Proc, sp uint64) (stackImage, error) {
-	_, end, err := mappingAround(p.Pid, sp)
+	_, end, _, err := mappingAround(p.Pid, sp)
 	if err != nil {
 		return stackImage{}, err
 	}
@@ -146,25 +146,32 @@ func (img *stackImage) argvEnv() (argv, env []string, err error) {
 	return argv, env, err
 }
 
-// mappingAround returns the bounds of the mapping that contains addr.
-func mappingAround(pid int, addr uint64) (start, end uint64, err error) {
+// mappingAround returns the bounds of the mapping that contains addr,
+// and the file it maps ("" or a [name] when anonymous).
+func mappingAround(pid int, addr uint64) (start, end uint64, path string, err error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/maps", pid))
 	if err != nil {
-		return 0, 0, fmt.Errorf("read memory map of pid %d: %w", pid, err)
+		return 0, 0, "", fmt.Errorf("read memory map of pid %d: %w", pid, err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		span, _, _ := strings.Cut(sc.Text(), " ")
-		lo, hi, ok := strings.Cut(span, "-")
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		lo, hi, ok := strings.Cut(fields[0], "-")
 		if !ok {
 			continue
 		}
 		s, err1 := strconv.ParseUint(lo, 16, 64)
 		e, err2 := strconv.ParseUint(hi, 16, 64)
 		if err1 == nil && err2 == nil && s <= addr && addr < e {
-			return s, e, nil
+			if len(fields) >= 6 {
+				path = fields[5]
+			}
+			return s, e, path, nil
 		}
 	}
-	return 0, 0, fmt.Errorf("pid %d has no mapping at %#x", pid, addr)
+	return 0, 0, "", fmt.Errorf("pid %d has no mapping at %#x", pid, addr)
 }

@@ -180,7 +180,7 @@ func (r *replayer) restoreImage(ev *trace.Event) error {
 		return err
 	}
 	img := ev.Writes[0]
-	_, end, err := mappingAround(proc.Pid, cur.Rsp)
+	_, end, _, err := mappingAround(proc.Pid, cur.Rsp)
 	if err != nil {
 		return err
 	}

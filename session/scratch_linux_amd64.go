@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"rrpy/probe"
 	"rrpy/ptrace"
-	"rrpy/pyframes"
 	"rrpy/syscalls"
 )
 
@@ -79,9 +77,6 @@ func (s *Session) forkTask(t *rtask) (*ptrace.Proc, error) {
 	return proc, nil
 }
 
-// Memory is the copy's memory.
-func (c *Scratch) Memory() pyframes.Memory { return c.proc }
-
 // ReadMemory reads the copy's memory.
 func (c *Scratch) ReadMemory(addr uint64, buf []byte) error { return c.proc.ReadMemory(addr, buf) }
 
@@ -129,33 +124,30 @@ func (c *Scratch) onSyscall(p *ptrace.Proc, r *ptrace.Regs) (bool, int64, error)
 	return false, 0, &IOError{Syscall: sc.Name}
 }
 
-// capture keeps the bytes of a write or writev to fd 1 or 2.
+const (
+	maxCapture = 1 << 20 // bounds what one write of an evaluation shows
+	uioMaxIOV  = 1024    // UIO_MAXIOV: the kernel refuses a writev with more
+)
+
+// capture keeps the bytes of a write or writev to fd 1 or 2; a bad
+// buffer fails the call as the kernel would.
 func (c *Scratch) capture(p *ptrace.Proc, nr int, a [6]uint64) (int64, error) {
-	type chunk struct{ base, n uint64 }
-	chunks := []chunk{{a[1], a[2]}}
+	var data []byte
+	var err error
 	if nr == unix.SYS_WRITEV {
-		if a[2] > 1024 {
+		if a[2] > uioMaxIOV {
 			return -int64(unix.EINVAL), nil
 		}
-		iov := make([]byte, 16*a[2])
-		if err := p.ReadMemory(a[1], iov); err != nil {
-			return -int64(unix.EFAULT), nil
-		}
-		chunks = chunks[:0]
-		for i := uint64(0); i < a[2]; i++ {
-			chunks = append(chunks, chunk{binary.LittleEndian.Uint64(iov[16*i:]), binary.LittleEndian.Uint64(iov[16*i+8:])})
-		}
+		data, err = readIovecs(p, a[1], int(a[2]), maxCapture)
+	} else {
+		data = make([]byte, min(a[2], maxCapture))
+		err = p.ReadMemory(a[1], data)
 	}
-	total := int64(0)
-	for _, ch := range chunks {
-		buf := make([]byte, min(ch.n, 1<<20))
-		if err := p.ReadMemory(ch.base, buf); err != nil {
-			return -int64(unix.EFAULT), nil
-		}
-		c.out = append(c.out, buf...)
-		total += int64(len(buf))
+	if err != nil {
+		return -int64(unix.EFAULT), nil
 	}
-	return total, nil
+	c.out = append(c.out, data...)
+	return int64(len(data)), nil
 }
 
 // onSignal lets a trapped rdtsc run (the copy's clock does not matter)

@@ -1,10 +1,8 @@
 package session
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
-	"os"
 	"strings"
 
 	"rrpy/probe"
@@ -117,23 +115,6 @@ func (r *replayer) probeFault(t *rtask) (bool, error) {
 // or a library): CPython's static objects (small ints, None, the builtin
 // types) live there for the whole run.
 func (s *Session) InFile(addr uint64) (bool, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/maps", s.pid))
-	if err != nil {
-		return false, fmt.Errorf("read the memory map: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var lo, hi, off uint64
-		var perms, dev, inode string
-		line := sc.Text()
-		if _, err := fmt.Sscanf(line, "%x-%x %s %x %s %s", &lo, &hi, &perms, &off, &dev, &inode); err != nil {
-			continue
-		}
-		if addr >= lo && addr < hi {
-			fields := strings.Fields(line)
-			return len(fields) >= 6 && strings.HasPrefix(fields[5], "/"), nil
-		}
-	}
-	return false, sc.Err()
+	_, _, path, err := mappingAround(s.pid, addr)
+	return strings.HasPrefix(path, "/"), err
 }

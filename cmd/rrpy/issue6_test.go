@@ -166,6 +166,8 @@ func TestPrintInScratchCopy(t *testing.T) {
 		expectOut(t, sh, "!z = [y, 1000]", "")
 		expectOut(t, sh, "p z", "[5, 1000]\n") // made by p: not the program's, no $N
 		expectOut(t, sh, `p print("hi")`, "hi\n$… = None\n")
+		// Writes that reach fds 1 and 2 themselves are captured too.
+		expectOut(t, sh, `p __import__("os").writev(2, [b"raw", b"\n"])`, "raw\n$… = 4\n")
 		expectOut(t, sh, "p [1, 2]", "[1, 2]\n")
 		expectOut(t, sh, "p 1 +", "SyntaxError: invalid syntax\n")
 		expectOut(t, sh, "p nosuchname", "NameError: name 'nosuchname' is not defined\n")
