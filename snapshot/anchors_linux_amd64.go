@@ -64,23 +64,45 @@ func (tl *Timeline) anchorFor(obj uint64) (int, error) {
 }
 
 // anchorObjects returns the objects of the anchors used at time t, or
-// the message a user reads when one is unknown or not alive then.
+// the message a user reads when one is unknown or not alive then,
+// searching their lives as far as t first.
 func (tl *Timeline) anchorObjects(ctx context.Context, used []int, t uint64) (map[int]uint64, string, error) {
+	if err := tl.searchLives(ctx, used, t, t); err != nil {
+		return nil, "", err
+	}
+	objs, msg := tl.knownAnchors(used, t)
+	return objs, msg, nil
+}
+
+// searchLives makes the lives of the anchors used known from lo to hi.
+func (tl *Timeline) searchLives(ctx context.Context, used []int, lo, hi uint64) error {
+	for _, n := range used {
+		if n < len(tl.anchors) {
+			if err := tl.searchLife(ctx, tl.anchors[n], lo, hi); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// knownAnchors is anchorObjects from what is known already: a search
+// evaluating at every stop point cannot stop to look (it asked first).
+func (tl *Timeline) knownAnchors(used []int, t uint64) (map[int]uint64, string) {
 	objs := map[int]uint64{}
 	for _, n := range used {
 		if n >= len(tl.anchors) {
-			return nil, fmt.Sprintf("NameError: no constant object '$%d'", n), nil
+			return nil, fmt.Sprintf("NameError: no constant object '$%d'", n)
 		}
 		a := tl.anchors[n]
-		if err := tl.searchLife(ctx, a, t, t); err != nil {
-			return nil, "", err
-		}
-		if msg := a.notAlive(n, t); msg != "" {
-			return nil, msg, nil
+		if a.known(t) {
+			if msg := a.notAlive(n, t); msg != "" {
+				return nil, msg
+			}
 		}
 		objs[n] = a.addr
 	}
-	return objs, "", nil
+	return objs, ""
 }
 
 // notAlive is the message for an anchor used when its object does not

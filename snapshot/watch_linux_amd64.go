@@ -46,12 +46,8 @@ func (tl *Timeline) compileWatch(bp *frontend.Breakpoint) watch {
 // look.
 func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch, lo, hi uint64) error {
 	for _, w := range ws {
-		for _, n := range w.used {
-			if n < len(tl.anchors) {
-				if err := tl.searchLife(ctx, tl.anchors[n], lo, hi); err != nil {
-					return err
-				}
-			}
+		if err := tl.searchLives(ctx, w.used, lo, hi); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -60,23 +56,14 @@ func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch, lo, hi uint6
 // watchValue evaluates w in the active replay, stopped at time t, with
 // the builtins and the anchors only: by reading memory when that can
 // tell, else by running Python in a scratch copy. It also returns the
-// words the value depends on, or nil words and false when they are not
-// known (Python ran): then only evaluating at each stop point will do.
-// The anchors' lives must be known at t (prepareWatches).
+// words the value was read from (none: it changes only when an anchor is
+// born or dies), or nil when Python ran: then only evaluating at each
+// stop point will do. The anchors' lives must be known at t
+// (prepareWatches).
 func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend.Value, *wordRecorder, error) {
-	objs := map[int]uint64{}
-	for _, n := range w.used {
-		if n >= len(tl.anchors) {
-			_, msg, err := tl.anchorObjects(ctx, []int{n}, t)
-			return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), err
-		}
-		a := tl.anchors[n]
-		if a.known(t) {
-			if msg := a.notAlive(n, t); msg != "" {
-				return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
-			}
-		}
-		objs[n] = a.addr
+	objs, msg := tl.knownAnchors(w.used, t)
+	if msg != "" {
+		return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
 	}
 	if w.fast != nil {
 		rec := newWordRecorder(tl.s.Memory())
