@@ -130,29 +130,32 @@ func (tl *Timeline) watchStateAt(ctx context.Context, ws []watch, t uint64) (wat
 				st.words = append(st.words, word)
 			}
 		}
-		st.next = tl.nextLifeEvent(w, t, st.next)
 	}
 	if len(st.words) > probe.MaxWords {
 		st.every = true
 	}
+	st.next = tl.nextLifeEvent(ws, t)
 	return st, nil
 }
 
-// nextLifeEvent returns the earlier of next and the first birth or death
-// after t of an anchor w uses (0 is none).
-func (tl *Timeline) nextLifeEvent(w watch, t, next uint64) uint64 {
-	for _, n := range w.used {
-		if n >= len(tl.anchors) || tl.anchors[n].static {
-			continue
-		}
-		a := tl.anchors[n]
-		events := []uint64{a.died}
-		if a.bornKnown {
-			events = append(events, a.born)
-		}
-		for _, e := range events {
-			if e > t && e != noBoundary && (next == 0 || e < next) {
-				next = e
+// nextLifeEvent returns the first birth or death known after t of an
+// anchor the watches use (0 for none).
+func (tl *Timeline) nextLifeEvent(ws []watch, t uint64) uint64 {
+	next := uint64(0)
+	for _, w := range ws {
+		for _, n := range w.used {
+			if n >= len(tl.anchors) || tl.anchors[n].static {
+				continue
+			}
+			a := tl.anchors[n]
+			events := []uint64{a.died}
+			if a.bornKnown {
+				events = append(events, a.born)
+			}
+			for _, e := range events {
+				if e > t && e != noBoundary && (next == 0 || e < next) {
+					next = e
+				}
 			}
 		}
 	}
@@ -216,6 +219,7 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 	if err != nil {
 		return frontend.Stop{}, err
 	}
+	st := start // the values where the stretch begins
 	base := tl.breakConditions(bps)
 	for stretch := uint64(1024); ; stretch = min(2*stretch, checkpointEvery) {
 		until := tl.here.Time + stretch
@@ -225,10 +229,7 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 			}
 			return frontend.Stop{}, err
 		}
-		st, err := tl.watchStateAt(ctx, ws, tl.here.Time)
-		if err != nil {
-			return frontend.Stop{}, err
-		}
+		st.next = tl.nextLifeEvent(ws, tl.here.Time) // what prepareWatches just learnt
 		cond := st.conditions(base, tl.here.Time, until)
 		var hit *frontend.Breakpoint
 		trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
@@ -245,7 +246,7 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 				return stopOnCancel(err)
 			}
 			hit = changed(ws, start.vals, now.vals)
-			cond = now.conditions(base, tr.Time, until)
+			st, cond = now, now.conditions(base, tr.Time, until)
 			return hit != nil || tr.Time >= until, nil
 		})
 		if err != nil || trap.Ended || hit != nil || ctx.Err() != nil {
