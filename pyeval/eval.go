@@ -52,6 +52,9 @@ var driver string
 //go:embed exception.py
 var exceptionLine string
 
+// exceptionProgram words the exception e as report.
+func exceptionProgram() string { return exceptionLine + "report = __rrpy_exception_line(e)\n" }
+
 // Python's start symbols (Include/compile.h).
 const (
 	fileInput = 257
@@ -108,26 +111,20 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	src, _ := Rewrite(req.Source)
 	e := &evaluation{ctx: ctx, m: m, api: a}
 	program := exceptionLine + driver
-	strs := []string{program, src, "src", "frame", "anchors", "report", "r"}
-	for n := range req.Anchors {
-		strs = append(strs, AnchorName(n))
-	}
-	e.writeStrings(strs)
+	e.writeStrings(append([]string{program, src, "src", "frame", "anchors", "report", "r"}, anchorNames(req.Anchors)...))
 	d := e.call(a.dictNew)
 	anchors := e.call(a.dictNew)
 	s := e.call(a.unicodeFromString, e.names[src])
 	e.setItem(d, "src", s)
 	e.call(a.decRef, s)
 	e.setItem(d, "frame", req.Frame)
-	for n, obj := range req.Anchors {
-		e.setItem(anchors, AnchorName(n), obj)
-	}
+	e.setAnchors(anchors, req.Anchors)
 	e.setItem(d, "anchors", anchors)
 	if e.call(a.runString, e.names[program], fileInput, d, d, 0) == 0 && e.err == nil {
 		return e.driverFailed(), e.err
 	}
 	res := e.report(d)
-	if res.Statement && req.Frame != 0 {
+	if res.Statement {
 		e.call(a.localsToFast, req.Frame, 0) // p y = 5 in a function: later p y sees it
 	}
 	e.call(a.decRef, anchors)
@@ -151,15 +148,9 @@ func (e *evaluation) driverFailed() Result {
 func (a *API) evaluateWatch(ctx context.Context, m Machine, req Request) (Result, error) {
 	src, _ := Rewrite(req.Source)
 	e := &evaluation{ctx: ctx, m: m, api: a}
-	strs := []string{src, "<rrpy>", exceptionLine + "report = __rrpy_exception_line(e)\n", "e", "report"}
-	for n := range req.Anchors {
-		strs = append(strs, AnchorName(n))
-	}
-	e.writeStrings(strs)
+	e.writeStrings(append([]string{src, "<rrpy>", exceptionProgram(), "e", "report"}, anchorNames(req.Anchors)...))
 	g := e.call(a.dictNew)
-	for n, obj := range req.Anchors {
-		e.setItem(g, AnchorName(n), obj)
-	}
+	e.setAnchors(g, req.Anchors)
 	code := e.call(a.compileString, e.names[src], e.names["<rrpy>"], evalInput)
 	var r, repr uint64
 	if code != 0 {
@@ -185,7 +176,7 @@ func (e *evaluation) exception() Result {
 	e.call(a.errNormalize, t, v, tb)
 	d := e.call(a.dictNew)
 	e.setItem(d, "e", e.word(v))
-	if e.call(a.runString, e.names[exceptionLine+"report = __rrpy_exception_line(e)\n"], fileInput, d, d, 0) == 0 && e.err == nil {
+	if e.call(a.runString, e.names[exceptionProgram()], fileInput, d, d, 0) == 0 && e.err == nil {
 		return e.driverFailed()
 	}
 	return Result{Exception: e.utf8(e.call(a.dictGetItemString, d, e.names["report"]))}
@@ -251,6 +242,22 @@ func (e *evaluation) writeStrings(strs []string) {
 	e.names = map[string]uint64{}
 	for s, off := range offsets {
 		e.names[s] = base + uint64(off)
+	}
+}
+
+// anchorNames lists the Python names the anchors go by.
+func anchorNames(anchors map[int]uint64) []string {
+	var names []string
+	for n := range anchors {
+		names = append(names, AnchorName(n))
+	}
+	return names
+}
+
+// setAnchors puts the anchors into dict under their Python names.
+func (e *evaluation) setAnchors(dict uint64, anchors map[int]uint64) {
+	for n, obj := range anchors {
+		e.setItem(dict, AnchorName(n), obj)
 	}
 }
 
