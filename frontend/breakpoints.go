@@ -16,6 +16,14 @@ type SourceLister interface {
 	SourceFiles() []string
 }
 
+// kind is what messages call a breakpoint: a breakpoint or a watchpoint.
+func (bp Breakpoint) kind() string {
+	if bp.Watch != "" {
+		return "watchpoint"
+	}
+	return "breakpoint"
+}
+
 // describe is how a breakpoint is named in messages: "foo()", "app.py:12".
 func describe(bp Breakpoint) string {
 	if bp.Watch != "" {
@@ -168,11 +176,8 @@ func (s *shell) deleteBreaks(arg string) error {
 		if i < 0 {
 			return userError(fmt.Sprintf("No breakpoint number %d.", id))
 		}
-		kind := "breakpoint"
-		if s.bps[i].Watch != "" {
-			kind = "watchpoint"
-			delete(s.watched, id)
-		}
+		kind := s.bps[i].kind()
+		delete(s.watched, id)
 		s.bps = slices.Delete(s.bps, i, i+1)
 		s.out.printf("Deleted %s %d\n", kind, id)
 	}

@@ -32,23 +32,20 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 	before := s.t.Now().Time
 	ctx, stop := s.moveContext()
 	st, err := m(ctx)
-	interrupted := ctx.Err() != nil
+	interrupted := ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled))
 	stop()
-	if interrupted && (err == nil || errors.Is(err, context.Canceled)) {
-		if s.interactive {
-			s.out.printf("\n") // past the terminal's ^C
-		}
-		if err := s.updateWatches(); err != nil {
-			return err
-		}
-		s.printLocation(s.t.Now()) // stopped early, at a valid time
-		return nil
-	}
-	if err != nil {
+	if err != nil && !interrupted {
 		return err
+	}
+	if interrupted && s.interactive {
+		s.out.printf("\n") // past the terminal's ^C
 	}
 	if err := s.updateWatches(); err != nil {
 		return err
+	}
+	if interrupted {
+		s.printLocation(s.t.Now()) // stopped early, at a valid time
+		return nil
 	}
 	s.printHit(st.Hit, backward)
 	if st.AtEdge {
@@ -152,14 +149,11 @@ func (s *shell) printHit(bp *Breakpoint, backward bool) {
 	if bp == nil {
 		return
 	}
-	verb, kind := "Hit", "breakpoint"
+	verb := "Hit"
 	if backward {
 		verb = "Reverse-hit"
 	}
-	if bp.Watch != "" {
-		kind = "watchpoint"
-	}
-	s.out.printf("%s %s %d: %s\n", verb, kind, bp.ID, describe(s.breakpoint(*bp)))
+	s.out.printf("%s %s %d: %s\n", verb, bp.kind(), bp.ID, describe(s.breakpoint(*bp)))
 }
 
 // breakpoint returns the shell's own copy of a breakpoint the Target hit,
