@@ -112,11 +112,11 @@ func (tl *Timeline) presentScratch(ctx context.Context) (*session.Scratch, error
 		return nil, err
 	}
 	for i, src := range tl.now.history {
+		// Its anchors were found alive here when it first ran: no search
+		// (which would move the replay this copy hangs from).
 		_, used := pyeval.Rewrite(src)
-		objs, msg, err := tl.anchorObjects(ctx, used, tl.here.Time)
-		if err == nil && msg == "" {
-			_, err = tl.evaluate(ctx, sc, pyeval.Request{Source: src, Frame: tl.here.Frame, Anchors: objs})
-		}
+		objs, _ := tl.knownAnchors(used, tl.here.Time)
+		_, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, Frame: tl.here.Frame, Anchors: objs})
 		sc.TakeOutput()
 		if err != nil {
 			// What ran once runs again; if not, what followed is lost.
