@@ -606,7 +606,7 @@ func (ev *evaluator) classAttr(t typeInfo, name string, generic bool) (uint64, e
 		if err != nil {
 			return 0, err
 		}
-		dict, err := ev.r.u64(m + l.TypeDict)
+		dict, err := ev.r.typeDict(m)
 		if err != nil {
 			return 0, fmt.Errorf("read tp_dict of %s: %w", mt.name, err)
 		}
@@ -1022,9 +1022,8 @@ func (ev *evaluator) reprable(obj uint64, depth int, active map[uint64]bool, bud
 	case "NoneType", "bool", "float":
 		return true, nil
 	case "int":
-		size, err := ev.r.u64(obj + ev.r.l.VarObjectSize)
-		n := int64(size)
-		return err == nil && -maxExactIntDigits <= n && n <= maxExactIntDigits, err
+		_, n, err := ev.r.intSize(obj)
+		return err == nil && n <= maxExactIntDigits, err
 	case "bytes":
 		n, err := ev.length(v)
 		return err == nil && n <= maxExactChars, err
@@ -1065,7 +1064,7 @@ func (ev *evaluator) plainInstance(t typeInfo) (bool, error) {
 	if base, err := ev.r.reprBase(t); err != nil || base != "object" {
 		return false, err
 	}
-	dict, err := ev.r.u64(t.addr + ev.r.l.TypeDict)
+	dict, err := ev.r.typeDict(t.addr)
 	if err != nil {
 		return false, fmt.Errorf("read tp_dict of %s: %w", t.name, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"rrpy/internal/pythons"
 )
 
 func TestParseExpr(t *testing.T) {
@@ -128,28 +130,26 @@ func TestEvalMatchesPython(t *testing.T) {
 	for _, c := range evalCases {
 		srcs = append(srcs, c.src)
 	}
-	for _, py := range pythons {
-		t.Run(py.name, func(t *testing.T) {
-			st, anchors, results := exprProcess(t, py.path, srcs)
-			for i, c := range evalCases {
-				e, ok := ParseExpr(c.src)
-				if !ok {
-					t.Errorf("ParseExpr(%q) refused", c.src)
-					continue
-				}
-				got, decided, err := st.r.Eval(e, anchorsOf(anchors))
-				want := results[i]
-				switch {
-				case err != nil:
-					t.Errorf("Eval(%s): %v", c.src, err)
-				case decided && (want.Repr == nil || got != *want.Repr):
-					t.Errorf("Eval(%s) = %.200s, Python says %s", c.src, got, describe(want))
-				case decided != c.decided:
-					t.Errorf("Eval(%s): decided %v, want %v (Python says %.200s)", c.src, decided, c.decided, describe(want))
-				}
+	pythons.ForEach(t, func(t *testing.T, in pythons.Interpreter) {
+		st, anchors, results := exprProcess(t, in.Path, srcs)
+		for i, c := range evalCases {
+			e, ok := ParseExpr(c.src)
+			if !ok {
+				t.Errorf("ParseExpr(%q) refused", c.src)
+				continue
 			}
-		})
-	}
+			got, decided, err := st.r.Eval(e, anchorsOf(anchors))
+			want := results[i]
+			switch {
+			case err != nil:
+				t.Errorf("Eval(%s): %v", c.src, err)
+			case decided && (want.Repr == nil || got != *want.Repr):
+				t.Errorf("Eval(%s) = %.200s, Python says %s", c.src, got, describe(want))
+			case decided != c.decided:
+				t.Errorf("Eval(%s): decided %v, want %v (Python says %.200s)", c.src, decided, c.decided, describe(want))
+			}
+		}
+	})
 }
 
 func describe(r pyResult) string {
@@ -162,7 +162,7 @@ func describe(r pyResult) string {
 // TestEvalGarbageDoesNotPanic takes the words around real objects, and
 // their values, for anchors.
 func TestEvalGarbageDoesNotPanic(t *testing.T) {
-	st, anchors, _ := exprProcess(t, pythons[0].path, nil)
+	st, anchors, _ := exprProcess(t, pythons.Minor(t, 11).Path, nil)
 	var addrs []uint64
 	for _, a := range anchors[:4] {
 		for off := uint64(0); off < 256; off += 8 {
@@ -221,7 +221,7 @@ print(json.dumps(out))`, nil, &ranges)
 }
 
 func benchmarkEval(b *testing.B, src string) {
-	st, anchors, _ := exprProcess(b, pythons[0].path, nil)
+	st, anchors, _ := exprProcess(b, pythons.Minor(b, 11).Path, nil)
 	e, ok := ParseExpr(src)
 	if !ok {
 		b.Fatalf("ParseExpr(%q) refused", src)

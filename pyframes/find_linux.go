@@ -38,6 +38,9 @@ func Find(pid int) (*Python, error) {
 		if py.Bias, err = fileBias(f); err != nil {
 			return nil, fmt.Errorf("pid %d: %w", pid, err)
 		}
+		if py.Runtime, err = py.Symbol(runtimeSymbol); err != nil {
+			return nil, fmt.Errorf("pid %d: %w", pid, err)
+		}
 		return py, nil
 	}
 	if len(errs) > 0 {

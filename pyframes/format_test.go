@@ -6,19 +6,23 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"rrpy/internal/pythons"
 )
 
 func TestLayoutForUnsupported(t *testing.T) {
-	if l, err := LayoutFor(Version{3, 11, 2}); err != nil || l.FrameObjectFrame == 0 {
-		t.Fatalf("LayoutFor(3.11.2) = %+v, %v", l, err)
+	for _, v := range []Version{{3, 11, 2}, {3, 12, 0}, {3, 13, 9}} {
+		if l, err := LayoutFor(v); err != nil || l.FrameObjectFrame == 0 || l.dialect == nil {
+			t.Fatalf("LayoutFor(%v) = %+v, %v", v, l, err)
+		}
 	}
 	for v, want := range map[Version]string{
-		{3, 12, 0}: "CPython 3.12 is not supported yet (rrpy knows 3.11)",
-		{3, 10, 4}: "CPython 3.10 is not supported (rrpy knows 3.11)",
+		{3, 14, 0}: "CPython 3.14 is not supported yet (rrpy supports 3.11, 3.12, 3.13)",
+		{3, 10, 4}: "CPython 3.10 is not supported (rrpy supports 3.11, 3.12, 3.13)",
+		{2, 7, 18}: "CPython 2.7 is not supported (rrpy supports 3.11, 3.12, 3.13)",
 	} {
 		_, err := LayoutFor(v)
 		if err == nil || err.Error() != want || !errors.Is(err, ErrUnsupportedVersion) {
@@ -84,15 +88,10 @@ func TestFloatRepr(t *testing.T) {
 	}
 }
 
-// python returns a CPython 3.11 to compare with, or skips.
+// python returns a CPython to compare with, or skips: the formatting
+// rules checked against it are the same in every version rrpy supports.
 func python(t *testing.T) string {
-	for _, p := range []string{"/usr/bin/python3.11", "/root/.pyenv/versions/3.11.7/bin/python3.11"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("no CPython 3.11 on this machine")
-	return ""
+	return pythons.Minor(t, 11).Path
 }
 
 // askPython runs a script that reads JSON on stdin and writes JSON.

@@ -88,14 +88,20 @@ func (r *Reader) interpFrame(addr uint64) (interpFrame, error) {
 func (f interpFrame) ptr(off uint64) uint64 { return le64(f, off) }
 
 // frame decodes the interpreter frame at addr. It also reports whether the
-// frame is incomplete, by _PyFrame_IsIncomplete's rule: not owned by a
-// generator and not yet past its code's first traceable instruction (it
-// is still copying free variables or building cells).
+// frame is incomplete, by _PyFrame_IsIncomplete's rule: a shim frame of
+// the C stack (3.12+), or not owned by a generator and not yet past its
+// code's first traceable instruction (it is still copying free variables
+// or building cells). A shim's code is not read: it has none of the
+// program's.
 func (r *Reader) frame(addr uint64) (fr Frame, previous uint64, incomplete bool, err error) {
 	l := r.l
 	f, err := r.interpFrame(addr)
 	if err != nil {
 		return Frame{}, 0, false, err
+	}
+	owner := int64(f[l.InterpFrameOwner])
+	if owner == l.FrameOwnedByCstack {
+		return Frame{Addr: addr}, f.ptr(l.InterpFramePrevious), true, nil
 	}
 	codeAddr := f.ptr(l.InterpFrameCode)
 	h, err := r.codeHeader(codeAddr)
@@ -106,11 +112,11 @@ func (r *Reader) frame(addr uint64) (fr Frame, previous uint64, incomplete bool,
 	if err != nil {
 		return Frame{}, 0, false, fmt.Errorf("frame %#x: %w", addr, err)
 	}
-	// prev_instr - _PyCode_CODE(code), in code units (_PyInterpreterFrame_LASTI).
-	lasti := int64(f.ptr(l.InterpFramePrevInstr)-(codeAddr+l.CodeCodeAdaptive)) / int64(l.CodeUnitSize)
-	owner := uint64(f[l.InterpFrameOwner])
+	// The instruction pointer - _PyCode_CODE(code), in code units
+	// (_PyInterpreterFrame_LASTI).
+	lasti := int64(f.ptr(l.InterpFrameInstr)-(codeAddr+l.CodeCodeAdaptive)) / int64(l.CodeUnitSize)
 	firstTraceable := int64(int32(le32(h, l.CodeFirsttraceable)))
-	incomplete = owner != l.FrameOwnedByGenerator && lasti < firstTraceable
+	incomplete = owner != int64(l.FrameOwnedByGenerator) && lasti < firstTraceable
 	fr = Frame{Addr: addr, Code: code}
 	if fr.Line, err = r.line(codeAddr, h, lasti); err != nil {
 		return Frame{}, 0, false, fmt.Errorf("frame %#x: %w", addr, err)
@@ -209,17 +215,13 @@ func (r *Reader) Depth(interpFrame uint64) (int, error) {
 }
 
 // Threads returns the thread states of the main interpreter, newest
-// first, given the address of _PyRuntime. It reads interpreters.main
-// (the main interpreter), falling back to interpreters.head (the newest
-// one, the same while there are no subinterpreters) when main is unset.
-func (r *Reader) Threads(runtime uint64) ([]uint64, error) {
+// first.
+
+func (r *Reader) Threads() ([]uint64, error) {
 	l := r.l
-	interp, err := r.u64(runtime + l.RuntimeInterpretersMain)
-	if err == nil && interp == 0 {
-		interp, err = r.u64(runtime + l.RuntimeInterpretersHead)
-	}
+	interp, err := r.mainInterpreter()
 	if err != nil {
-		return nil, fmt.Errorf("read the interpreters of _PyRuntime at %#x: %w", runtime, err)
+		return nil, err
 	}
 	if interp == 0 {
 		return nil, nil // not initialized yet, or finalized
@@ -240,19 +242,71 @@ func (r *Reader) Threads(runtime uint64) ([]uint64, error) {
 	return threads, nil
 }
 
-// CurrentFrame returns the innermost _PyInterpreterFrame of a thread
-// (tstate->cframe->current_frame), or 0 when it runs no Python code.
+// CurrentFrame returns the innermost _PyInterpreterFrame of a thread, or
+// 0 when it runs no Python code: tstate->cframe->current_frame, or 3.13's
+// tstate->current_frame (Layout.ThreadStateCframe is -1 there).
 func (r *Reader) CurrentFrame(tstate uint64) (uint64, error) {
-	cframe, err := r.u64(tstate + r.l.ThreadStateCframe)
-	if err != nil {
-		return 0, fmt.Errorf("read cframe of thread state %#x: %w", tstate, err)
+	l := r.l
+	holder := tstate
+	if l.ThreadStateCframe >= 0 {
+		cframe, err := r.u64(tstate + uint64(l.ThreadStateCframe))
+		if err != nil {
+			return 0, fmt.Errorf("read cframe of thread state %#x: %w", tstate, err)
+		}
+		if cframe == 0 {
+			return 0, nil
+		}
+		holder = cframe
 	}
-	if cframe == 0 {
-		return 0, nil
-	}
-	f, err := r.u64(cframe + r.l.CFrameCurrentFrame)
+	f, err := r.u64(holder + l.CFrameCurrentFrame)
 	if err != nil {
 		return 0, fmt.Errorf("read current_frame of thread state %#x: %w", tstate, err)
 	}
 	return f, nil
+}
+
+// mainInterpreter returns the main PyInterpreterState: interpreters.main,
+// or interpreters.head (the newest one, the same while there are no
+// subinterpreters) when main is unset; 0 before initialization and after
+// finalization.
+func (r *Reader) mainInterpreter() (uint64, error) {
+	l := r.l
+	runtime := r.py.Runtime
+	interp, err := r.u64(runtime + l.RuntimeInterpretersMain)
+	if err == nil && interp == 0 {
+		interp, err = r.u64(runtime + l.RuntimeInterpretersHead)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the interpreters of _PyRuntime at %#x: %w", runtime, err)
+	}
+	return interp, nil
+}
+
+// GILHolder returns the thread state that holds the GIL, 0 when none
+// does. 3.11 has one GIL, in the runtime; from 3.12 each interpreter
+// points to its own (the main one's is read).
+func (r *Reader) GILHolder() (uint64, error) {
+	l := r.l
+	gil := r.py.Runtime + uint64(l.RuntimeGil)
+	if l.RuntimeGil < 0 {
+		interp, err := r.mainInterpreter()
+		if err != nil || interp == 0 {
+			return 0, err
+		}
+		if gil, err = r.u64(interp + uint64(l.InterpStateGil)); err != nil || gil == 0 {
+			return 0, err
+		}
+	}
+	locked, err := r.u32(gil + l.GilLocked)
+	if err != nil {
+		return 0, fmt.Errorf("read the GIL at %#x: %w", gil, err)
+	}
+	if int32(locked) <= 0 {
+		return 0, nil // free, or not created yet (-1)
+	}
+	holder, err := r.u64(gil + l.GilLastHolder)
+	if err != nil {
+		return 0, fmt.Errorf("read the GIL at %#x: %w", gil, err)
+	}
+	return holder, nil
 }

@@ -4,106 +4,120 @@
 package pyframes
 
 var layout311 = Layout{
-	ObjectRefcnt:              0,          // offsetof(PyObject, ob_refcnt)
-	ObjectType:                8,          // offsetof(PyObject, ob_type)
-	VarObjectSize:             16,         // offsetof(PyVarObject, ob_size)
-	TypeName:                  24,         // offsetof(PyTypeObject, tp_name)
-	TypeFlags:                 168,        // offsetof(PyTypeObject, tp_flags)
-	TypeDict:                  264,        // offsetof(PyTypeObject, tp_dict)
-	TypeMro:                   344,        // offsetof(PyTypeObject, tp_mro)
-	TypeBasicsize:             32,         // offsetof(PyTypeObject, tp_basicsize)
-	TypeDictoffset:            288,        // offsetof(PyTypeObject, tp_dictoffset)
-	HeapTypeQualname:          864,        // offsetof(PyHeapTypeObject, ht_qualname)
-	HeapTypeCachedKeys:        872,        // offsetof(PyHeapTypeObject, ht_cached_keys)
-	TPFlagsHeapType:           512,        // Py_TPFLAGS_HEAPTYPE
-	TPFlagsManagedDict:        16,         // Py_TPFLAGS_MANAGED_DICT
-	TPFlagsTypeSubclass:       2147483648, // Py_TPFLAGS_TYPE_SUBCLASS
-	TPFlagsStrSubclass:        268435456,  // Py_TPFLAGS_UNICODE_SUBCLASS
-	ManagedDictOffset:         -24,        // (char *)_PyObject_ManagedDictPointer((PyObject *)probe_object) - probe_object
-	ManagedValuesOffset:       -32,        // (char *)_PyObject_ValuesPointer((PyObject *)probe_object) - probe_object
-	FrameObjectFrame:          24,         // offsetof(PyFrameObject, f_frame)
-	FrameObjectLineno:         40,         // offsetof(PyFrameObject, f_lineno)
-	InterpFrameFunc:           0,          // offsetof(_PyInterpreterFrame, f_func)
-	InterpFrameGlobals:        8,          // offsetof(_PyInterpreterFrame, f_globals)
-	InterpFrameLocals:         24,         // offsetof(_PyInterpreterFrame, f_locals)
-	InterpFrameCode:           32,         // offsetof(_PyInterpreterFrame, f_code)
-	InterpFrameFrameObj:       40,         // offsetof(_PyInterpreterFrame, frame_obj)
-	InterpFramePrevious:       48,         // offsetof(_PyInterpreterFrame, previous)
-	InterpFramePrevInstr:      56,         // offsetof(_PyInterpreterFrame, prev_instr)
-	InterpFrameOwner:          69,         // offsetof(_PyInterpreterFrame, owner)
-	InterpFrameLocalsplus:     72,         // offsetof(_PyInterpreterFrame, localsplus)
-	FrameOwnedByGenerator:     1,          // FRAME_OWNED_BY_GENERATOR
-	CodeFlags:                 48,         // offsetof(PyCodeObject, co_flags)
-	CodeFirstlineno:           72,         // offsetof(PyCodeObject, co_firstlineno)
-	CodeNlocalsplus:           76,         // offsetof(PyCodeObject, co_nlocalsplus)
-	CodeLocalsplusnames:       96,         // offsetof(PyCodeObject, co_localsplusnames)
-	CodeLocalspluskinds:       104,        // offsetof(PyCodeObject, co_localspluskinds)
-	CodeFilename:              112,        // offsetof(PyCodeObject, co_filename)
-	CodeName:                  120,        // offsetof(PyCodeObject, co_name)
-	CodeQualname:              128,        // offsetof(PyCodeObject, co_qualname)
-	CodeLinetable:             136,        // offsetof(PyCodeObject, co_linetable)
-	CodeFirsttraceable:        168,        // offsetof(PyCodeObject, _co_firsttraceable)
-	CodeCodeAdaptive:          184,        // offsetof(PyCodeObject, co_code_adaptive)
-	CodeUnitSize:              2,          // sizeof(_Py_CODEUNIT)
-	COOptimized:               1,          // CO_OPTIMIZED
-	COFastLocal:               32,         // CO_FAST_LOCAL
-	COFastCell:                64,         // CO_FAST_CELL
-	COFastFree:                128,        // CO_FAST_FREE
-	ThreadStateNext:           8,          // offsetof(PyThreadState, next)
-	ThreadStateInterp:         16,         // offsetof(PyThreadState, interp)
-	ThreadStateCframe:         56,         // offsetof(PyThreadState, cframe)
-	ThreadStateCTracefunc:     72,         // offsetof(PyThreadState, c_tracefunc)
-	ThreadStateCTraceobj:      88,         // offsetof(PyThreadState, c_traceobj)
-	ThreadStateTracing:        44,         // offsetof(PyThreadState, tracing)
-	ThreadStateThreadID:       152,        // offsetof(PyThreadState, thread_id)
-	ThreadStateNativeThreadID: 160,        // offsetof(PyThreadState, native_thread_id)
-	CFrameUseTracing:          0,          // offsetof(_PyCFrame, use_tracing)
-	CFrameCurrentFrame:        8,          // offsetof(_PyCFrame, current_frame)
-	InterpStateThreadsHead:    16,         // offsetof(PyInterpreterState, threads.head)
-	RuntimeInterpretersHead:   40,         // offsetof(_PyRuntimeState, interpreters.head)
-	RuntimeInterpretersMain:   48,         // offsetof(_PyRuntimeState, interpreters.main)
-	RuntimeGilstateCurrent:    576,        // offsetof(_PyRuntimeState, gilstate.tstate_current)
-	ASCIIObjectSize:           48,         // sizeof(PyASCIIObject)
-	CompactUnicodeObjectSize:  72,         // sizeof(PyCompactUnicodeObject)
-	UnicodeLength:             16,         // offsetof(PyASCIIObject, length)
-	UnicodeState:              32,         // offsetof(PyASCIIObject, state)
-	UnicodeStateKindMask:      28,         // state_mask(STATE_KIND)
-	UnicodeStateCompactMask:   32,         // state_mask(STATE_COMPACT)
-	UnicodeStateASCIIMask:     64,         // state_mask(STATE_ASCII)
-	UnicodeStateReadyMask:     128,        // state_mask(STATE_READY)
-	UnicodeDataAny:            72,         // offsetof(PyUnicodeObject, data.any)
-	LongDigit:                 24,         // offsetof(PyLongObject, ob_digit)
-	LongShift:                 30,         // PyLong_SHIFT
-	DigitSize:                 4,          // sizeof(digit)
-	FloatFval:                 16,         // offsetof(PyFloatObject, ob_fval)
-	BytesSval:                 32,         // offsetof(PyBytesObject, ob_sval)
-	ListItem:                  24,         // offsetof(PyListObject, ob_item)
-	TupleItem:                 24,         // offsetof(PyTupleObject, ob_item)
-	CellRef:                   16,         // offsetof(PyCellObject, ob_ref)
-	FuncQualname:              40,         // offsetof(PyFunctionObject, func_qualname)
-	CFunctionMl:               16,         // offsetof(PyCFunctionObject, m_ml)
-	CFunctionSelf:             24,         // offsetof(PyCFunctionObject, m_self)
-	MethodDefName:             0,          // offsetof(PyMethodDef, ml_name)
-	ModuleDict:                16,         // offsetof(PyModuleObject, md_dict)
-	DictUsed:                  16,         // offsetof(PyDictObject, ma_used)
-	DictKeys:                  32,         // offsetof(PyDictObject, ma_keys)
-	DictValues:                40,         // offsetof(PyDictObject, ma_values)
-	DictKeysLog2Size:          8,          // offsetof(PyDictKeysObject, dk_log2_size)
-	DictKeysLog2IndexBytes:    9,          // offsetof(PyDictKeysObject, dk_log2_index_bytes)
-	DictKeysKind:              10,         // offsetof(PyDictKeysObject, dk_kind)
-	DictKeysNentries:          24,         // offsetof(PyDictKeysObject, dk_nentries)
-	DictKeysIndices:           32,         // offsetof(PyDictKeysObject, dk_indices)
-	DictKeysGeneral:           0,          // DICT_KEYS_GENERAL
-	DictKeyEntrySize:          24,         // sizeof(PyDictKeyEntry)
-	DictKeyEntryKey:           8,          // offsetof(PyDictKeyEntry, me_key)
-	DictKeyEntryValue:         16,         // offsetof(PyDictKeyEntry, me_value)
-	DictUnicodeEntrySize:      16,         // sizeof(PyDictUnicodeEntry)
-	DictUnicodeEntryKey:       0,          // offsetof(PyDictUnicodeEntry, me_key)
-	DictUnicodeEntryValue:     8,          // offsetof(PyDictUnicodeEntry, me_value)
-	SetUsed:                   24,         // offsetof(PySetObject, used)
-	SetMask:                   32,         // offsetof(PySetObject, mask)
-	SetTable:                  40,         // offsetof(PySetObject, table)
-	SetEntrySize:              16,         // sizeof(setentry)
-	SetEntryKey:               0,          // offsetof(setentry, key)
-	SetEntryHash:              8,          // offsetof(setentry, hash)
+	DebugOffsetsVersion:            -1,        // -1
+	DebugOffsetsFreeThreaded:       -1,        // -1
+	ObjectType:                     8,         // offsetof(PyObject, ob_type)
+	ObjectSize:                     16,        // sizeof(PyObject)
+	VarObjectSize:                  16,        // offsetof(PyVarObject, ob_size)
+	TypeName:                       24,        // offsetof(PyTypeObject, tp_name)
+	TypeFlags:                      168,       // offsetof(PyTypeObject, tp_flags)
+	TypeDict:                       264,       // offsetof(PyTypeObject, tp_dict)
+	TypeSubclasses:                 360,       // offsetof(PyTypeObject, tp_subclasses)
+	TypeMro:                        344,       // offsetof(PyTypeObject, tp_mro)
+	TypeBasicsize:                  32,        // offsetof(PyTypeObject, tp_basicsize)
+	TypeDictoffset:                 288,       // offsetof(PyTypeObject, tp_dictoffset)
+	HeapTypeQualname:               864,       // offsetof(PyHeapTypeObject, ht_qualname)
+	HeapTypeCachedKeys:             872,       // offsetof(PyHeapTypeObject, ht_cached_keys)
+	TPFlagsHeapType:                512,       // Py_TPFLAGS_HEAPTYPE
+	TPFlagsManagedDict:             16,        // Py_TPFLAGS_MANAGED_DICT
+	TPFlagsStrSubclass:             268435456, // Py_TPFLAGS_UNICODE_SUBCLASS
+	TPFlagsStaticBuiltin:           0,         // 0
+	InterpStateBuiltinTypes:        -1,        // -1
+	StaticTypeStateSize:            0,         // 0
+	StaticTypeStateDict:            0,         // 0
+	TPFlagsInlineValues:            0,         // 0
+	ManagedDictOffset:              -24,       // (char *)_PyObject_ManagedDictPointer((PyObject *)probe_object) - probe_object
+	ManagedValuesOffset:            -32,       // (char *)_PyObject_ValuesPointer((PyObject *)probe_object) - probe_object
+	FrameObjectFrame:               24,        // offsetof(PyFrameObject, f_frame)
+	FrameObjectLineno:              40,        // offsetof(PyFrameObject, f_lineno)
+	InterpFrameLocals:              24,        // offsetof(_PyInterpreterFrame, f_locals)
+	InterpFrameCode:                32,        // offsetof(_PyInterpreterFrame, f_code)
+	InterpFrameFrameObj:            40,        // offsetof(_PyInterpreterFrame, frame_obj)
+	InterpFramePrevious:            48,        // offsetof(_PyInterpreterFrame, previous)
+	InterpFrameInstr:               56,        // offsetof(_PyInterpreterFrame, prev_instr)
+	InterpFrameOwner:               69,        // offsetof(_PyInterpreterFrame, owner)
+	InterpFrameLocalsplus:          72,        // offsetof(_PyInterpreterFrame, localsplus)
+	FrameOwnedByGenerator:          1,         // FRAME_OWNED_BY_GENERATOR
+	FrameOwnedByCstack:             -1,        // -1
+	CodeFlags:                      48,        // offsetof(PyCodeObject, co_flags)
+	CodeFirstlineno:                72,        // offsetof(PyCodeObject, co_firstlineno)
+	CodeNlocalsplus:                76,        // offsetof(PyCodeObject, co_nlocalsplus)
+	CodeLocalsplusnames:            96,        // offsetof(PyCodeObject, co_localsplusnames)
+	CodeLocalspluskinds:            104,       // offsetof(PyCodeObject, co_localspluskinds)
+	CodeFilename:                   112,       // offsetof(PyCodeObject, co_filename)
+	CodeName:                       120,       // offsetof(PyCodeObject, co_name)
+	CodeQualname:                   128,       // offsetof(PyCodeObject, co_qualname)
+	CodeLinetable:                  136,       // offsetof(PyCodeObject, co_linetable)
+	CodeFirsttraceable:             168,       // offsetof(PyCodeObject, _co_firsttraceable)
+	CodeCodeAdaptive:               184,       // offsetof(PyCodeObject, co_code_adaptive)
+	CodeUnitSize:                   2,         // sizeof(_Py_CODEUNIT)
+	COOptimized:                    1,         // CO_OPTIMIZED
+	COFastCell:                     64,        // CO_FAST_CELL
+	COFastFree:                     128,       // CO_FAST_FREE
+	ThreadStateNext:                8,         // offsetof(PyThreadState, next)
+	ThreadStateCframe:              56,        // offsetof(PyThreadState, cframe)
+	CFrameCurrentFrame:             8,         // offsetof(_PyCFrame, current_frame)
+	ThreadStateCTracefunc:          72,        // offsetof(PyThreadState, c_tracefunc)
+	ThreadStateNativeThreadID:      160,       // offsetof(PyThreadState, native_thread_id)
+	InterpStateThreadsHead:         16,        // offsetof(PyInterpreterState, threads.head)
+	RuntimeInterpretersHead:        40,        // offsetof(_PyRuntimeState, interpreters.head)
+	RuntimeInterpretersMain:        48,        // offsetof(_PyRuntimeState, interpreters.main)
+	RuntimeGil:                     360,       // offsetof(_PyRuntimeState, ceval.gil)
+	InterpStateGil:                 -1,        // -1
+	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)
+	GilLocked:                      16,        // offsetof(struct _gil_runtime_state, locked)
+	InterpStateMonitoringCallables: -1,        // -1
+	MonitoringEvents:               0,         // 0
+	ASCIIObjectSize:                48,        // sizeof(PyASCIIObject)
+	CompactUnicodeObjectSize:       72,        // sizeof(PyCompactUnicodeObject)
+	UnicodeLength:                  16,        // offsetof(PyASCIIObject, length)
+	UnicodeState:                   32,        // offsetof(PyASCIIObject, state)
+	UnicodeStateKindMask:           28,        // state_mask(STATE_KIND)
+	UnicodeStateCompactMask:        32,        // state_mask(STATE_COMPACT)
+	UnicodeStateASCIIMask:          64,        // state_mask(STATE_ASCII)
+	UnicodeStateReadyMask:          128,       // state_mask(STATE_READY)
+	UnicodeDataAny:                 72,        // offsetof(PyUnicodeObject, data.any)
+	LongTag:                        16,        // offsetof(PyVarObject, ob_size)
+	LongNonSizeBits:                0,         // 0
+	LongDigit:                      24,        // offsetof(PyLongObject, ob_digit)
+	LongShift:                      30,        // PyLong_SHIFT
+	DigitSize:                      4,         // sizeof(digit)
+	FloatFval:                      16,        // offsetof(PyFloatObject, ob_fval)
+	BytesSval:                      32,        // offsetof(PyBytesObject, ob_sval)
+	ListItem:                       24,        // offsetof(PyListObject, ob_item)
+	TupleItem:                      24,        // offsetof(PyTupleObject, ob_item)
+	CellRef:                        16,        // offsetof(PyCellObject, ob_ref)
+	FuncQualname:                   40,        // offsetof(PyFunctionObject, func_qualname)
+	CFunctionMl:                    16,        // offsetof(PyCFunctionObject, m_ml)
+	CFunctionSelf:                  24,        // offsetof(PyCFunctionObject, m_self)
+	MethodDefName:                  0,         // offsetof(PyMethodDef, ml_name)
+	ModuleDict:                     16,        // offsetof(PyModuleObject, md_dict)
+	DictUsed:                       16,        // offsetof(PyDictObject, ma_used)
+	DictKeys:                       32,        // offsetof(PyDictObject, ma_keys)
+	DictValues:                     40,        // offsetof(PyDictObject, ma_values)
+	DictValuesValues:               0,         // offsetof(PyDictValues, values)
+	DictValuesCapacity:             -1,        // -1
+	DictValuesSize:                 -1,        // -1
+	DictValuesValid:                -1,        // -1
+	DictKeysLog2Size:               8,         // offsetof(PyDictKeysObject, dk_log2_size)
+	DictKeysLog2IndexBytes:         9,         // offsetof(PyDictKeysObject, dk_log2_index_bytes)
+	DictKeysKind:                   10,        // offsetof(PyDictKeysObject, dk_kind)
+	DictKeysNentries:               24,        // offsetof(PyDictKeysObject, dk_nentries)
+	DictKeysIndices:                32,        // offsetof(PyDictKeysObject, dk_indices)
+	DictKeysGeneral:                0,         // DICT_KEYS_GENERAL
+	DictKeyEntrySize:               24,        // sizeof(PyDictKeyEntry)
+	DictKeyEntryKey:                8,         // offsetof(PyDictKeyEntry, me_key)
+	DictKeyEntryValue:              16,        // offsetof(PyDictKeyEntry, me_value)
+	DictUnicodeEntrySize:           16,        // sizeof(PyDictUnicodeEntry)
+	DictUnicodeEntryKey:            0,         // offsetof(PyDictUnicodeEntry, me_key)
+	DictUnicodeEntryValue:          8,         // offsetof(PyDictUnicodeEntry, me_value)
+	SetUsed:                        24,        // offsetof(PySetObject, used)
+	SetMask:                        32,        // offsetof(PySetObject, mask)
+	SetTable:                       40,        // offsetof(PySetObject, table)
+	SetEntrySize:                   16,        // sizeof(setentry)
+	SetEntryKey:                    0,         // offsetof(setentry, key)
+	SetEntryHash:                   8,         // offsetof(setentry, hash)
 }
+
+// debugOffsets311 are the entries of _Py_DebugOffsets that state a field of layout311.
+var debugOffsets311 = []debugOffset{}

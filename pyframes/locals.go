@@ -230,31 +230,23 @@ func (r *Reader) combinedItems(k dictKeys, limit int) ([]dictItem, error) {
 }
 
 // splitItems walks a split table: the keys are shared with other
-// instances of a class, the values are the object's own, in the order
-// kept in the bytes before them. That prefix is described only in a comment
-// of pycore_dict.h ([-1] prefix size, [-2] count, [-3-i] the index of the
-// i-th inserted value) and _PyDictValues_AddToInsertionOrder, so no
-// offsetof can state it.
+// instances of a class, the values are the object's own, in the order the
+// version's dialect reads.
 func (r *Reader) splitItems(k dictKeys, values uint64, limit int) ([]dictItem, error) {
-	var sizes [2]byte
-	if err := r.read(values-2, sizes[:]); err != nil {
-		return nil, fmt.Errorf("read the size of dict values at %#x: %w", values, err)
+	order, err := r.l.dialect.valuesOrder(r, values)
+	if err != nil {
+		return nil, err
 	}
-	n := int(sizes[0])
-	if n == 0 {
-		return nil, nil
-	}
-	order := make([]byte, n)
-	if err := r.read(values-2-uint64(n), order); err != nil {
-		return nil, fmt.Errorf("read the insertion order of dict values at %#x: %w", values, err)
-	}
+	array := values + r.l.DictValuesValues
 	var items []dictItem
-	for i := 0; i < n && len(items) < limit; i++ {
-		ix := int(order[n-1-i]) // order[n-1] is at values-3: the first inserted
-		if ix >= k.nentries {
+	for _, ix := range order {
+		if len(items) >= limit {
+			break
+		}
+		if int(ix) >= k.nentries {
 			return nil, fmt.Errorf("dict values at %#x name entry %d of %d", values, ix, k.nentries)
 		}
-		value, err := r.u64(values + 8*uint64(ix))
+		value, err := r.u64(array + 8*uint64(ix))
 		if err != nil {
 			return nil, fmt.Errorf("read dict values at %#x: %w", values, err)
 		}

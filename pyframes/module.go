@@ -104,11 +104,11 @@ func (r *Reader) isNone(obj uint64) bool {
 }
 
 // instanceAttr looks a name up in an object's own __dict__ (not its
-// class's), 0 when absent. In 3.11 a class without __slots__ gets
-// Py_TPFLAGS_MANAGED_DICT: its instances keep their attributes in values
-// before the object, keyed by the class's shared keys (ht_cached_keys),
-// until something asks for a real dict, which then sits before the object
-// too. Other objects have their dict at tp_dictoffset.
+// class's), 0 when absent. A class without __slots__ gets
+// Py_TPFLAGS_MANAGED_DICT: its instances keep their attributes as values
+// keyed by the class's shared keys (ht_cached_keys) until something asks
+// for a real dict; where the values and that dict sit is the version's
+// dialect. Other objects have their dict at tp_dictoffset.
 func (r *Reader) instanceAttr(obj uint64, name string) (uint64, error) {
 	l := r.l
 	t, err := r.typeOf(obj)
@@ -133,15 +133,11 @@ func (r *Reader) instanceAttr(obj uint64, name string) (uint64, error) {
 		}
 		return r.dictGet(dict, name)
 	}
-	values, err := r.u64(obj + uint64(l.ManagedValuesOffset))
-	if err != nil {
-		return 0, fmt.Errorf("read the values of the object at %#x: %w", obj, err)
+	dict, values, err := l.dialect.managedAttrs(r, obj, flags)
+	if err != nil || (dict == 0 && values == 0) {
+		return 0, err
 	}
-	if values == 0 {
-		dict, err := r.u64(obj + uint64(l.ManagedDictOffset))
-		if err != nil {
-			return 0, fmt.Errorf("read the dict of the object at %#x: %w", obj, err)
-		}
+	if dict != 0 {
 		return r.dictGet(dict, name)
 	}
 	keys, err := r.u64(t + l.HeapTypeCachedKeys)

@@ -16,6 +16,7 @@ type Python struct {
 	Layout  *Layout
 	File    string // the mapped ELF file holding the interpreter (the executable or libpython), as /proc/PID/maps names it
 	Bias    uint64 // load bias: runtime address = symbol value + Bias
+	Runtime uint64 // _PyRuntime, the interpreter's global state
 
 	syms map[string]uint64 // symbol values (not biased), dynsym and symtab
 }
@@ -34,8 +35,12 @@ func (p *Python) Symbol(name string) (uint64, error) {
 const interpreterSymbol = "PyEval_SetTrace"
 
 // versionSymbol is `const unsigned long Py_Version = PY_VERSION_HEX`,
-// exported since 3.11.
+// exported since 3.11. It is read from the file's bytes, not the
+// process's, so a damaged tracee cannot lie about its version.
 const versionSymbol = "Py_Version"
+
+// runtimeSymbol is the interpreter's global state, _PyRuntimeState.
+const runtimeSymbol = "_PyRuntime"
 
 // elfPython inspects one ELF file. It returns ok=false when the file does
 // not define the interpreter; an error when it does but cannot be used.
@@ -46,7 +51,7 @@ func elfPython(path string) (py *Python, ok bool, err error) {
 	}
 	defer f.Close()
 	syms := map[string]uint64{}
-	var version *elf.Symbol
+	var version, runtime *elf.Symbol
 	// The dynamic table is enough for an exported symbol; symtab (absent
 	// from stripped files) adds the static ones. Dynsym wins on conflicts.
 	tabs := []func() ([]elf.Symbol, error){f.Symbols, f.DynamicSymbols}
@@ -58,8 +63,11 @@ func elfPython(path string) (py *Python, ok bool, err error) {
 				continue
 			}
 			syms[s.Name] = s.Value
-			if s.Name == versionSymbol {
+			switch s.Name {
+			case versionSymbol:
 				version = s
+			case runtimeSymbol:
+				runtime = s
 			}
 		}
 	}
@@ -71,33 +79,21 @@ func elfPython(path string) (py *Python, ok bool, err error) {
 		return nil, true, fmt.Errorf("%s has no %s symbol: CPython older than 3.11 is not supported (rrpy knows 3.11): %w",
 			path, versionSymbol, ErrUnsupportedVersion)
 	}
-	hex, err := readSymbolData(f, version)
+	data, err := symbolBytes(f, version, 8)
 	if err != nil {
 		return nil, true, fmt.Errorf("read %s in %s: %w", versionSymbol, path, err)
 	}
-	py.Version = versionFromHex(hex)
+	py.Version = versionFromHex(binary.LittleEndian.Uint64(data))
 	if py.Layout, err = LayoutFor(py.Version); err != nil {
 		return nil, true, fmt.Errorf("%s: %w", path, err)
 	}
+	if runtime == nil {
+		return nil, true, fmt.Errorf("%s has no %s symbol", path, runtimeSymbol)
+	}
+	if err := checkDebugOffsets(f, runtime, py.Version, py.Layout); err != nil {
+		return nil, true, fmt.Errorf("%s: %w", path, err)
+	}
 	return py, true, nil
-}
-
-// readSymbolData reads a constant's value from the section that holds it:
-// the file's bytes, not the process's, so a damaged tracee cannot lie about
-// its version.
-func readSymbolData(f *elf.File, s *elf.Symbol) (uint64, error) {
-	if int(s.Section) >= len(f.Sections) || s.Size == 0 || s.Size > 8 {
-		return 0, fmt.Errorf("symbol in section %d of size %d", s.Section, s.Size)
-	}
-	sec := f.Sections[s.Section]
-	if sec.Type == elf.SHT_NOBITS || s.Value < sec.Addr || s.Value+s.Size > sec.Addr+sec.Size {
-		return 0, fmt.Errorf("symbol at %#x is outside the data of section %s", s.Value, sec.Name)
-	}
-	buf := make([]byte, 8)
-	if _, err := sec.ReadAt(buf[:s.Size], int64(s.Value-sec.Addr)); err != nil {
-		return 0, fmt.Errorf("read section %s: %w", sec.Name, err)
-	}
-	return binary.LittleEndian.Uint64(buf), nil
 }
 
 // loadBias returns runtime minus link-time addresses for a file mapped at

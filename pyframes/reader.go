@@ -32,6 +32,7 @@ var errNull = errors.New("NULL pointer")
 type Reader struct {
 	mem Memory
 	l   *Layout
+	py  *Python
 
 	// Repr limits: containers nested deeper than MaxDepth print as "[...]",
 	// containers print their first MaxItems elements then "...", and a repr
@@ -41,9 +42,9 @@ type Reader struct {
 	MaxString int
 }
 
-// NewReader returns a Reader of mem for the CPython whose layout is l.
-func NewReader(mem Memory, l *Layout) *Reader {
-	return &Reader{mem: mem, l: l, MaxDepth: 6, MaxItems: 100, MaxString: 1000}
+// NewReader returns a Reader of mem, a process that runs py.
+func NewReader(mem Memory, py *Python) *Reader {
+	return &Reader{mem: mem, l: py.Layout, py: py, MaxDepth: 6, MaxItems: 100, MaxString: 1000}
 }
 
 func (r *Reader) read(addr uint64, buf []byte) error {
@@ -195,7 +196,7 @@ func (r *Reader) strData(obj uint64) (data, kind uint64, length int, err error) 
 	case compact:
 		data = obj + l.CompactUnicodeObjectSize
 	default:
-		if state&l.UnicodeStateReadyMask == 0 {
+		if l.UnicodeStateReadyMask != 0 && state&l.UnicodeStateReadyMask == 0 {
 			return 0, 0, 0, fmt.Errorf("the str at %#x is a legacy string not made ready", obj)
 		}
 		if data, err = r.u64(obj + l.UnicodeDataAny); err != nil {
@@ -320,4 +321,31 @@ func (r *Reader) tupleItems(obj uint64) ([]uint64, error) {
 		return nil, fmt.Errorf("read the items of the tuple at %#x: %w", obj, err)
 	}
 	return items, nil
+}
+
+// typeDict returns a type's dict: tp_dict, or for a static builtin type
+// of 3.12+ the dict its state in the main interpreter holds.
+func (r *Reader) typeDict(t uint64) (uint64, error) {
+	l := r.l
+	dict, err := r.u64(t + l.TypeDict)
+	if err != nil || dict != 0 || l.InterpStateBuiltinTypes < 0 {
+		return dict, err
+	}
+	flags, err := r.u64(t + l.TypeFlags)
+	if err != nil || flags&l.TPFlagsStaticBuiltin == 0 {
+		return 0, err
+	}
+	index, err := r.u64(t + l.TypeSubclasses) // the state's index + 1
+	if err != nil {
+		return 0, err
+	}
+	const maxStaticTypes = 1024
+	if index == 0 || index > maxStaticTypes {
+		return 0, fmt.Errorf("static type at %#x has state index %d", t, index)
+	}
+	interp, err := r.mainInterpreter()
+	if err != nil || interp == 0 {
+		return 0, err
+	}
+	return r.u64(interp + uint64(l.InterpStateBuiltinTypes) + (index-1)*l.StaticTypeStateSize + l.StaticTypeStateDict)
 }

@@ -162,7 +162,7 @@ func (r *Reader) reprBase(t typeInfo) (string, error) {
 		if !mt.heap(l) {
 			return mt.name, nil
 		}
-		dict, err := r.u64(m + l.TypeDict)
+		dict, err := r.typeDict(m)
 		if err != nil {
 			return "", fmt.Errorf("read tp_dict of %s: %w", mt.name, err)
 		}
@@ -211,7 +211,7 @@ func (r *Reader) className(t typeInfo) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read the qualified name of %s: %w", t.name, err)
 	}
-	dict, err := r.u64(t.addr + r.l.TypeDict)
+	dict, err := r.typeDict(t.addr)
 	if err != nil {
 		return "", fmt.Errorf("read tp_dict of %s: %w", t.name, err)
 	}
@@ -235,18 +235,24 @@ func (p *printer) int(obj uint64, _ typeInfo, _ int) error {
 	return nil
 }
 
-// intString reads an int: ob_size is the number of digits, negative for
-// a negative number; digits are little-endian, PyLong_SHIFT bits each.
+// intSize reads an int's sign and digit count from its header, which the
+// version's dialect decodes.
+func (r *Reader) intSize(obj uint64) (neg bool, digits uint64, err error) {
+	tag, err := r.u64(obj + r.l.LongTag)
+	if err != nil {
+		return false, 0, fmt.Errorf("read the size of the int at %#x: %w", obj, err)
+	}
+	neg, digits = r.l.dialect.intSize(tag, r.l)
+	return neg, digits, nil
+}
+
+// intString reads an int: a sign and a count of digits, little-endian,
+// PyLong_SHIFT bits each.
 func (r *Reader) intString(obj uint64) (string, error) {
 	l := r.l
-	size, err := r.u64(obj + l.VarObjectSize)
+	neg, n, err := r.intSize(obj)
 	if err != nil {
-		return "", fmt.Errorf("read the size of the int at %#x: %w", obj, err)
-	}
-	n := int64(size)
-	neg := n < 0
-	if neg {
-		n = -n
+		return "", err
 	}
 	if n > maxIntDigits || l.DigitSize != 4 {
 		return "", fmt.Errorf("the int at %#x has %d digits of %d bytes", obj, n, l.DigitSize)
@@ -258,7 +264,7 @@ func (r *Reader) intString(obj uint64) (string, error) {
 		}
 	}
 	v, d := new(big.Int), new(big.Int)
-	for i := n - 1; i >= 0; i-- {
+	for i := int(n) - 1; i >= 0; i-- {
 		v.Lsh(v, uint(l.LongShift))
 		v.Or(v, d.SetUint64(uint64(binary.LittleEndian.Uint32(buf[4*i:]))))
 	}
@@ -270,11 +276,11 @@ func (r *Reader) intString(obj uint64) (string, error) {
 
 // bool: True and False are ints, 1 and 0 digits long.
 func (p *printer) bool(obj uint64, _ typeInfo, _ int) error {
-	size, err := p.r.u64(obj + p.r.l.VarObjectSize)
+	_, digits, err := p.r.intSize(obj)
 	if err != nil {
 		return fmt.Errorf("read the bool at %#x: %w", obj, err)
 	}
-	if size != 0 {
+	if digits != 0 {
 		p.b.WriteString("True")
 	} else {
 		p.b.WriteString("False")

@@ -11,17 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"rrpy/internal/pythons"
 	"rrpy/ptrace"
 
 	"golang.org/x/sys/unix"
 )
-
-// pythons are the CPython 3.11 builds of this machine: one with libpython
-// linked into the executable, one with a shared libpython.
-var pythons = []struct{ name, path, file string }{
-	{"debian", "/usr/bin/python3.11", "python3.11"},
-	{"pyenv-shared", "/root/.pyenv/versions/3.11.7/bin/python3.11", "libpython3.11.so.1.0"},
-}
 
 // report is what testdata/stack.py says of itself before it stops.
 type report struct {
@@ -119,18 +113,14 @@ func runScriptToStop(t testing.TB, python, script string, args ...string) (*stop
 	if st.py, err = Find(p.Pid); err != nil {
 		t.Fatal(err)
 	}
-	st.r = NewReader(p, st.py.Layout)
+	st.r = NewReader(p, st.py)
 	return st, line
 }
 
 // innermost returns the current frame of the only thread.
 func (st *stopped) innermost(t *testing.T) uint64 {
 	t.Helper()
-	rt, err := st.py.Symbol("_PyRuntime")
-	if err != nil {
-		t.Fatal(err)
-	}
-	threads, err := st.r.Threads(rt)
+	threads, err := st.r.Threads()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,16 +134,38 @@ func (st *stopped) innermost(t *testing.T) uint64 {
 	return f
 }
 
-func forEachPython(t *testing.T, fn func(t *testing.T, st *stopped)) {
-	for _, py := range pythons {
-		t.Run(py.name, func(t *testing.T) {
-			st := runToStop(t, py.path)
-			if got := filepath.Base(st.py.File); got != py.file {
-				t.Errorf("Find took the interpreter from %s, want %s", st.py.File, py.file)
-			}
-			fn(t, st)
-		})
+// shims counts the frames owned by the C stack in the chain from inner.
+func (st *stopped) shims(t *testing.T, inner uint64) int {
+	t.Helper()
+	l, n := st.py.Layout, 0
+	for addr := inner; addr != 0; {
+		f, err := st.r.interpFrame(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(f[l.InterpFrameOwner]) == l.FrameOwnedByCstack {
+			n++
+		}
+		addr = f.ptr(l.InterpFramePrevious)
 	}
+	if st.py.Version.Minor >= 12 && n == 0 {
+		t.Errorf("CPython %v: no shim frame under the main script", st.py.Version)
+	}
+	return n
+}
+
+func forEachPython(t *testing.T, fn func(t *testing.T, st *stopped)) {
+	pythons.ForEach(t, func(t *testing.T, in pythons.Interpreter) {
+		st := runToStop(t, in.Path)
+		want := filepath.Base(in.Path)
+		if in.Shared {
+			want = "libpython" + in.Version() + ".so.1.0"
+		}
+		if got := filepath.Base(st.py.File); got != want {
+			t.Errorf("Find took the interpreter from %s, want %s", st.py.File, want)
+		}
+		fn(t, st)
+	})
 }
 
 func TestFindDetectsVersionFromBinary(t *testing.T) {
@@ -192,9 +204,10 @@ func TestStackMatchesPython(t *testing.T) {
 		if frames[len(frames)-1].Code.Name != "<module>" {
 			t.Errorf("the outermost frame is %s, want <module>", frames[len(frames)-1].Code.Name)
 		}
+		// Depth counts the C stack's shim frames (3.12+) too, as the probe does.
 		depth, err := st.r.Depth(inner)
-		if err != nil || depth != len(want) {
-			t.Errorf("Depth = %d, %v; want %d", depth, err, len(want))
+		if wantDepth := len(want) + st.shims(t, inner); err != nil || depth != wantDepth {
+			t.Errorf("Depth = %d, %v; want %d", depth, err, wantDepth)
 		}
 	})
 }
@@ -282,14 +295,14 @@ func TestFindWithoutPython(t *testing.T) {
 // thread states, and the values of those words taken as pointers. Errors
 // are expected; panics and endless loops are not.
 func TestGarbageDoesNotPanic(t *testing.T) {
-	st := runToStop(t, pythons[0].path)
+	st := runToStop(t, pythons.Minor(t, 11).Path)
 	inner := st.innermost(t)
 	frames, err := st.r.Stack(inner)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, _ := st.py.Symbol("_PyRuntime")
-	threads, _ := st.r.Threads(rt)
+	rt := st.py.Runtime
+	threads, _ := st.r.Threads()
 	var addrs []uint64
 	for _, base := range []uint64{inner, frames[1].Code.Addr, threads[0], rt} {
 		for off := uint64(0); off < 1024; off += 8 {
@@ -301,14 +314,19 @@ func TestGarbageDoesNotPanic(t *testing.T) {
 		}
 	}
 	calls := map[string]func(a uint64) error{
-		"Repr":         func(a uint64) error { _, err := st.r.Repr(a); return err },
-		"TypeName":     func(a uint64) error { _, err := st.r.TypeName(a); return err },
-		"Code":         func(a uint64) error { _, err := st.r.Code(a); return err },
-		"FrameObject":  func(a uint64) error { _, err := st.r.FrameObject(a); return err },
-		"Stack":        func(a uint64) error { _, err := st.r.Stack(a); return err },
-		"Depth":        func(a uint64) error { _, err := st.r.Depth(a); return err },
-		"Locals":       func(a uint64) error { _, err := st.r.Locals(Frame{Addr: a}); return err },
-		"Threads":      func(a uint64) error { _, err := st.r.Threads(a); return err },
+		"Repr":        func(a uint64) error { _, err := st.r.Repr(a); return err },
+		"TypeName":    func(a uint64) error { _, err := st.r.TypeName(a); return err },
+		"Code":        func(a uint64) error { _, err := st.r.Code(a); return err },
+		"FrameObject": func(a uint64) error { _, err := st.r.FrameObject(a); return err },
+		"Stack":       func(a uint64) error { _, err := st.r.Stack(a); return err },
+		"Depth":       func(a uint64) error { _, err := st.r.Depth(a); return err },
+		"Locals":      func(a uint64) error { _, err := st.r.Locals(Frame{Addr: a}); return err },
+		"Threads": func(a uint64) error {
+			py := *st.py
+			py.Runtime = a
+			_, err := NewReader(st.proc, &py).Threads()
+			return err
+		},
 		"CurrentFrame": func(a uint64) error { _, err := st.r.CurrentFrame(a); return err },
 	}
 	errs := 0

@@ -30,7 +30,6 @@ type pyProbe struct {
 	warn     func(string)
 	py       *pyframes.Python
 	setTrace uint64 // _PyEval_SetTrace(tstate, func, arg)
-	runtime  uint64 // _PyRuntime
 }
 
 type probeStage int
@@ -130,7 +129,7 @@ func (pp *pyProbe) findPython(proc *ptrace.Proc) error {
 	if err != nil {
 		return err
 	}
-	syms := map[string]*uint64{"_PyEval_SetTrace": &pp.setTrace, "_PyRuntime": &pp.runtime}
+	syms := map[string]*uint64{"_PyEval_SetTrace": &pp.setTrace}
 	var evalCode uint64
 	syms["PyEval_EvalCode"] = &evalCode
 	for name, dst := range syms {
@@ -185,7 +184,7 @@ func (pp *pyProbe) checkReplaced(proc *ptrace.Proc) error {
 	if pp.stage != probeInstalled || pp.replaced {
 		return nil
 	}
-	ts, err := readWord(proc, pp.runtime+pp.py.Layout.RuntimeGilstateCurrent)
+	ts, err := pyframes.NewReader(proc, pp.py).GILHolder()
 	if err != nil || ts == 0 {
 		return err
 	}
@@ -204,7 +203,7 @@ func (pp *pyProbe) reportReplaced(proc *ptrace.Proc, tstate uint64, what string)
 	}
 	pp.replaced = true
 	where := "the program"
-	rd := pyframes.NewReader(proc, pp.py.Layout)
+	rd := pyframes.NewReader(proc, pp.py)
 	if cur, err := rd.CurrentFrame(tstate); err == nil && cur != 0 {
 		if stack, err := rd.Stack(cur); err == nil && len(stack) > 0 {
 			where = fmt.Sprintf("%s line %d", stack[0].Code.Filename, stack[0].Line)
@@ -239,8 +238,8 @@ func (pp *pyProbe) coverThreads(proc *ptrace.Proc) (err error) {
 	if pp.stage != probeInstalled {
 		return nil
 	}
-	rd := pyframes.NewReader(proc, pp.py.Layout)
-	states, err := rd.Threads(pp.runtime)
+	rd := pyframes.NewReader(proc, pp.py)
+	states, err := rd.Threads()
 	if err != nil {
 		return fmt.Errorf("list Python threads: %w", err)
 	}

@@ -102,7 +102,7 @@ func (tl *Timeline) currentFrame() (*pyframes.Reader, pyframes.Frame, error) {
 	}
 	rd := tl.reader()
 	if tl.now.scratch != nil {
-		rd = pyframes.NewReader(tl.now.scratch, tl.py.Layout)
+		rd = pyframes.NewReader(tl.now.scratch, tl.py)
 	}
 	cur, err := rd.FrameObject(tl.here.Frame)
 	return rd, cur, err

@@ -108,7 +108,7 @@ func (tl *Timeline) findMain(main mainMatcher) error {
 }
 
 func (tl *Timeline) reader() *pyframes.Reader {
-	return pyframes.NewReader(tl.s.Memory(), tl.py.Layout)
+	return pyframes.NewReader(tl.s.Memory(), tl.py)
 }
 
 // settle makes a stop point the current one and reads its location.

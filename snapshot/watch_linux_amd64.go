@@ -67,7 +67,7 @@ func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend
 	}
 	if w.fast != nil {
 		rec := newWordRecorder(tl.s.Memory())
-		repr, decided, err := pyframes.NewReader(rec, tl.py.Layout).Eval(w.fast, func(n int) uint64 { return objs[n] })
+		repr, decided, err := pyframes.NewReader(rec, tl.py).Eval(w.fast, func(n int) uint64 { return objs[n] })
 		if err != nil || decided {
 			return frontend.Value{Repr: repr, Anchor: -1}, rec, err
 		}

@@ -2,7 +2,10 @@
 // CPython that -python names, from that Python's own headers.
 //
 // The fields to fill are those of the Layout struct in ../layout.go; each
-// field's `c` tag is a C expression (offsetof, sizeof, a macro). gen writes
+// field's `c` tag is a C expression (offsetof, sizeof, a macro), and a
+// `c3XX` tag (c312, c313) replaces it from that minor version on, where a
+// member was renamed or moved: the newest tag not newer than the Python
+// wins. gen writes
 // a C program that prints every expression, compiles it with gcc against the
 // headers the Python reports through sysconfig (with Py_BUILD_CORE, for the
 // internal ones), runs it and writes the Go table. Run it through go
@@ -41,9 +44,26 @@ func main() {
 	}
 }
 
-// field is one Layout field: its Go name and type, and the C expression.
+// field is one Layout field: its Go name and type, and the C expression
+// for the version at hand.
 type field struct {
 	name, goType, expr string
+	debug              string // its _Py_DebugOffsets entry (3.13+), "" for none
+}
+
+// debugOffsetsMinor is the first minor version with _Py_DebugOffsets.
+const debugOffsetsMinor = 13
+
+// versionedTag is a field's C expression for a minor version: its c3XX
+// tag with the largest XX not above minor, else its c tag.
+func versionedTag(tag reflect.StructTag, minor int) string {
+	expr := tag.Get("c")
+	for v := 12; v <= minor; v++ {
+		if e, ok := tag.Lookup(fmt.Sprintf("c3%d", v)); ok {
+			expr = e
+		}
+	}
+	return expr
 }
 
 // pyInfo is what the Python reports about itself.
@@ -53,17 +73,21 @@ type pyInfo struct {
 }
 
 func run(python, src, out, cc string) error {
-	fields, err := layoutFields(src)
-	if err != nil {
-		return err
-	}
 	info, err := askPython(python)
 	if err != nil {
 		return err
 	}
 	parts := strings.Split(info.version, ".")
-	if len(parts) < 2 {
+	if len(parts) < 2 || parts[0] != "3" {
 		return fmt.Errorf("odd version %q from %s", info.version, python)
+	}
+	minorNumber, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return fmt.Errorf("odd version %q from %s", info.version, python)
+	}
+	fields, err := layoutFields(src, minorNumber)
+	if err != nil {
+		return err
 	}
 	minor := parts[0] + parts[1]
 	if out == "" {
@@ -80,9 +104,10 @@ func run(python, src, out, cc string) error {
 	return os.WriteFile(out, code, 0o644)
 }
 
-// layoutFields reads the Layout struct's fields and their c tags. Fields
-// without a tag are left out: pyframes computes them in Go.
-func layoutFields(src string) ([]field, error) {
+// layoutFields reads the Layout struct's fields and their C expressions
+// for a minor version. Fields without a tag are left out: pyframes
+// computes them in Go.
+func layoutFields(src string, minor int) ([]field, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), src, nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", src, err)
@@ -106,13 +131,17 @@ func layoutFields(src string) ([]field, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tag %s: %w", fl.Tag.Value, err)
 		}
-		expr := reflect.StructTag(tag).Get("c")
+		expr := versionedTag(reflect.StructTag(tag), minor)
 		typ, ok := fl.Type.(*ast.Ident)
 		if expr == "" || !ok {
 			continue
 		}
+		debug := ""
+		if minor >= debugOffsetsMinor {
+			debug = reflect.StructTag(tag).Get("debug")
+		}
 		for _, n := range fl.Names {
-			fields = append(fields, field{name: n.Name, goType: typ.Name, expr: expr})
+			fields = append(fields, field{name: n.Name, goType: typ.Name, expr: expr, debug: debug})
 		}
 	}
 	return fields, nil
@@ -157,7 +186,7 @@ const cPrelude = `#define Py_BUILD_CORE 1
 
 /* An address to do pointer arithmetic on; never dereferenced. */
 static char probe_storage[256];
-static char *const probe_object = probe_storage + 128;
+static char *const probe_object __attribute__((unused)) = probe_storage + 128;
 
 enum state_member { STATE_KIND, STATE_COMPACT, STATE_ASCII, STATE_READY };
 
@@ -171,7 +200,11 @@ static unsigned long long state_mask(enum state_member m) {
 	case STATE_KIND: o.state.kind = 7; break;
 	case STATE_COMPACT: o.state.compact = 1; break;
 	case STATE_ASCII: o.state.ascii = 1; break;
-	case STATE_READY: o.state.ready = 1; break;
+	case STATE_READY:
+#if PY_VERSION_HEX < 0x030C0000
+		o.state.ready = 1; /* 3.12 dropped it: every str is ready */
+#endif
+		break;
 	}
 	memcpy(&mask, &o.state, sizeof o.state < sizeof mask ? sizeof o.state : sizeof mask);
 	return mask;
@@ -185,6 +218,9 @@ func cProgram(fields []field) string {
 	b.WriteString(cPrelude)
 	for _, f := range fields {
 		fmt.Fprintf(&b, "\tprintf(\"%s %%lld\\n\", (long long)(%s));\n", f.name, f.expr)
+		if f.debug != "" {
+			fmt.Fprintf(&b, "\tprintf(\"debug.%s %%lld\\n\", (long long)offsetof(_Py_DebugOffsets, %s));\n", f.name, f.debug)
+		}
 	}
 	b.WriteString("\treturn 0;\n}\n")
 	return b.String()
@@ -240,5 +276,30 @@ func render(python string, info pyInfo, varName string, fields []field, values m
 		fmt.Fprintf(&b, "\t%s: %s, // %s\n", f.name, v, f.expr)
 	}
 	b.WriteString("}\n")
+	renderDebugOffsets(&b, varName, fields, values)
 	return format.Source(b.Bytes())
+}
+
+// renderDebugOffsets writes where _Py_DebugOffsets publishes each field
+// that has a debug tag (nil before 3.13).
+func renderDebugOffsets(b *bytes.Buffer, varName string, fields []field, values map[string]string) {
+	fmt.Fprintf(b, "\n// %s are the entries of _Py_DebugOffsets that state a field of %s.\n", debugVarName(varName), varName)
+	fmt.Fprintf(b, "var %s = []debugOffset{", debugVarName(varName))
+	n := 0
+	for _, f := range fields {
+		if f.debug == "" {
+			continue
+		}
+		if n == 0 {
+			b.WriteString("\n")
+		}
+		n++
+		fmt.Fprintf(b, "\t{%q, %s}, // %s\n", f.name, values["debug."+f.name], f.debug)
+	}
+	b.WriteString("}\n")
+}
+
+// debugVarName is layout313's table of debug offsets: debugOffsets313.
+func debugVarName(layoutVar string) string {
+	return "debugOffsets" + strings.TrimPrefix(layoutVar, "layout")
 }
