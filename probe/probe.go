@@ -1,9 +1,10 @@
-// Package probe is rrpy's stop-point probe: the machine code of a CPython
-// trace function that counts stop points (line starts and returns) in a
-// data block and traps only when a condition rrpy wrote there holds. It
-// knows the page's layout and how to read and set it through a tracee's
-// memory; installing it (mapping the page, calling PyEval_SetTrace) is the
-// session's job.
+// Package probe is rrpy's stop-point probe: the machine code that counts
+// stop points (line starts and returns) in a data block and traps only
+// when a condition rrpy wrote there holds. It has two front doors, one per
+// clock: a CPython trace function (3.11) and sys.monitoring callbacks
+// (3.12+). It knows the page's layout and how to read and set it through a
+// tracee's memory; installing it (mapping the page, making CPython call
+// it) is the session's job.
 package probe
 
 import (
@@ -25,15 +26,33 @@ var code []byte
 const Addr uint64 = 0x100_0000_0000
 
 // PageSize is the size of the probe's mapping: a page of code and data,
-// then the table of watched words (an attribute lookup reads some 300).
-const PageSize = 16384
+// the table of watched words (an attribute lookup reads some 300), and
+// the cache of same-line backward jumps.
+const PageSize = 0x6000
 
 // Entry points in the page (fixed by .org in probe_amd64.S).
 const (
-	TraceFunc  = Addr         // int probe(obj, frame, what, arg)
+	TraceFunc  = Addr         // int probe(obj, frame, what, arg): the trace function
 	FaultTrap  = Addr + 0x7e8 // an int3, then the probe's return: where a fault in the probe resumes
 	CallReturn = Addr + 0x7f0 // an int3 that injected function calls return to
 	Syscall    = Addr + 0x7f8 // a syscall instruction followed by int3
+)
+
+// The sys.monitoring callbacks, METH_FASTCALL functions, by the event
+// each is registered for (PY_RETURN and PY_YIELD share one).
+const (
+	OnLine   = Addr + 0x08 // LINE (code, line)
+	OnStart  = Addr + 0x10 // PY_START (code, offset)
+	OnReturn = Addr + 0x18 // PY_RETURN, PY_YIELD (code, offset, value)
+	OnUnwind = Addr + 0x20 // PY_UNWIND (code, offset, exception)
+	OnJump   = Addr + 0x28 // JUMP (code, from, to)
+)
+
+// Scratch is memory of the page the installer may use (method
+// definitions, strings), ScratchSize bytes.
+const (
+	Scratch     = Addr + offScratch
+	ScratchSize = offWords - offScratch
 )
 
 // The data block's fields.
@@ -49,10 +68,12 @@ const (
 	offLines      = 0x840
 	offNCalls     = 0x8c0
 	offCalls      = 0x8c8
-	offOffsets    = 0x948
-	offNWords     = 0x970
-	offOtherThan  = 0x978
+	offNWords     = 0x948
+	offOtherThan  = 0x950
+	offClock      = 0x980
+	offScratch    = 0xa00
 	offWords      = 0x1000
+	offJumps      = 0x4000
 )
 
 const (
@@ -62,13 +83,14 @@ const (
 )
 
 // MaxWords is how many words the probe can watch at once.
-const MaxWords = (PageSize - offWords) / 16
+const MaxWords = (offJumps - offWords) / 16
 
 // MaxBreakLines is how many line numbers (and, separately, function first
 // lines) the probe can watch at once.
 const MaxBreakLines = 16
 
-// Event is the `what` of a trace function call (CPython's PyTrace_*).
+// Event is the kind of a stop, as CPython's PyTrace_* numbers it (the
+// monitoring callbacks use the same numbers).
 type Event int
 
 const (
@@ -78,25 +100,59 @@ const (
 	Return    Event = 3
 )
 
-// Offsets are the CPython structure offsets the probe follows.
-type Offsets struct {
-	FrameObjectFrame  uint64 // PyFrameObject.f_frame
-	FrameObjectLineno uint64 // PyFrameObject.f_lineno
-	FramePrevious     uint64 // _PyInterpreterFrame.previous
-	FrameCode         uint64 // _PyInterpreterFrame.f_code
-	CodeFirstLineno   uint64 // PyCodeObject.co_firstlineno
+// Clock is what the probe needs of the interpreter: the offsets it
+// follows and, for the monitoring callbacks, what they call and return.
+type Clock struct {
+	// The trace function's frame object: PyFrameObject.f_frame and
+	// f_lineno.
+	FrameObjectFrame, FrameObjectLineno uint64
+	FramePrevious                       uint64 // _PyInterpreterFrame.previous
+	FrameCode                           uint64 // _PyInterpreterFrame.f_code (3.13: f_executable)
+	CodeFirstLineno                     uint64 // PyCodeObject.co_firstlineno
+
+	// The callbacks (0 for the trace function).
+	ReturnValue uint64 // what a callback returns: Py_None
+	Disable     uint64 // sys.monitoring.DISABLE
+	Addr2Line   uint64 // PyCode_Addr2Line
+	// GILHolder is the address of the GIL's last holder: the thread state
+	// of the thread whose callback runs.
+	GILHolder uint64
+	// The innermost frame of a thread state: tstate->cframe (skipped when
+	// negative), then ->current_frame.
+	ThreadStateCframe int64
+	CurrentFrame      uint64
+	LongDigit         uint64 // PyLongObject's first digit: a line or an offset
 }
 
-// Image returns the page's initial content: the code, time 0, no condition.
-func Image(off Offsets) []byte {
+// words lays out the clock as the machine code reads it.
+func (c Clock) words() []uint64 {
+	return []uint64{c.FrameObjectFrame, c.FrameObjectLineno, c.FramePrevious, c.FrameCode, c.CodeFirstLineno,
+		c.ReturnValue, c.Disable, c.Addr2Line, c.GILHolder, uint64(c.ThreadStateCframe), c.CurrentFrame, c.LongDigit}
+}
+
+// Image returns the page's initial content: the code, time 0, no
+// condition, the clock.
+func Image(c Clock) []byte {
 	page := make([]byte, PageSize)
 	copy(page, code)
-	put := func(at int, v uint64) { binary.LittleEndian.PutUint64(page[at:], v) }
-	put(offTarget, math.MaxUint64)
-	for i, v := range []uint64{off.FrameObjectFrame, off.FrameObjectLineno, off.FramePrevious, off.FrameCode, off.CodeFirstLineno} {
-		put(offOffsets+8*i, v)
+	binary.LittleEndian.PutUint64(page[offTarget:], math.MaxUint64)
+	for i, v := range c.words() {
+		binary.LittleEndian.PutUint64(page[offClock+8*i:], v)
 	}
 	return page
+}
+
+// SetClock writes the clock into a tracee's probe: the installer learns
+// some of it (sys.monitoring.DISABLE) only once the page is in place.
+func SetClock(mem Memory, c Clock) error {
+	var buf []byte
+	for _, v := range c.words() {
+		buf = binary.LittleEndian.AppendUint64(buf, v)
+	}
+	if err := mem.WriteMemory(Addr+offClock, buf); err != nil {
+		return fmt.Errorf("write the probe's clock: %w", err)
+	}
+	return nil
 }
 
 // Depth is the condition of next and finish: a stop point of one thread
@@ -145,12 +201,12 @@ var ErrTooMany = errors.New("the probe watches at most 16 lines and 16 functions
 var ErrTooManyWords = fmt.Errorf("the probe watches at most %d words at once", MaxWords)
 
 // encode lays out c as the data block's bytes from offTarget to
-// offOffsets; the last match's word is left for the caller to skip.
+// offNWords; the last match's word is left for the caller to skip.
 func (c Conditions) encode() ([]byte, error) {
 	if len(c.Lines) > MaxBreakLines || len(c.Calls) > MaxBreakLines {
 		return nil, ErrTooMany
 	}
-	buf := make([]byte, offOffsets-offTarget)
+	buf := make([]byte, offNWords-offTarget)
 	put := func(at int, v uint64) { binary.LittleEndian.PutUint64(buf[at-offTarget:], v) }
 	target := uint64(math.MaxUint64)
 	if c.Target != 0 {
@@ -189,8 +245,8 @@ func (c Conditions) encode() ([]byte, error) {
 	return buf, nil
 }
 
-// encodeTail lays out what follows the offsets: the count of watched
-// words and the switch's thread, then, at offWords, the words' table.
+// encodeTail lays out what follows: the count of watched words and the
+// switch's thread, then, at offWords, the words' table.
 func (c Conditions) encodeTail() (tail, table []byte, err error) {
 	if len(c.Words) > MaxWords {
 		return nil, nil, ErrTooManyWords

@@ -32,16 +32,26 @@ func TestCodeMatchesSource(t *testing.T) {
 	}
 }
 
-// The page carries the code at its entry points and the offsets where the
-// machine code reads them.
+// The page carries the code at its entry points and the clock where the
+// machine code reads it.
 func TestImage(t *testing.T) {
-	page := Image(Offsets{FrameObjectFrame: 24, FrameObjectLineno: 40, FramePrevious: 48, FrameCode: 32, CodeFirstLineno: 72})
+	page := Image(Clock{FrameObjectFrame: 24, FrameObjectLineno: 40, FramePrevious: 48, FrameCode: 32, CodeFirstLineno: 72,
+		ThreadStateCframe: -1, LongDigit: 24})
 	if len(page) != PageSize || page[CallReturn-Addr] != 0xcc || page[FaultTrap-Addr] != 0xcc || !bytes.Equal(page[Syscall-Addr:Syscall-Addr+3], []byte{0x0f, 0x05, 0xcc}) {
 		t.Fatalf("entry points are not where probe.go says")
 	}
+	// Each door's first instruction is a jmp (e9 rel32 or eb rel8).
+	for _, entry := range []uint64{TraceFunc, OnLine, OnStart, OnReturn, OnUnwind, OnJump} {
+		if op := page[entry-Addr]; op != 0xe9 && op != 0xeb {
+			t.Errorf("entry %#x starts with %#x, not a jmp", entry, op)
+		}
+	}
 	word := func(off int) uint64 { return binary.LittleEndian.Uint64(page[off:]) }
-	if word(offTarget) != ^uint64(0) || word(offOffsets) != 24 || word(offOffsets+32) != 72 {
-		t.Errorf("data block: target %#x, offsets %d..%d", word(offTarget), word(offOffsets), word(offOffsets+32))
+	if word(offTarget) != ^uint64(0) || word(offClock) != 24 || word(offClock+32) != 72 || word(offClock+72) != ^uint64(0) || word(offClock+88) != 24 {
+		t.Errorf("data block: target %#x, clock %d..%d, cframe %#x, digit %d", word(offTarget), word(offClock), word(offClock+32), word(offClock+72), word(offClock+88))
+	}
+	if offClock+8*len(Clock{}.words()) > offScratch {
+		t.Errorf("the clock overruns the scratch space")
 	}
 }
 
@@ -67,7 +77,7 @@ func TestConditionsEncoding(t *testing.T) {
 }
 
 // Watched words go after the first page, their count (and the switch's
-// thread) beside the offsets.
+// thread) before the clock.
 func TestWordsEncoding(t *testing.T) {
 	c := Conditions{Words: []Word{{Addr: 0x1000, Value: 7}, {Addr: 0x2008, Value: 9}}, Switch: &Switch{From: 0x7000}}
 	tail, table, err := c.encodeTail()
@@ -78,8 +88,11 @@ func TestWordsEncoding(t *testing.T) {
 		binary.LittleEndian.Uint64(table[16:]) != 0x2008 || binary.LittleEndian.Uint64(table[24:]) != 9 {
 		t.Errorf("tail %x, table %x", tail, table)
 	}
-	if offWords+16*MaxWords != PageSize || offOtherThan+8 > offWords {
-		t.Errorf("the table does not fill the pages after the first")
+	if offWords+16*MaxWords != offJumps || offOtherThan+8 > offClock {
+		t.Errorf("the table does not fill the pages between the first and the jump cache")
+	}
+	if offJumps+256*32 != PageSize {
+		t.Errorf("the jump cache (256 slots of 32 bytes) does not end the page")
 	}
 	if _, _, err := (Conditions{Words: make([]Word, MaxWords+1)}).encodeTail(); err != ErrTooManyWords {
 		t.Errorf("%d words: %v, want ErrTooManyWords", MaxWords+1, err)

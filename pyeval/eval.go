@@ -27,10 +27,11 @@ type Machine interface {
 // Request is one evaluation.
 type Request struct {
 	Source string
-	// Frame is the PyFrameObject whose globals and locals the source
-	// sees; 0 for a watch expression, which sees the builtins and the
-	// anchors only and must be an expression.
-	Frame   uint64
+	// InFrame runs the source in the innermost frame of the thread that
+	// stopped, with its globals and locals; without it the source is a
+	// watch expression, which sees the builtins and the anchors only and
+	// must be an expression.
+	InFrame bool
 	Anchors map[int]uint64 // $N -> the object
 }
 
@@ -66,6 +67,7 @@ type API struct {
 	malloc, dictNew, unicodeFromString, dictSetItemString, runString      uint64
 	dictGetItemString, unicodeAsUTF8AndSize, decRef, localsToFast         uint64
 	errPrint, compileString, evalCode, objectRepr, errFetch, errNormalize uint64
+	getFrame                                                              uint64
 }
 
 // NewAPI finds the functions an evaluation calls.
@@ -82,6 +84,7 @@ func NewAPI(py *pyframes.Python) (*API, error) {
 		{"PyFrame_LocalsToFast", &a.localsToFast}, {"PyErr_Print", &a.errPrint},
 		{"Py_CompileString", &a.compileString}, {"PyEval_EvalCode", &a.evalCode}, {"PyObject_Repr", &a.objectRepr},
 		{"PyErr_Fetch", &a.errFetch}, {"PyErr_NormalizeException", &a.errNormalize},
+		{"PyEval_GetFrame", &a.getFrame},
 	} {
 		v, err := py.Symbol(s.name)
 		if err != nil {
@@ -105,7 +108,7 @@ type evaluation struct {
 // run (the copy crashed, did I/O, was interrupted); Python's exceptions
 // are in Result.Exception.
 func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, error) {
-	if req.Frame == 0 {
+	if !req.InFrame {
 		return a.evaluateWatch(ctx, m, req)
 	}
 	src, _ := Rewrite(req.Source)
@@ -117,7 +120,13 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	s := e.call(a.unicodeFromString, e.names[src])
 	e.setItem(d, "src", s)
 	e.call(a.decRef, s)
-	e.setItem(d, "frame", req.Frame)
+	// The copy's thread is the one that stopped, in its probe's call:
+	// the current frame is the program's (its object made if need be).
+	frame := e.call(a.getFrame)
+	if e.err == nil && frame == 0 {
+		return Result{Exception: "rrpy cannot run Python here: no Python frame"}, nil
+	}
+	e.setItem(d, "frame", frame)
 	e.setAnchors(anchors, req.Anchors)
 	e.setItem(d, "anchors", anchors)
 	if e.call(a.runString, e.names[program], fileInput, d, d, 0) == 0 && e.err == nil {
@@ -125,7 +134,9 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	}
 	res := e.report(d)
 	if res.Statement {
-		e.call(a.localsToFast, req.Frame, 0) // p y = 5 in a function: later p y sees it
+		// p y = 5 in a function: later p y sees it (3.13's f_locals
+		// writes through; there this does nothing).
+		e.call(a.localsToFast, frame, 0)
 	}
 	e.call(a.decRef, anchors)
 	e.call(a.decRef, d)

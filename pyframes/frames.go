@@ -140,27 +140,10 @@ func (r *Reader) line(codeAddr uint64, h codeHeader, lasti int64) (int, error) {
 	return addr2line(table, firstLine, int(lasti)), nil
 }
 
-// FrameObject reads a PyFrameObject (what a C trace function receives):
-// its _PyInterpreterFrame, and the line: f_lineno when it is set (CPython
-// sets it while it calls a trace function), else computed.
-func (r *Reader) FrameObject(addr uint64) (Frame, error) {
-	l := r.l
-	interp, err := r.u64(addr + l.FrameObjectFrame)
-	if err != nil {
-		return Frame{}, fmt.Errorf("read f_frame of frame object at %#x: %w", addr, err)
-	}
-	lineno, err := r.u32(addr + l.FrameObjectLineno)
-	if err != nil {
-		return Frame{}, fmt.Errorf("read f_lineno of frame object at %#x: %w", addr, err)
-	}
-	fr, _, _, err := r.frame(interp)
-	if err != nil {
-		return Frame{}, fmt.Errorf("frame object at %#x: %w", addr, err)
-	}
-	if lineno != 0 {
-		fr.Line = int(int32(lineno))
-	}
-	return fr, nil
+// Frame reads the interpreter frame at addr, with its current line.
+func (r *Reader) Frame(addr uint64) (Frame, error) {
+	fr, _, _, err := r.frame(addr)
+	return fr, err
 }
 
 // Stack returns the frames from interpFrame outwards, innermost first,
@@ -219,7 +202,7 @@ func (r *Reader) Depth(interpFrame uint64) (int, error) {
 
 func (r *Reader) Threads() ([]uint64, error) {
 	l := r.l
-	interp, err := r.mainInterpreter()
+	interp, err := r.MainInterpreter()
 	if err != nil {
 		return nil, err
 	}
@@ -265,11 +248,11 @@ func (r *Reader) CurrentFrame(tstate uint64) (uint64, error) {
 	return f, nil
 }
 
-// mainInterpreter returns the main PyInterpreterState: interpreters.main,
+// MainInterpreter returns the main PyInterpreterState: interpreters.main,
 // or interpreters.head (the newest one, the same while there are no
 // subinterpreters) when main is unset; 0 before initialization and after
 // finalization.
-func (r *Reader) mainInterpreter() (uint64, error) {
+func (r *Reader) MainInterpreter() (uint64, error) {
 	l := r.l
 	runtime := r.py.Runtime
 	interp, err := r.u64(runtime + l.RuntimeInterpretersMain)
@@ -282,20 +265,32 @@ func (r *Reader) mainInterpreter() (uint64, error) {
 	return interp, nil
 }
 
+// GIL returns the address of the main interpreter's GIL (struct
+// _gil_runtime_state), 0 before it exists. 3.11 has one, in the runtime;
+// from 3.12 each interpreter points to its own.
+func (r *Reader) GIL() (uint64, error) {
+	l := r.l
+	if l.RuntimeGil >= 0 {
+		return r.py.Runtime + uint64(l.RuntimeGil), nil
+	}
+	interp, err := r.MainInterpreter()
+	if err != nil || interp == 0 {
+		return 0, err
+	}
+	gil, err := r.u64(interp + uint64(l.InterpStateGil))
+	if err != nil {
+		return 0, fmt.Errorf("read the GIL of interpreter %#x: %w", interp, err)
+	}
+	return gil, nil
+}
+
 // GILHolder returns the thread state that holds the GIL, 0 when none
-// does. 3.11 has one GIL, in the runtime; from 3.12 each interpreter
-// points to its own (the main one's is read).
+// does.
 func (r *Reader) GILHolder() (uint64, error) {
 	l := r.l
-	gil := r.py.Runtime + uint64(l.RuntimeGil)
-	if l.RuntimeGil < 0 {
-		interp, err := r.mainInterpreter()
-		if err != nil || interp == 0 {
-			return 0, err
-		}
-		if gil, err = r.u64(interp + uint64(l.InterpStateGil)); err != nil || gil == 0 {
-			return 0, err
-		}
+	gil, err := r.GIL()
+	if err != nil || gil == 0 {
+		return 0, err
 	}
 	locked, err := r.u32(gil + l.GilLocked)
 	if err != nil {
@@ -309,4 +304,14 @@ func (r *Reader) GILHolder() (uint64, error) {
 		return 0, fmt.Errorf("read the GIL at %#x: %w", gil, err)
 	}
 	return holder, nil
+}
+
+// Finalizing tells whether the interpreter is shutting down
+// (Py_FinalizeEx has begun): from then on its state is torn down.
+func (r *Reader) Finalizing() (bool, error) {
+	tstate, err := r.u64(r.py.Runtime + r.l.RuntimeFinalizing)
+	if err != nil {
+		return false, fmt.Errorf("read _PyRuntime._finalizing: %w", err)
+	}
+	return tstate != 0, nil
 }

@@ -190,6 +190,7 @@ type Layout struct {
 	InterpStateThreadsHead  uint64 `c:"offsetof(PyInterpreterState, threads.head)" debug:"interpreter_state.threads_head"`
 	RuntimeInterpretersHead uint64 `c:"offsetof(_PyRuntimeState, interpreters.head)" debug:"runtime_state.interpreters_head"`
 	RuntimeInterpretersMain uint64 `c:"offsetof(_PyRuntimeState, interpreters.main)"`
+	RuntimeFinalizing       uint64 `c:"offsetof(_PyRuntimeState, _finalizing)" debug:"runtime_state.finalizing"` // the thread state finalizing, 0 before
 
 	// The GIL (struct _gil_runtime_state): 3.11 has one, in the runtime;
 	// from 3.12 each interpreter points to its own. -1: not this version's.
@@ -202,6 +203,14 @@ type Layout struct {
 	// event. -1: none in 3.11.
 	InterpStateMonitoringCallables int64  `c:"-1" c312:"offsetof(PyInterpreterState, monitoring_callables)"`
 	MonitoringEvents               uint64 `c:"0" c312:"_PY_MONITORING_EVENTS"`
+	InterpStateMonitors            int64  `c:"-1" c312:"offsetof(PyInterpreterState, monitors)"` // a byte per event: its tools
+	// The events rrpy's clock registers for (their numbers; -1: none).
+	EventPyStart  int64 `c:"-1" c312:"PY_MONITORING_EVENT_PY_START"`
+	EventPyReturn int64 `c:"-1" c312:"PY_MONITORING_EVENT_PY_RETURN"`
+	EventPyYield  int64 `c:"-1" c312:"PY_MONITORING_EVENT_PY_YIELD"`
+	EventLine     int64 `c:"-1" c312:"PY_MONITORING_EVENT_LINE"`
+	EventJump     int64 `c:"-1" c312:"PY_MONITORING_EVENT_JUMP"`
+	EventPyUnwind int64 `c:"-1" c312:"PY_MONITORING_EVENT_PY_UNWIND"`
 
 	// str: PyASCIIObject, PyCompactUnicodeObject, PyUnicodeObject. The
 	// state bitfield has no offsetof: gen/ finds each member's mask by
@@ -226,16 +235,20 @@ type Layout struct {
 	LongShift       uint64 `c:"PyLong_SHIFT"`
 	DigitSize       uint64 `c:"sizeof(digit)"`
 
-	FloatFval     uint64 `c:"offsetof(PyFloatObject, ob_fval)" debug:"float_object.ob_fval"`
-	BytesSval     uint64 `c:"offsetof(PyBytesObject, ob_sval)" debug:"bytes_object.ob_sval"`
-	ListItem      uint64 `c:"offsetof(PyListObject, ob_item)" debug:"list_object.ob_item"`
-	TupleItem     uint64 `c:"offsetof(PyTupleObject, ob_item)" debug:"tuple_object.ob_item"`
-	CellRef       uint64 `c:"offsetof(PyCellObject, ob_ref)"`
-	FuncQualname  uint64 `c:"offsetof(PyFunctionObject, func_qualname)"`
-	CFunctionMl   uint64 `c:"offsetof(PyCFunctionObject, m_ml)"`
-	CFunctionSelf uint64 `c:"offsetof(PyCFunctionObject, m_self)"`
-	MethodDefName uint64 `c:"offsetof(PyMethodDef, ml_name)"`
-	ModuleDict    uint64 `c:"offsetof(PyModuleObject, md_dict)"`
+	FloatFval      uint64 `c:"offsetof(PyFloatObject, ob_fval)" debug:"float_object.ob_fval"`
+	BytesSval      uint64 `c:"offsetof(PyBytesObject, ob_sval)" debug:"bytes_object.ob_sval"`
+	ListItem       uint64 `c:"offsetof(PyListObject, ob_item)" debug:"list_object.ob_item"`
+	TupleItem      uint64 `c:"offsetof(PyTupleObject, ob_item)" debug:"tuple_object.ob_item"`
+	CellRef        uint64 `c:"offsetof(PyCellObject, ob_ref)"`
+	FuncQualname   uint64 `c:"offsetof(PyFunctionObject, func_qualname)"`
+	CFunctionMl    uint64 `c:"offsetof(PyCFunctionObject, m_ml)"`
+	CFunctionSelf  uint64 `c:"offsetof(PyCFunctionObject, m_self)"`
+	MethodDefName  uint64 `c:"offsetof(PyMethodDef, ml_name)"`
+	MethodDefMeth  uint64 `c:"offsetof(PyMethodDef, ml_meth)"`
+	MethodDefFlags uint64 `c:"offsetof(PyMethodDef, ml_flags)"`
+	MethodDefSize  uint64 `c:"sizeof(PyMethodDef)"`
+	MethFastcall   uint64 `c:"METH_FASTCALL"`
+	ModuleDict     uint64 `c:"offsetof(PyModuleObject, md_dict)"`
 
 	// dict: PyDictObject, PyDictKeysObject and its two entry kinds.
 	DictUsed   uint64 `c:"offsetof(PyDictObject, ma_used)"`

@@ -62,12 +62,20 @@ var layout311 = Layout{
 	InterpStateThreadsHead:         16,        // offsetof(PyInterpreterState, threads.head)
 	RuntimeInterpretersHead:        40,        // offsetof(_PyRuntimeState, interpreters.head)
 	RuntimeInterpretersMain:        48,        // offsetof(_PyRuntimeState, interpreters.main)
+	RuntimeFinalizing:              24,        // offsetof(_PyRuntimeState, _finalizing)
 	RuntimeGil:                     360,       // offsetof(_PyRuntimeState, ceval.gil)
 	InterpStateGil:                 -1,        // -1
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)
 	GilLocked:                      16,        // offsetof(struct _gil_runtime_state, locked)
 	InterpStateMonitoringCallables: -1,        // -1
 	MonitoringEvents:               0,         // 0
+	InterpStateMonitors:            -1,        // -1
+	EventPyStart:                   -1,        // -1
+	EventPyReturn:                  -1,        // -1
+	EventPyYield:                   -1,        // -1
+	EventLine:                      -1,        // -1
+	EventJump:                      -1,        // -1
+	EventPyUnwind:                  -1,        // -1
 	ASCIIObjectSize:                48,        // sizeof(PyASCIIObject)
 	CompactUnicodeObjectSize:       72,        // sizeof(PyCompactUnicodeObject)
 	UnicodeLength:                  16,        // offsetof(PyASCIIObject, length)
@@ -91,6 +99,10 @@ var layout311 = Layout{
 	CFunctionMl:                    16,        // offsetof(PyCFunctionObject, m_ml)
 	CFunctionSelf:                  24,        // offsetof(PyCFunctionObject, m_self)
 	MethodDefName:                  0,         // offsetof(PyMethodDef, ml_name)
+	MethodDefMeth:                  8,         // offsetof(PyMethodDef, ml_meth)
+	MethodDefFlags:                 16,        // offsetof(PyMethodDef, ml_flags)
+	MethodDefSize:                  32,        // sizeof(PyMethodDef)
+	MethFastcall:                   128,       // METH_FASTCALL
 	ModuleDict:                     16,        // offsetof(PyModuleObject, md_dict)
 	DictUsed:                       16,        // offsetof(PyDictObject, ma_used)
 	DictKeys:                       32,        // offsetof(PyDictObject, ma_keys)

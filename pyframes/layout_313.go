@@ -62,12 +62,20 @@ var layout313 = Layout{
 	InterpStateThreadsHead:         7344,      // offsetof(PyInterpreterState, threads.head)
 	RuntimeInterpretersHead:        632,       // offsetof(_PyRuntimeState, interpreters.head)
 	RuntimeInterpretersMain:        640,       // offsetof(_PyRuntimeState, interpreters.main)
+	RuntimeFinalizing:              608,       // offsetof(_PyRuntimeState, _finalizing)
 	RuntimeGil:                     -1,        // -1
 	InterpStateGil:                 16,        // offsetof(PyInterpreterState, ceval.gil)
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)
 	GilLocked:                      16,        // offsetof(struct _gil_runtime_state, locked)
 	InterpStateMonitoringCallables: 193176,    // offsetof(PyInterpreterState, monitoring_callables)
 	MonitoringEvents:               17,        // _PY_MONITORING_EVENTS
+	InterpStateMonitors:            193136,    // offsetof(PyInterpreterState, monitors)
+	EventPyStart:                   0,         // PY_MONITORING_EVENT_PY_START
+	EventPyReturn:                  2,         // PY_MONITORING_EVENT_PY_RETURN
+	EventPyYield:                   3,         // PY_MONITORING_EVENT_PY_YIELD
+	EventLine:                      5,         // PY_MONITORING_EVENT_LINE
+	EventJump:                      7,         // PY_MONITORING_EVENT_JUMP
+	EventPyUnwind:                  12,        // PY_MONITORING_EVENT_PY_UNWIND
 	ASCIIObjectSize:                40,        // sizeof(PyASCIIObject)
 	CompactUnicodeObjectSize:       56,        // sizeof(PyCompactUnicodeObject)
 	UnicodeLength:                  16,        // offsetof(PyASCIIObject, length)
@@ -91,6 +99,10 @@ var layout313 = Layout{
 	CFunctionMl:                    16,        // offsetof(PyCFunctionObject, m_ml)
 	CFunctionSelf:                  24,        // offsetof(PyCFunctionObject, m_self)
 	MethodDefName:                  0,         // offsetof(PyMethodDef, ml_name)
+	MethodDefMeth:                  8,         // offsetof(PyMethodDef, ml_meth)
+	MethodDefFlags:                 16,        // offsetof(PyMethodDef, ml_flags)
+	MethodDefSize:                  32,        // sizeof(PyMethodDef)
+	MethFastcall:                   128,       // METH_FASTCALL
 	ModuleDict:                     16,        // offsetof(PyModuleObject, md_dict)
 	DictUsed:                       16,        // offsetof(PyDictObject, ma_used)
 	DictKeys:                       32,        // offsetof(PyDictObject, ma_keys)
@@ -143,6 +155,7 @@ var debugOffsets313 = []debugOffset{
 	{"ThreadStateNativeThreadID", 200}, // thread_state.native_thread_id
 	{"InterpStateThreadsHead", 72},     // interpreter_state.threads_head
 	{"RuntimeInterpretersHead", 40},    // runtime_state.interpreters_head
+	{"RuntimeFinalizing", 32},          // runtime_state.finalizing
 	{"InterpStateGil", 112},            // interpreter_state.ceval_gil
 	{"ASCIIObjectSize", 560},           // unicode_object.asciiobject_size
 	{"UnicodeLength", 552},             // unicode_object.length

@@ -343,7 +343,7 @@ func (r *Reader) typeDict(t uint64) (uint64, error) {
 	if index == 0 || index > maxStaticTypes {
 		return 0, fmt.Errorf("static type at %#x has state index %d", t, index)
 	}
-	interp, err := r.mainInterpreter()
+	interp, err := r.MainInterpreter()
 	if err != nil || interp == 0 {
 		return 0, err
 	}

@@ -212,24 +212,27 @@ func TestStackMatchesPython(t *testing.T) {
 	})
 }
 
-func TestFrameObjectMatchesInterpreterFrame(t *testing.T) {
+// TestFrameMatchesStack reads each frame alone, and checks the frame
+// object offsets the trace-function probe follows to it.
+func TestFrameMatchesStack(t *testing.T) {
 	forEachPython(t, func(t *testing.T, st *stopped) {
 		frames, err := st.r.Stack(st.innermost(t))
 		if err != nil {
 			t.Fatal(err)
 		}
+		l := st.py.Layout
 		for _, f := range frames {
+			got, err := st.r.Frame(f.Addr)
+			if err != nil || got != f {
+				t.Errorf("Frame(%#x) = %+v, %v; want %+v", f.Addr, got, err, f)
+			}
 			// report() made a frame object for every frame.
-			obj, err := st.r.u64(f.Addr + st.py.Layout.InterpFrameFrameObj)
+			obj, err := st.r.u64(f.Addr + l.InterpFrameFrameObj)
 			if err != nil || obj == 0 {
 				t.Fatalf("frame_obj of %#x: %#x, %v", f.Addr, obj, err)
 			}
-			got, err := st.r.FrameObject(obj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != f {
-				t.Errorf("FrameObject(%#x) = %+v, want %+v", obj, got, f)
+			if back, err := st.r.u64(obj + l.FrameObjectFrame); err != nil || back != f.Addr {
+				t.Errorf("f_frame of the frame object %#x = %#x, %v; want %#x", obj, back, err, f.Addr)
 			}
 		}
 	})
@@ -314,13 +317,13 @@ func TestGarbageDoesNotPanic(t *testing.T) {
 		}
 	}
 	calls := map[string]func(a uint64) error{
-		"Repr":        func(a uint64) error { _, err := st.r.Repr(a); return err },
-		"TypeName":    func(a uint64) error { _, err := st.r.TypeName(a); return err },
-		"Code":        func(a uint64) error { _, err := st.r.Code(a); return err },
-		"FrameObject": func(a uint64) error { _, err := st.r.FrameObject(a); return err },
-		"Stack":       func(a uint64) error { _, err := st.r.Stack(a); return err },
-		"Depth":       func(a uint64) error { _, err := st.r.Depth(a); return err },
-		"Locals":      func(a uint64) error { _, err := st.r.Locals(Frame{Addr: a}); return err },
+		"Repr":     func(a uint64) error { _, err := st.r.Repr(a); return err },
+		"TypeName": func(a uint64) error { _, err := st.r.TypeName(a); return err },
+		"Code":     func(a uint64) error { _, err := st.r.Code(a); return err },
+		"Frame":    func(a uint64) error { _, err := st.r.Frame(a); return err },
+		"Stack":    func(a uint64) error { _, err := st.r.Stack(a); return err },
+		"Depth":    func(a uint64) error { _, err := st.r.Depth(a); return err },
+		"Locals":   func(a uint64) error { _, err := st.r.Locals(Frame{Addr: a}); return err },
 		"Threads": func(a uint64) error {
 			py := *st.py
 			py.Runtime = a

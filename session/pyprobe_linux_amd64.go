@@ -18,18 +18,19 @@ import (
 // GIL. That function is found from the binary's symbols once the loader
 // has mapped every library, which a breakpoint at the executable's entry
 // point marks. Both breakpoints are gone before the program runs on, so
-// recording and replay execute the same instructions.
+// recording and replay execute the same instructions. How CPython is made
+// to call the probe is the clock's business (clockFor).
 type pyProbe struct {
 	stage probeStage
 	next  breakpoint // where the installer waits: the entry point, then PyEval_EvalCode
-	// guard is an int3 on _PyEval_SetTrace once the probe is installed:
-	// a program that calls sys.settrace replaces the probe, which rrpy
-	// must say rather than show Python times that stopped counting.
+	// guard is an int3 where the program's own call would take the clock
+	// away (the clock says where, if anywhere): rrpy must say so rather
+	// than show Python times that stopped counting.
 	guard    breakpoint
 	replaced bool // the program replaced the probe, and was told
 	warn     func(string)
 	py       *pyframes.Python
-	setTrace uint64 // _PyEval_SetTrace(tstate, func, arg)
+	clock    clock
 }
 
 type probeStage int
@@ -41,6 +42,42 @@ const (
 	probeInstalled
 	probeNoPython // the program is not CPython (or not one rrpy knows)
 )
+
+// clock makes CPython call the probe at every stop point. One is chosen
+// per process, from the interpreter found (clockFor).
+type clock interface {
+	// config is what the probe's page holds for this clock.
+	config() probe.Clock
+	// install makes the probe the interpreter's clock. The page is in
+	// place; proc stands at the first PyEval_EvalCode and holds the GIL.
+	install(proc *ptrace.Proc) error
+	// threadStarted gives the probe to the thread state CPython made for
+	// a new thread; proc is the thread whose clone returned (and holds
+	// the GIL).
+	threadStarted(proc *ptrace.Proc) error
+	// guardAt is where the program's own call takes the clock away, 0
+	// for nowhere rrpy can plant a breakpoint; guarded tells, at that
+	// breakpoint, in which thread state and by what ("" for a call that
+	// does not).
+	guardAt() uint64
+	guarded(regs ptrace.Regs) (tstate uint64, what string)
+	// replaced tells, at a syscall, whether the program took the clock
+	// away since, and in which thread state: where no guard fires (a
+	// build without the symbols, an inlined call), rrpy learns it here,
+	// a little after the fact.
+	replaced(proc *ptrace.Proc) (tstate uint64, what string, err error)
+}
+
+// clockFor picks the clock of an interpreter: sys.monitoring's callbacks
+// where it has sys.monitoring (3.12+: cheaper than the trace function,
+// which is a shim over them there, and one registration covers every
+// thread), else the trace function.
+func clockFor(py *pyframes.Python) (clock, error) {
+	if py.Layout.InterpStateMonitoringCallables >= 0 {
+		return newMonitorClock(py)
+	}
+	return newTraceClock(py)
+}
 
 // int3 is the x86 breakpoint instruction.
 const int3 = 0xcc
@@ -97,7 +134,10 @@ func (pp *pyProbe) onBreakpoint(proc *ptrace.Proc) (bool, error) {
 		return false, err
 	}
 	if pp.guard.addr != 0 && regs.Rip-1 == pp.guard.addr {
-		return true, pp.onSettrace(proc, regs)
+		if tstate, what := pp.clock.guarded(regs); what != "" {
+			pp.reportReplaced(proc, tstate, what)
+		}
+		return true, pp.stepOverGuard(proc, regs)
 	}
 	if regs.Rip-1 != pp.next.addr {
 		return false, nil
@@ -118,8 +158,8 @@ func (pp *pyProbe) onBreakpoint(proc *ptrace.Proc) (bool, error) {
 	return true, fmt.Errorf("probe breakpoint hit in stage %d", pp.stage)
 }
 
-// findPython looks for CPython's symbols in what the loader mapped and
-// plants the breakpoint at PyEval_EvalCode.
+// findPython looks for CPython's symbols in what the loader mapped, picks
+// its clock and plants the breakpoint at PyEval_EvalCode.
 func (pp *pyProbe) findPython(proc *ptrace.Proc) error {
 	py, err := pyframes.Find(proc.Pid)
 	if errors.Is(err, pyframes.ErrNoPython) {
@@ -129,21 +169,20 @@ func (pp *pyProbe) findPython(proc *ptrace.Proc) error {
 	if err != nil {
 		return err
 	}
-	syms := map[string]*uint64{"_PyEval_SetTrace": &pp.setTrace}
-	var evalCode uint64
-	syms["PyEval_EvalCode"] = &evalCode
-	for name, dst := range syms {
-		if *dst, err = py.Symbol(name); err != nil {
-			return fmt.Errorf("CPython %v in %s: %w", py.Version, py.File, err)
-		}
+	evalCode, err := py.Symbol("PyEval_EvalCode")
+	if err != nil {
+		return fmt.Errorf("CPython %v in %s: %w", py.Version, py.File, err)
+	}
+	if pp.clock, err = clockFor(py); err != nil {
+		return fmt.Errorf("CPython %v in %s: %w", py.Version, py.File, err)
 	}
 	pp.py = py
 	pp.stage = probeAtEvalCode
 	return pp.next.plant(proc, evalCode)
 }
 
-// install maps the probe's page, writes the probe there and makes it the
-// trace function of the thread that holds the GIL.
+// install maps the probe's page, writes the probe there and has the
+// clock make it CPython's.
 func (pp *pyProbe) install(proc *ptrace.Proc) error {
 	regs, err := proc.Regs()
 	if err != nil {
@@ -159,44 +198,34 @@ func (pp *pyProbe) install(proc *ptrace.Proc) error {
 	if out.Result != int64(probe.Addr) {
 		return fmt.Errorf("map the probe at %#x: %s", probe.Addr, describeResult(out.Result))
 	}
-	if err := proc.WriteMemory(probe.Addr, probe.Image(probeOffsets(pp.py.Layout))); err != nil {
+	if err := proc.WriteMemory(probe.Addr, probe.Image(pp.clock.config())); err != nil {
 		return fmt.Errorf("write the probe: %w", err)
 	}
-	pp.stage = probeInstalled
-	if err := pp.coverThreads(proc); err != nil {
-		return err
+	if err := pp.clock.install(proc); err != nil {
+		return fmt.Errorf("install rrpy's clock in CPython %v: %w", pp.py.Version, err)
 	}
-	return pp.guard.plant(proc, pp.setTrace)
+	pp.stage = probeInstalled
+	if at := pp.clock.guardAt(); at != 0 {
+		return pp.guard.plant(proc, at)
+	}
+	return nil
 }
 
-// onSettrace reports the program's own call of _PyEval_SetTrace (from
-// sys.settrace or threading.settrace), then lets the call run on.
-func (pp *pyProbe) onSettrace(proc *ptrace.Proc, regs ptrace.Regs) error {
-	pp.reportReplaced(proc, regs.Rdi, "calls sys.settrace")
-	return pp.stepOverGuard(proc, regs)
-}
-
-// checkReplaced looks, at a syscall, whether the thread holding the GIL
-// still has the probe as its trace function. Where a build inlines
-// _PyEval_SetTrace into sys.settrace the guard never fires, and this is
-// how rrpy learns it, a little after the fact.
+// checkReplaced looks, at a syscall, whether the program took the clock
+// away.
 func (pp *pyProbe) checkReplaced(proc *ptrace.Proc) error {
 	if pp.stage != probeInstalled || pp.replaced {
 		return nil
 	}
-	ts, err := pyframes.NewReader(proc, pp.py).GILHolder()
-	if err != nil || ts == 0 {
+	tstate, what, err := pp.clock.replaced(proc)
+	if err != nil || what == "" {
 		return err
 	}
-	fn, err := readWord(proc, ts+pp.py.Layout.ThreadStateCTracefunc)
-	if err != nil || fn == 0 || fn == probe.TraceFunc {
-		return err // 0: a thread state made in C, which rrpy does not cover
-	}
-	pp.reportReplaced(proc, ts, "called sys.settrace before this point")
+	pp.reportReplaced(proc, tstate, what)
 	return nil
 }
 
-// reportReplaced warns, once, that the program replaced the probe.
+// reportReplaced warns, once, that the program took the clock away.
 func (pp *pyProbe) reportReplaced(proc *ptrace.Proc, tstate uint64, what string) {
 	if pp.replaced || pp.warn == nil {
 		return
@@ -209,8 +238,7 @@ func (pp *pyProbe) reportReplaced(proc *ptrace.Proc, tstate uint64, what string)
 			where = fmt.Sprintf("%s line %d", stack[0].Code.Filename, stack[0].Line)
 		}
 	}
-	pp.warn(fmt.Sprintf("%s %s, which replaces rrpy's probe in that thread: "+
-		"Python times stop counting there and the replay shell cannot travel past it", where, what))
+	pp.warn(fmt.Sprintf("%s %s: Python times stop counting there and the replay shell cannot travel past it", where, what))
 }
 
 // stepOverGuard runs the guarded instruction with the code put back, and
@@ -230,20 +258,13 @@ func (pp *pyProbe) stepOverGuard(proc *ptrace.Proc, regs ptrace.Regs) error {
 	return pp.guard.plant(proc, addr)
 }
 
-// coverThreads makes the probe the trace function of every thread state
-// that has none: the one running at install, and each thread state
-// CPython creates for a new thread, before the thread starts (rrpy calls
-// this when the creating thread's clone returns). proc must hold the GIL.
+// coverThreads gives the probe to the thread state CPython made for a new
+// thread, before the thread starts (rrpy calls this when the creating
+// thread's clone returns). rrpy's own calls must not trip the guard.
 func (pp *pyProbe) coverThreads(proc *ptrace.Proc) (err error) {
 	if pp.stage != probeInstalled {
 		return nil
 	}
-	rd := pyframes.NewReader(proc, pp.py)
-	states, err := rd.Threads()
-	if err != nil {
-		return fmt.Errorf("list Python threads: %w", err)
-	}
-	// rrpy's own calls must not trip the guard.
 	guarded, err := pp.guard.lift(proc)
 	if err != nil {
 		return err
@@ -255,29 +276,40 @@ func (pp *pyProbe) coverThreads(proc *ptrace.Proc) (err error) {
 			}
 		}()
 	}
-	for _, ts := range states {
-		fn, err := readWord(proc, ts+pp.py.Layout.ThreadStateCTracefunc)
-		if err != nil {
-			return err
-		}
-		if fn != 0 {
-			continue // ours, or the program's own (sys.settrace)
-		}
-		if _, err := proc.Call(pp.setTrace, probe.CallReturn, ts, probe.TraceFunc, 0); err != nil {
-			return fmt.Errorf("install the probe in thread state %#x: %w", ts, err)
-		}
-	}
-	return nil
+	return pp.clock.threadStarted(proc)
 }
 
-func probeOffsets(l *pyframes.Layout) probe.Offsets {
-	return probe.Offsets{
-		FrameObjectFrame:  l.FrameObjectFrame,
-		FrameObjectLineno: l.FrameObjectLineno,
-		FramePrevious:     l.InterpFramePrevious,
-		FrameCode:         l.InterpFrameCode,
-		CodeFirstLineno:   l.CodeFirstlineno,
+// installCall calls a C function of the interpreter while the clock is
+// installed, in recording and replay alike. Its syscalls that manage
+// memory (an allocator growing its heap) run, and a clock read gets a
+// constant (CPython times a lock it takes, uncontended): both give the
+// same results in recording and replay. Any other is an error: the
+// installation must not touch the world.
+func installCall(proc *ptrace.Proc, fn uint64, args ...uint64) (uint64, error) {
+	hooks := ptrace.CallHooks{Syscall: func(p *ptrace.Proc, r *ptrace.Regs) (bool, int64, error) {
+		nr, a := int(r.Orig_rax), r.Args()
+		switch {
+		case memoryManagement(nr, a):
+			return false, 0, nil
+		case nr == unix.SYS_CLOCK_GETTIME:
+			return true, 0, p.WriteMemory(a[1], make([]byte, 16))
+		}
+		return false, 0, fmt.Errorf("the call at %#x made %s", fn, describeCall(nr, a))
+	}}
+	return proc.CallHooked(hooks, fn, probe.CallReturn, args...)
+}
+
+// memoryManagement tells a syscall that changes the process's own memory
+// and nothing else: an anonymous mmap, munmap, mremap, mprotect, madvise,
+// brk. Run alike in recording and replay, it gives alike results.
+func memoryManagement(nr int, a [6]uint64) bool {
+	switch nr {
+	case unix.SYS_MMAP:
+		return a[3]&unix.MAP_ANONYMOUS != 0
+	case unix.SYS_MUNMAP, unix.SYS_MREMAP, unix.SYS_MPROTECT, unix.SYS_MADVISE, unix.SYS_BRK:
+		return true
 	}
+	return false
 }
 
 func readWord(mem interface{ ReadMemory(uint64, []byte) error }, addr uint64) (uint64, error) {

@@ -18,9 +18,10 @@ import (
 type Trap struct {
 	Time   uint64      // the probe's stop-point count
 	Thread int32       // the thread, by its recorded tid
-	Frame  uint64      // the PyFrameObject the probe was called with
+	Frame  uint64      // the thread's innermost _PyInterpreterFrame
+	Line   int         // the line the probe was told (0: read it from Frame)
 	Event  probe.Event // what the probe was called for
-	Arg    uint64      // the trace function's arg: NULL on a return by exception
+	Arg    uint64      // the event's arg: the value returned, NULL on a return by exception
 	// ThreadPointer is the thread's glibc thread pointer, which the
 	// probe's depth condition compares.
 	ThreadPointer uint64
@@ -77,14 +78,25 @@ func (r *replayer) onTrap(t *rtask) (bool, error) {
 		}
 	}
 	if r.meets(now) {
-		r.trap = &Trap{Time: now, Thread: t.recTid, Frame: regs.Rsi, Event: probe.Event(int32(regs.Rdx)),
-			Arg: regs.Rcx, ThreadPointer: regs.Fs_base}
+		r.trap = trapAt(now, t.recTid, regs)
 		return true, nil
 	}
 	if err == nil && ev.Kind == trace.KindTick && ev.Time < now {
 		return true, r.diverge(fmt.Sprintf("thread %d reached stop point %d, the trace stops it at %d", t.recTid, now, ev.Time))
 	}
 	return true, nil
+}
+
+// trapAt reads a probe trap from the registers the probe leaves there
+// (probe_amd64.S): the event in edx, its arg in rcx, the line in edi at
+// line starts and returns, the frame in r8.
+func trapAt(now uint64, tid int32, regs ptrace.Regs) *Trap {
+	tr := &Trap{Time: now, Thread: tid, Frame: regs.R8, Event: probe.Event(int32(regs.Rdx)),
+		Arg: regs.Rcx, ThreadPointer: regs.Fs_base}
+	if tr.Event == probe.Line || tr.Event == probe.Return {
+		tr.Line = int(int32(regs.Rdi))
+	}
+	return tr
 }
 
 // meets tells whether a probe trap is one the user asked for rather than

@@ -120,7 +120,7 @@ func (tl *Timeline) matchBreakpoint(tr session.Trap, bps []frontend.Breakpoint) 
 	if len(bps) == 0 || tr.Event != probe.Line && tr.Event != probe.Call {
 		return nil, 0, nil
 	}
-	fr, err := tl.reader().FrameObject(tr.Frame)
+	fr, err := trapFrame(tl.reader(), tr)
 	if err != nil {
 		return nil, 0, err
 	}

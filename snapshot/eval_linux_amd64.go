@@ -46,7 +46,7 @@ func (tl *Timeline) Print(ctx context.Context, src string) (frontend.Value, erro
 	if err != nil {
 		return frontend.Value{}, err
 	}
-	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, Frame: tl.here.Frame, Anchors: objs})
+	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, InFrame: true, Anchors: objs})
 	if err != nil {
 		tl.dropScratch()
 		msg, known := evalFailure(err)
@@ -116,7 +116,7 @@ func (tl *Timeline) presentScratch(ctx context.Context) (*session.Scratch, error
 		// (which would move the replay this copy hangs from).
 		_, used := pyeval.Rewrite(src)
 		objs, _ := tl.knownAnchors(used, tl.here.Time)
-		_, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, Frame: tl.here.Frame, Anchors: objs})
+		_, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, InFrame: true, Anchors: objs})
 		sc.TakeOutput()
 		if err != nil {
 			// What ran once runs again; if not, what followed is lost.

@@ -73,7 +73,7 @@ func (tl *Timeline) localRepr(rd *pyframes.Reader, v pyframes.Var) string {
 	if err != nil {
 		return v.Repr
 	}
-	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: v.Name, Frame: tl.here.Frame})
+	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: v.Name, InFrame: true})
 	if err != nil {
 		tl.dropScratch() // unusable; p's history stays
 		return v.Repr
@@ -104,7 +104,7 @@ func (tl *Timeline) currentFrame() (*pyframes.Reader, pyframes.Frame, error) {
 	if tl.now.scratch != nil {
 		rd = pyframes.NewReader(tl.now.scratch, tl.py)
 	}
-	cur, err := rd.FrameObject(tl.here.Frame)
+	cur, err := trapFrame(rd, tl.here)
 	return rd, cur, err
 }
 

@@ -65,12 +65,7 @@ func (tl *Timeline) depthHere(ctx context.Context) (uint64, error) {
 }
 
 func (tl *Timeline) depthAt(tr session.Trap) (uint64, error) {
-	rd := tl.reader()
-	fr, err := rd.FrameObject(tr.Frame)
-	if err != nil {
-		return 0, err
-	}
-	d, err := rd.Depth(fr.Addr)
+	d, err := tl.reader().Depth(tr.Frame)
 	return uint64(d), err
 }
 

@@ -89,7 +89,7 @@ func (tl *Timeline) findMain(main mainMatcher) error {
 		if trap.Ended {
 			return errors.New("the program ended before its main script ran: nothing to travel in")
 		}
-		code, err := tl.reader().FrameObject(trap.Frame)
+		code, err := tl.reader().Frame(trap.Frame)
 		if err != nil {
 			return err
 		}
@@ -107,6 +107,16 @@ func (tl *Timeline) findMain(main mainMatcher) error {
 	}
 }
 
+// trapFrame reads the frame of a trap, at the line the probe was told
+// where it was (exact at a return too).
+func trapFrame(rd *pyframes.Reader, tr session.Trap) (pyframes.Frame, error) {
+	fr, err := rd.Frame(tr.Frame)
+	if err == nil && tr.Line > 0 {
+		fr.Line = tr.Line
+	}
+	return fr, err
+}
+
 func (tl *Timeline) reader() *pyframes.Reader {
 	return pyframes.NewReader(tl.s.Memory(), tl.py)
 }
@@ -114,7 +124,7 @@ func (tl *Timeline) reader() *pyframes.Reader {
 // settle makes a stop point the current one and reads its location.
 func (tl *Timeline) settle(trap session.Trap) error {
 	tl.here = trap
-	fr, err := tl.reader().FrameObject(trap.Frame)
+	fr, err := trapFrame(tl.reader(), trap)
 	if err != nil {
 		return fmt.Errorf("read the frame at time %d: %w", trap.Time, err)
 	}

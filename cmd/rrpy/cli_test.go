@@ -49,7 +49,7 @@ func TestReplayWithNoTraceYet(t *testing.T) {
 // Without -o, a trace goes under the data directory with a "latest" link
 // that replay finds by itself, and its path is printed.
 func TestLatestTrace(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	env := []string{"XDG_DATA_HOME=" + t.TempDir()}
 	rec := rrpy(t, env, "record", "--", py, "-c", "print('latest')")
 	if rec.code != 0 || !strings.Contains(rec.stderr, "rrpy: recorded into ") {
@@ -63,7 +63,7 @@ func TestLatestTrace(t *testing.T) {
 
 // rrpy dump lists the events a user debugging rrpy wants to see.
 func TestDump(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	dir := filepath.Join(t.TempDir(), "trace")
 	rrpy(t, nil, "record", "-o", dir, "--", py, "-c", "print(6*7)")
 	r := rrpy(t, nil, "dump", dir)

@@ -4,13 +4,14 @@ package main
 
 import (
 	"bytes"
-	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"rrpy/internal/pythons"
 )
 
 // rrpyBin is the rrpy binary under test, built once by TestMain.
@@ -82,57 +83,23 @@ func assertNoCrash(t *testing.T, r result) {
 	}
 }
 
-// python is one CPython build found on this machine.
-type python struct {
-	name string // "static" (libpython linked in) or "shared" (libpython3.11.so)
-	path string
-}
-
-// pythons returns the CPython 3.11 builds on this machine, each once:
-// Debian's python3.11 and the python3 on PATH (a pyenv build here).
-func pythons(t *testing.T) []python {
-	t.Helper()
-	candidates := []string{"/usr/bin/python3.11"}
-	if out, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output(); err == nil {
-		candidates = append(candidates, strings.TrimSpace(string(out)))
-	}
-	seen := map[string]bool{}
-	var found []python
-	for _, c := range candidates {
-		real, err := filepath.EvalSymlinks(c)
-		if err != nil || seen[real] {
-			continue
-		}
-		seen[real] = true
-		found = append(found, python{name: linkage(real), path: real})
-	}
-	if len(found) == 0 {
-		t.Skip("no CPython 3.11 on this machine")
-	}
-	return found
-}
-
-// linkage tells whether an interpreter has libpython linked in.
-func linkage(path string) string {
-	f, err := elf.Open(path)
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	libs, _ := f.ImportedLibraries()
-	for _, l := range libs {
-		if strings.HasPrefix(l, "libpython") {
-			return "shared"
-		}
-	}
-	return "static"
-}
-
-// forEachPython runs a subtest under every CPython build.
+// forEachPython runs a subtest under every CPython rrpy supports (the
+// list is internal/pythons'; RRPY_TEST_PYTHONS narrows it).
 func forEachPython(t *testing.T, f func(t *testing.T, py string)) {
-	for _, py := range pythons(t) {
-		t.Run(py.name, func(t *testing.T) { f(t, py.path) })
+	pythons.ForEach(t, func(t *testing.T, in pythons.Interpreter) { f(t, in.Path) })
+}
+
+// anyPython returns one CPython for a test of rrpy's own machinery, where
+// the version does not matter: the first selected one present.
+func anyPython(t *testing.T) string {
+	t.Helper()
+	for _, in := range pythons.Selected() {
+		if in.Present() {
+			return in.Path
+		}
 	}
+	t.Skipf("none of the selected CPythons is on this machine (%s)", pythons.EnvSelect)
+	return ""
 }
 
 // testdata returns the path of a file under the repository's testdata.

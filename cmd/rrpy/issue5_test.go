@@ -188,7 +188,7 @@ func TestNextFinishInFunctions(t *testing.T) {
 
 // list shows the source as recorded, even after the file changed.
 func TestListShowsRecordedSource(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	src := filepath.Join(t.TempDir(), "app.py")
 	if err := os.WriteFile(src, []byte("a = 1\nb = a + 1\nprint(b)\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -212,7 +212,7 @@ func TestListShowsRecordedSource(t *testing.T) {
 
 // Bad input in the shell: one clear line each, and the shell goes on.
 func TestShellBadInput(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	dir := filepath.Join(t.TempDir(), "trace")
 	recordOK(t, nil, dir, py, testdata(t, "py/calls.py"))
 	sh := startShell(t, dir)
@@ -286,7 +286,7 @@ func TestBreakpointInThread(t *testing.T) {
 // Ctrl-C during a long continue stops it at a valid stop point, and the
 // shell goes on from there.
 func TestInterruptedContinue(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	dir := filepath.Join(t.TempDir(), "trace")
 	recordOK(t, nil, dir, py, testdata(t, "../bench/workloads.py"), "stops", "60000000")
 	sh := startShell(t, dir)

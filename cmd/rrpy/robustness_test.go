@@ -43,7 +43,7 @@ func TestDivergenceIsReported(t *testing.T) {
 // A trace cut in the middle replays up to its last complete chunk, then
 // says the recording ended early.
 func TestTruncatedTraceReplaysItsPrefix(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	dir := filepath.Join(t.TempDir(), "trace")
 	rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/countdown.py"), "300")
 	events := filepath.Join(dir, "events")
@@ -66,7 +66,7 @@ func TestTruncatedTraceReplaysItsPrefix(t *testing.T) {
 
 // Bad traces are refused with one clear line.
 func TestBadTracesAreRefused(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	good := filepath.Join(t.TempDir(), "trace")
 	recordOK(t, nil, good, py, "-c", "pass")
 	cases := []struct {
@@ -109,7 +109,7 @@ func TestKilledProgramReplays(t *testing.T) {
 // stderr once the recording ended.
 func recordCountdownUntil(t *testing.T, dir string, sig syscall.Signal) (int, string) {
 	t.Helper()
-	cmd, lines, stderr := startRecording(t, dir, pythons(t)[0].path, testdata(t, "py/countdown.py"), "100000")
+	cmd, lines, stderr := startRecording(t, dir, anyPython(t), testdata(t, "py/countdown.py"), "100000")
 	lines.Scan()
 	var pid int
 	if _, err := fmt.Sscanf(lines.Text(), "pid %d", &pid); err != nil {
@@ -128,7 +128,7 @@ func recordCountdownUntil(t *testing.T, dir string, sig syscall.Signal) (int, st
 
 // SIGTERM to rrpy record stops the recording and keeps what it has.
 func TestInterruptedRecordingReplaysItsPrefix(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	dir := filepath.Join(t.TempDir(), "trace")
 	cmd, lines, _ := startRecording(t, dir, py, testdata(t, "py/countdown.py"), "100000")
 	for i := 0; i < 30 && lines.Scan(); i++ {
@@ -153,7 +153,7 @@ func TestInterruptedRecordingReplaysItsPrefix(t *testing.T) {
 // Traces hold the program's environment and file contents: only their
 // owner may read them, and the blob store likewise.
 func TestTracesArePrivate(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	dir := filepath.Join(t.TempDir(), "trace")
 	recordOK(t, nil, dir, py, "-c", "pass")
 	checkMode(t, dir, 0o700)
@@ -178,7 +178,7 @@ func TestTracesArePrivate(t *testing.T) {
 
 // A replay whose stored copies of mapped files are gone says which.
 func TestMissingBlobIsReported(t *testing.T) {
-	py := pythons(t)[0].path
+	py := anyPython(t)
 	own := t.TempDir()
 	env := []string{"XDG_DATA_HOME=" + own}
 	dir := filepath.Join(t.TempDir(), "trace")
