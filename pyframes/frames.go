@@ -284,22 +284,15 @@ func (r *Reader) GIL() (uint64, error) {
 	return gil, nil
 }
 
-// GILHolder returns the thread state that holds the GIL, 0 when none
-// does.
+// GILHolder returns the thread state that holds the GIL, or held it
+// last: the thread that runs Python code, or ran it just before it
+// released the GIL around a blocking call (a syscall).
 func (r *Reader) GILHolder() (uint64, error) {
-	l := r.l
 	gil, err := r.GIL()
 	if err != nil || gil == 0 {
 		return 0, err
 	}
-	locked, err := r.u32(gil + l.GilLocked)
-	if err != nil {
-		return 0, fmt.Errorf("read the GIL at %#x: %w", gil, err)
-	}
-	if int32(locked) <= 0 {
-		return 0, nil // free, or not created yet (-1)
-	}
-	holder, err := r.u64(gil + l.GilLastHolder)
+	holder, err := r.u64(gil + r.l.GilLastHolder)
 	if err != nil {
 		return 0, fmt.Errorf("read the GIL at %#x: %w", gil, err)
 	}

@@ -246,6 +246,29 @@ func (r *Reader) intSize(obj uint64) (neg bool, digits uint64, err error) {
 	return neg, digits, nil
 }
 
+// SmallInt reads an int object that fits one digit (a tool id, a line
+// number); any other object is an error.
+func (r *Reader) SmallInt(obj uint64) (int64, error) {
+	if err := r.checkType(obj, "int"); err != nil {
+		return 0, err
+	}
+	neg, n, err := r.intSize(obj)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if n > 1 {
+		return 0, fmt.Errorf("the int at %#x has %d digits", obj, n)
+	}
+	d, err := r.u32(obj + r.l.LongDigit)
+	if err != nil {
+		return 0, fmt.Errorf("read the int at %#x: %w", obj, err)
+	}
+	if neg {
+		return -int64(d), nil
+	}
+	return int64(d), nil
+}
+
 // intString reads an int: a sign and a count of digits, little-endian,
 // PyLong_SHIFT bits each.
 func (r *Reader) intString(obj uint64) (string, error) {

@@ -145,11 +145,34 @@ func orNoGIL(err error) error {
 // them as it is.
 func (c *monitorClock) threadStarted(*ptrace.Proc) error { return nil }
 
-// guardAt: sys.monitoring's functions are not all in a stripped build's
-// symbols; replaced looks at each syscall instead.
-func (c *monitorClock) guardAt() uint64 { return 0 }
+// guardAt: sys.monitoring.register_callback is
+// monitoring_register_callback(module, args, nargs), a static function a
+// build with its symbol table has (pyenv's); where it is missing,
+// replaced finds the takeover at the next syscall.
+func (c *monitorClock) guardAt() uint64 {
+	at, err := c.py.Symbol("monitoring_register_callback")
+	if err != nil {
+		return 0
+	}
+	return at
+}
 
-func (c *monitorClock) guarded(ptrace.Regs) (uint64, string) { return 0, "" }
+// guarded: a callback registered for rrpy's tool, args[0] (other tools',
+// such as coverage's, share nothing with the clock).
+func (c *monitorClock) guarded(proc *ptrace.Proc, regs ptrace.Regs) (uint64, string, error) {
+	if regs.Rdx < 1 {
+		return 0, "", nil // a wrong call: Python will raise
+	}
+	tool, err := readWord(proc, regs.Rsi)
+	if err != nil {
+		return 0, "", err
+	}
+	if id, err := pyframes.NewReader(proc, c.py).SmallInt(tool); err != nil || id != monitorTool {
+		return 0, "", nil // not an int, or another tool
+	}
+	holder, err := pyframes.NewReader(proc, c.py).GILHolder()
+	return holder, fmt.Sprintf("registers a callback for sys.monitoring's tool %d, rrpy's clock", monitorTool), err
+}
 
 // replaced: the program registered another LINE callback for rrpy's tool,
 // or turned its events off (set_events, free_tool_id).
@@ -176,7 +199,7 @@ func (c *monitorClock) replaced(proc *ptrace.Proc) (uint64, string, error) {
 		return 0, "", nil
 	}
 	holder, err := rd.GILHolder()
-	return holder, fmt.Sprintf("took over sys.monitoring's tool %d, rrpy's clock", monitorTool), err
+	return holder, fmt.Sprintf("took over sys.monitoring's tool %d, rrpy's clock, before this point", monitorTool), err
 }
 
 // capi calls the interpreter's C API during the clock's installation,

@@ -64,8 +64,8 @@ func (c *traceClock) threadStarted(proc *ptrace.Proc) error {
 // _PyEval_SetTrace, which replaces the probe in that thread.
 func (c *traceClock) guardAt() uint64 { return c.setTrace }
 
-func (c *traceClock) guarded(regs ptrace.Regs) (uint64, string) {
-	return regs.Rdi, "calls sys.settrace, which replaces rrpy's probe in that thread"
+func (c *traceClock) guarded(_ *ptrace.Proc, regs ptrace.Regs) (uint64, string, error) {
+	return regs.Rdi, "calls sys.settrace, which replaces rrpy's probe in that thread", nil
 }
 
 // replaced: where a build inlines _PyEval_SetTrace into sys.settrace the

@@ -28,6 +28,7 @@ func (r *recorder) meta(img *stackImage) (*trace.Meta, error) {
 		Exe:           r.opts.Path,
 		CPU:           cpuModel(),
 		Start:         time.Now(),
+		Clock:         r.opts.Clock,
 	}
 	m.Cwd, _ = os.Getwd()
 	var lim unix.Rlimit

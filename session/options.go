@@ -22,7 +22,18 @@ type RecordOptions struct {
 	Stop <-chan struct{}
 	// Warn receives one line per thing the user should know.
 	Warn func(string)
+	// Clock is how the probe counts stop points in CPython: ClockAuto
+	// (the cheaper one for the version), ClockSettrace or
+	// ClockMonitoring. The trace keeps it; replay does the same.
+	Clock string
 }
+
+// The clocks a recording can ask for.
+const (
+	ClockAuto       = ""
+	ClockSettrace   = "settrace"
+	ClockMonitoring = "monitoring"
+)
 
 // ErrInterrupted is returned when Stop ended a recording.
 var ErrInterrupted = errors.New("recording interrupted: the trace is incomplete")

@@ -30,6 +30,7 @@ type pyProbe struct {
 	replaced bool // the program replaced the probe, and was told
 	warn     func(string)
 	py       *pyframes.Python
+	want     string // the clock asked for (RecordOptions.Clock)
 	clock    clock
 }
 
@@ -60,7 +61,7 @@ type clock interface {
 	// breakpoint, in which thread state and by what ("" for a call that
 	// does not).
 	guardAt() uint64
-	guarded(regs ptrace.Regs) (tstate uint64, what string)
+	guarded(proc *ptrace.Proc, regs ptrace.Regs) (tstate uint64, what string, err error)
 	// replaced tells, at a syscall, whether the program took the clock
 	// away since, and in which thread state: where no guard fires (a
 	// build without the symbols, an inlined call), rrpy learns it here,
@@ -68,15 +69,33 @@ type clock interface {
 	replaced(proc *ptrace.Proc) (tstate uint64, what string, err error)
 }
 
-// clockFor picks the clock of an interpreter: sys.monitoring's callbacks
-// where it has sys.monitoring (3.12+: cheaper than the trace function,
-// which is a shim over them there, and one registration covers every
-// thread), else the trace function.
-func clockFor(py *pyframes.Python) (clock, error) {
-	if py.Layout.InterpStateMonitoringCallables >= 0 {
+// settraceIsCheaper lists the minor versions where the trace function
+// costs less per stop point than sys.monitoring's callbacks, as
+// bench/clock measured (bench/README.md): 3.13 calls it directly at line
+// events, which 3.12's shim over sys.monitoring does not.
+var settraceIsCheaper = map[int]bool{13: true}
+
+// clockFor picks the clock of an interpreter: the one asked for, or the
+// cheaper one for its version. The trace function needs
+// _PyEval_SetTrace (to cover each thread), which a stripped build may not
+// export; the callbacks need only the public API.
+func clockFor(py *pyframes.Python, want string) (clock, error) {
+	monitoring := py.Layout.InterpStateMonitoringCallables >= 0
+	switch want {
+	case ClockMonitoring:
+		if !monitoring {
+			return nil, fmt.Errorf("CPython %d.%d has no sys.monitoring (new in 3.12): record with the settrace clock", py.Version.Major, py.Version.Minor)
+		}
 		return newMonitorClock(py)
+	case ClockSettrace:
+		return newTraceClock(py)
+	case ClockAuto:
+		if _, err := py.Symbol("_PyEval_SetTrace"); monitoring && (err != nil || !settraceIsCheaper[py.Version.Minor]) {
+			return newMonitorClock(py)
+		}
+		return newTraceClock(py)
 	}
-	return newTraceClock(py)
+	return nil, fmt.Errorf("no clock %q (settrace or monitoring)", want)
 }
 
 // int3 is the x86 breakpoint instruction.
@@ -134,7 +153,11 @@ func (pp *pyProbe) onBreakpoint(proc *ptrace.Proc) (bool, error) {
 		return false, err
 	}
 	if pp.guard.addr != 0 && regs.Rip-1 == pp.guard.addr {
-		if tstate, what := pp.clock.guarded(regs); what != "" {
+		tstate, what, err := pp.clock.guarded(proc, regs)
+		if err != nil {
+			return true, err
+		}
+		if what != "" {
 			pp.reportReplaced(proc, tstate, what)
 		}
 		return true, pp.stepOverGuard(proc, regs)
@@ -173,7 +196,7 @@ func (pp *pyProbe) findPython(proc *ptrace.Proc) error {
 	if err != nil {
 		return fmt.Errorf("CPython %v in %s: %w", py.Version, py.File, err)
 	}
-	if pp.clock, err = clockFor(py); err != nil {
+	if pp.clock, err = clockFor(py, pp.want); err != nil {
 		return fmt.Errorf("CPython %v in %s: %w", py.Version, py.File, err)
 	}
 	pp.py = py

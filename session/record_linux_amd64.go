@@ -157,7 +157,7 @@ func (r *recorder) start() error {
 	if err := enableTSCTrap(proc, regs.Rip); err != nil {
 		return err
 	}
-	r.probe.warn = r.warn
+	r.probe.warn, r.probe.want = r.warn, r.opts.Clock
 	if err := r.probe.arm(proc, &img); err != nil {
 		return err
 	}

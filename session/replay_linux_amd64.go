@@ -197,7 +197,7 @@ func (r *replayer) restoreImage(ev *trace.Event) error {
 		return err
 	}
 	stack := stackImage{Addr: img.Addr, Data: img.Data}
-	r.probe.warn = r.warn
+	r.probe.warn, r.probe.want = r.warn, r.meta.Clock
 	return r.probe.arm(proc, &stack)
 }
 

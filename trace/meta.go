@@ -31,6 +31,9 @@ type Meta struct {
 	ExitStatus    int32 // wait status, valid when Complete
 	Events        int64 // number of events, valid when Complete; lets a reader notice a file cut at a chunk boundary
 	Warnings      []string
+	// Clock is the stop-point clock the recording asked for: "" (the
+	// cheaper for the interpreter), "settrace" or "monitoring".
+	Clock string `json:",omitempty"`
 	Blobs         []string // the blobs the events refer to (mapped files), written by Close and Abort
 	// Sources maps each Python source file the program looked at (by its
 	// absolute path when recorded) to its content's blob, so that the

@@ -102,6 +102,17 @@ func anyPython(t *testing.T) string {
 	return ""
 }
 
+// pythonSays runs a line of Python under py, without rrpy, and returns
+// what it printed: what the interpreter itself answers.
+func pythonSays(t *testing.T, py, code string) string {
+	t.Helper()
+	out, err := exec.Command(py, "-c", code).Output()
+	if err != nil {
+		t.Fatalf("%s -c %q: %v", py, code, err)
+	}
+	return string(out)
+}
+
 // testdata returns the path of a file under the repository's testdata.
 func testdata(t *testing.T, rel string) string {
 	t.Helper()

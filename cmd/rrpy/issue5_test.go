@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rrpy/internal/pythons"
 )
 
 // The probe is rrpy's clock: loops that make no syscall are stopped at a
@@ -244,15 +246,122 @@ func TestShellBadInput(t *testing.T) {
 	}
 }
 
-// A program that replaces the probe with sys.settrace is told where, when
-// recording and when replaying.
+// clocks are the stop-point clocks an interpreter can record with: the
+// trace function always, sys.monitoring's callbacks from 3.12.
+func clocks(in pythons.Interpreter) []string {
+	if in.Minor < 12 {
+		return []string{"settrace"}
+	}
+	return []string{"settrace", "monitoring"}
+}
+
+// A program's own sys.settrace replaces the settrace clock in its thread,
+// and rrpy says where, when recording and when replaying; the monitoring
+// clock goes on counting: no warning, and the shell travels past it.
 func TestSettraceIsReported(t *testing.T) {
-	forEachPython(t, func(t *testing.T, py string) {
-		rec, rep, _ := recordReplay(t, nil, nil, py, testdata(t, "py/settrace.py"))
-		const want = "settrace.py line 10 calls sys.settrace, which replaces rrpy's probe"
+	pythons.ForEach(t, func(t *testing.T, in pythons.Interpreter) {
+		for _, clock := range clocks(in) {
+			dir := filepath.Join(t.TempDir(), "trace")
+			rec := rrpy(t, nil, "record", "--clock", clock, "-o", dir, "--", in.Path, testdata(t, "py/settrace.py"))
+			rep := rrpy(t, nil, "replay", "--autopilot", dir)
+			if rec.code != 0 || rep.stdout != rec.stdout {
+				t.Fatalf("%s clock: recorded %+v, replayed %+v", clock, rec, rep)
+			}
+			const said = "settrace.py line 10 calls sys.settrace, which replaces rrpy's probe"
+			for what, stderr := range map[string]string{"recording": rec.stderr, "replay": rep.stderr} {
+				if reported := strings.Contains(stderr, said); reported != (clock == "settrace") {
+					t.Errorf("%s clock, %s: said %q: %v:\n%s", clock, what, said, reported, stderr)
+				}
+			}
+			if clock == "settrace" {
+				continue
+			}
+			sh := startShell(t, dir)
+			sh.do("break 12")
+			if out := sh.do("continue"); !strings.Contains(out, "Hit breakpoint 1") {
+				t.Errorf("after sys.settrace, continue to line 12:\n%s", out)
+			}
+			if p := sh.do("p y"); !regexp.MustCompile(`^\$\d+ = 2\n$`).MatchString(p) {
+				t.Errorf("at line 12, p y says %q", p)
+			}
+			sh.quit()
+		}
+	})
+}
+
+// sys.monitoring, from 3.12: a program that uses a tool of its own (as
+// coverage.py does) shares nothing with rrpy's clock, whichever it is;
+// one that takes the monitoring clock's tool over is told where.
+func TestProgramsOwnMonitoring(t *testing.T) {
+	pythons.ForEach(t, func(t *testing.T, in pythons.Interpreter) {
+		if in.Minor < 12 {
+			t.Skip("sys.monitoring is new in CPython 3.12")
+		}
+		for _, clock := range clocks(in) {
+			dir := filepath.Join(t.TempDir(), "trace")
+			rec := rrpy(t, nil, "record", "--clock", clock, "-o", dir, "--", in.Path, testdata(t, "py/monitoring_coverage.py"))
+			if rec.stdout != "total 30 lines seen 6\n" || strings.Contains(rec.stderr, "warning") {
+				t.Errorf("%s clock, the program's own tool 1: printed %q; stderr:\n%s", clock, rec.stdout, rec.stderr)
+			}
+			sh := startShell(t, dir)
+			sh.do("break square")
+			for i := range 5 {
+				if out := sh.do("continue"); !strings.Contains(out, "Hit breakpoint 1") {
+					t.Fatalf("%s clock: call %d of square not hit:\n%s", clock, i, out)
+				}
+			}
+			if p := sh.do("p n"); !regexp.MustCompile(`^\$\d+ = 4\n$`).MatchString(p) {
+				t.Errorf("%s clock: in the last call of square, p n says %q", clock, p)
+			}
+			sh.quit()
+		}
+
+		dir := filepath.Join(t.TempDir(), "trace")
+		rec := rrpy(t, nil, "record", "--clock", "monitoring", "-o", dir, "--", in.Path, testdata(t, "py/monitoring_takeover.py"))
+		rep := rrpy(t, nil, "replay", "--autopilot", dir)
+		const said = "monitoring_takeover.py line 11 registers a callback for sys.monitoring's tool 4, rrpy's clock"
+		if !strings.Contains(rec.stdout, "refused: tool 4 is already in use") || rep.stdout != rec.stdout {
+			t.Errorf("use_tool_id(4) in the program: printed %q, replayed %q", rec.stdout, rep.stdout)
+		}
 		for what, stderr := range map[string]string{"recording": rec.stderr, "replay": rep.stderr} {
-			if !strings.Contains(stderr, want) {
-				t.Errorf("%s did not say %q:\n%s", what, want, stderr)
+			if !strings.Contains(stderr, said) {
+				t.Errorf("%s did not say %q:\n%s", what, said, stderr)
+			}
+		}
+	})
+}
+
+// The two clocks count the same stop points (the monitoring clock makes a
+// same-line backward jump a line start, as sys.settrace does), so a trace
+// travels the same under either.
+func TestClocksAgree(t *testing.T) {
+	pythons.ForEach(t, func(t *testing.T, in pythons.Interpreter) {
+		if in.Minor < 12 {
+			t.Skip("sys.monitoring is new in CPython 3.12")
+		}
+		for _, prog := range []string{"py/loops.py", "py/seed_demo.py"} {
+			var walks []string
+			for _, clock := range clocks(in) {
+				dir := filepath.Join(t.TempDir(), "trace")
+				if r := rrpy(t, nil, "record", "--clock", clock, "-o", dir, "--", in.Path, testdata(t, prog)); r.code != 0 && prog == "py/loops.py" {
+					t.Fatalf("%s clock: %+v", clock, r)
+				}
+				sh := startShell(t, dir)
+				walk := fmt.Sprintf("start %d", sh.now)
+				for range 60 {
+					out := sh.do("step")
+					if strings.Contains(out, "End of the recording") {
+						walk += fmt.Sprintf(", end %d", sh.now)
+						break
+					}
+					line, _ := location(t, out)
+					walk += fmt.Sprintf(", %d:%d", sh.now, line)
+				}
+				walks = append(walks, walk)
+				sh.quit()
+			}
+			if walks[0] != walks[1] {
+				t.Errorf("%s: stepping under settrace\n%s\nunder monitoring\n%s", prog, walks[0], walks[1])
 			}
 		}
 	})

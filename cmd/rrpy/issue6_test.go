@@ -177,10 +177,11 @@ func TestPrintInScratchCopy(t *testing.T) {
 		expectOut(t, sh, "watch", "Watch what?\n")
 		expectOut(t, sh, "watch 1 +", "SyntaxError: invalid syntax\n")
 		expectOut(t, sh, `p open("/etc/hostname")`, "Attempted to do I/O or access raw memory (openat)\n")
-		// A crash: a list nested a million deep overflows repr's C stack.
-		expectOut(t, sh, "p import sys; sys.setrecursionlimit(10**8); l = []", "")
-		expectOut(t, sh, "p for i in range(10**6): l = [l]", "")
-		expectOut(t, sh, "p repr(l)", "the evaluation crashed: SIGSEGV at 0x…\n")
+		// A crash: a million maps, each over the next, overflow the C
+		// stack (no recursion limit guards map's next, in any version).
+		expectOut(t, sh, "p f = iter([])", "")
+		expectOut(t, sh, "p for i in range(10**6): f = map(id, f)", "")
+		expectOut(t, sh, "p next(f, None)", "the evaluation crashed: SIGSEGV at 0x…\n")
 		expectOut(t, sh, "p while True: pass", "Timeout: the evaluation ran too long and was stopped\n")
 		// What succeeded before the crash and the timeout is still there.
 		expectOut(t, sh, "p z", "[5, 1000]\n") // made by p: not the program's, no $N
@@ -325,7 +326,8 @@ func TestLocalsUsePythonsRepr(t *testing.T) {
 		sh.do("break 12")
 		sh.do("continue")
 		out := sh.do("locals")
-		for _, want := range []string{"\np = Point(1, 2)\n", "\nod = OrderedDict([('a', 1)])\n", "\ndq = deque([1, 2])\n",
+		od := pythonSays(t, py, "import collections; print(repr(collections.OrderedDict(a=1)))") // 3.12 changed it
+		for _, want := range []string{"\np = Point(1, 2)\n", "\nod = " + od, "\ndq = deque([1, 2])\n",
 			"\nPoint = <class '__main__.Point'>\n", "collections = <module 'collections' from '"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("locals lacks %q:\n%s", want, out)

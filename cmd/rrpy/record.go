@@ -31,6 +31,10 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if err := session.Supported(); err != nil {
 		return err
 	}
+	clock := c.String("clock")
+	if clock != session.ClockAuto && clock != session.ClockSettrace && clock != session.ClockMonitoring {
+		return usageError{fmt.Sprintf("--clock %s: the clocks are settrace and monitoring", clock)}
+	}
 	path, err := resolveProgram(argv[0], stderr)
 	if err != nil {
 		return err
@@ -48,7 +52,8 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	status, err := session.Record(session.RecordOptions{
 		Path: path, Argv: argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
 		Stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, Version: version, Stop: stop,
-		Warn: func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) },
+		Warn:  func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) },
+		Clock: clock,
 	})
 	if err != nil && !errors.Is(err, session.ErrInterrupted) {
 		return err
