@@ -1,8 +1,8 @@
 // Package check answers "can this machine record?" for `rrpy check`: it
 // probes the kernel and the CPU for what recording needs (ptrace, rdtsc
 // trapping) and reports what is merely informational (ASLR setting, debug
-// registers, performance counters, CPU model, python3 builds), one line
-// per item.
+// registers, performance counters, CPU model, the pythons found and
+// which of them rrpy can record), one line per item.
 package check
 
 import (
@@ -33,11 +33,12 @@ func (s Status) String() string {
 	return fmt.Sprintf("Status(%d)", int(s))
 }
 
-// Item is one line of the report.
+// Item is one line of the report, and the lines it lists.
 type Item struct {
 	Name   string // what was probed, e.g. "ptrace"
 	Status Status
-	Detail string // what was found, and why it matters
+	Detail string   // what was found, and why it matters
+	Lines  []string // what the item found one by one (the pythons), under it
 }
 
 // Failed reports whether any item makes recording impossible.
@@ -54,10 +55,13 @@ func Failed(items []Item) bool {
 // the item names line up.
 const statusWidth = 6
 
-// Format renders the report, one line per item:
+// Format renders the report, one line per item, each followed by the
+// lines it lists, indented under its name:
 //
 //	OK    ptrace: permitted
 //	WARN  debug registers: ...
+//	OK    python3: ...
+//	      - /usr/bin/python3.11: OK, ...
 func Format(items []Item) string {
 	var b strings.Builder
 	for _, it := range items {
@@ -67,6 +71,9 @@ func Format(items []Item) string {
 			b.WriteString(oneLine(it.Detail))
 		}
 		b.WriteByte('\n')
+		for _, line := range it.Lines {
+			fmt.Fprintf(&b, "%*s- %s\n", statusWidth, "", oneLine(line))
+		}
 	}
 	return b.String()
 }

@@ -16,18 +16,27 @@ type probe struct {
 	// required probes fail the report when they cannot answer (timeout,
 	// panic); the others only warn, since recording works without them.
 	required bool
-	run      func() (Status, string)
+	run      func() Item // all but the Name, which runProbe sets
+}
+
+// plain adapts a check that answers a status and a detail alone, as all
+// but the python one do.
+func plain(check func() (Status, string)) func() Item {
+	return func() Item {
+		st, detail := check()
+		return Item{Status: st, Detail: detail}
+	}
 }
 
 // probes lists the items in report order.
 func probes() []probe {
 	return []probe{
-		{name: "kernel.randomize_va_space", run: probeASLR},
-		{name: "ptrace", required: true, run: probePtrace},
-		{name: "rdtsc trapping", required: true, run: probeRdtscTrap},
-		{name: "debug registers", run: probeDebugRegs},
-		{name: "performance counters", run: probePerfCounters},
-		{name: "cpu", run: probeCPU},
+		{name: "kernel.randomize_va_space", run: plain(probeASLR)},
+		{name: "ptrace", required: true, run: plain(probePtrace)},
+		{name: "rdtsc trapping", required: true, run: plain(probeRdtscTrap)},
+		{name: "debug registers", run: plain(probeDebugRegs)},
+		{name: "performance counters", run: plain(probePerfCounters)},
+		{name: "cpu", run: plain(probeCPU)},
 		{name: "python3", run: probePython},
 	}
 }
@@ -57,8 +66,9 @@ func runProbe(p probe, timeout time.Duration) Item {
 				done <- Item{Name: p.name, Status: unanswered, Detail: fmt.Sprintf("probe failed: %v", r)}
 			}
 		}()
-		st, detail := p.run()
-		done <- Item{Name: p.name, Status: st, Detail: detail}
+		it := p.run()
+		it.Name = p.name
+		done <- it
 	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()

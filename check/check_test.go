@@ -40,9 +40,12 @@ func TestRunOnThisMachine(t *testing.T) {
 	if Failed(items) {
 		t.Error("Failed on a machine that can record")
 	}
-	out := Format(items)
-	if lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n"); len(lines) != len(items) {
-		t.Errorf("Format gave %d lines for %d items", len(lines), len(items))
+	out, lines := Format(items), 0
+	for _, it := range items {
+		lines += 1 + len(it.Lines)
+	}
+	if got := strings.Count(out, "\n"); got != lines {
+		t.Errorf("Format gave %d lines for %d items and the %d lines they list", got, len(items), lines-len(items))
 	}
 	assertNoChildLeft(t)
 }
@@ -111,15 +114,15 @@ func TestDebugRegRejectsBadIndex(t *testing.T) {
 func TestRunProbeBoundsAndRecovers(t *testing.T) {
 	slow := func() (Status, string) { time.Sleep(time.Second); return OK, "late" }
 	start := time.Now()
-	it := runProbe(probe{name: "slow", required: true, run: slow}, 20*time.Millisecond)
+	it := runProbe(probe{name: "slow", required: true, run: plain(slow)}, 20*time.Millisecond)
 	if it.Status != Fail || it.Name != "slow" || time.Since(start) > 500*time.Millisecond {
 		t.Errorf("required slow probe: %+v after %v", it, time.Since(start))
 	}
-	if it := runProbe(probe{name: "slow", run: slow}, 20*time.Millisecond); it.Status != Warn {
+	if it := runProbe(probe{name: "slow", run: plain(slow)}, 20*time.Millisecond); it.Status != Warn {
 		t.Errorf("optional slow probe: %+v, want WARN", it)
 	}
 	boom := func() (Status, string) { panic("boom") }
-	if it := runProbe(probe{name: "boom", required: true, run: boom}, time.Second); it.Status != Fail || !strings.Contains(it.Detail, "boom") {
+	if it := runProbe(probe{name: "boom", required: true, run: plain(boom)}, time.Second); it.Status != Fail || !strings.Contains(it.Detail, "boom") {
 		t.Errorf("panicking probe: %+v", it)
 	}
 }

@@ -41,3 +41,18 @@ func TestFormatAlignsOneLinePerItem(t *testing.T) {
 		t.Errorf("%d lines for %d items", got, len(items))
 	}
 }
+
+// What an item lists follows it, one line each, under its name.
+func TestFormatListsUnderTheItem(t *testing.T) {
+	items := []Item{
+		{Name: "python3", Status: OK, Detail: "found", Lines: []string{"/a: OK", "/b: not\nCPython"}},
+		{Name: "cpu", Status: OK, Detail: "x86"},
+	}
+	want := "OK    python3: found\n" +
+		"      - /a: OK\n" +
+		"      - /b: not; CPython\n" +
+		"OK    cpu: x86\n"
+	if got := Format(items); got != want {
+		t.Errorf("Format =\n%s\nwant\n%s", got, want)
+	}
+}

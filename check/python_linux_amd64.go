@@ -3,7 +3,6 @@ package check
 import (
 	"bytes"
 	"context"
-	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -11,66 +10,170 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
-)
 
-// wellKnownPythons are looked at besides the python3 on PATH: the
-// distribution's interpreter is often hidden behind a pyenv or venv one.
-var wellKnownPythons = []string{"/usr/bin/python3", "/usr/bin/python3.11", "/usr/local/bin/python3"}
+	"rrpy/pyframes"
+)
 
 // pyenvTimeout bounds `pyenv which`, a shell script.
 const pyenvTimeout = 2 * time.Second
 
-// probePython lists the python3 builds found and how each carries
-// libpython, since rrpy's stop-point probe looks for the interpreter's
-// symbols in the executable or in the shared library.
-func probePython() (Status, string) {
-	var found []string
-	seen := map[string]bool{} // resolved paths already described
-	if path, err := exec.LookPath("python3"); err == nil {
-		found = append(found, describePython(path, seen))
-	}
-	for _, path := range wellKnownPythons {
-		if _, err := os.Stat(path); err != nil {
-			continue
-		}
-		if d := describePython(path, seen); d != "" {
-			found = append(found, d)
-		}
-	}
-	if len(found) == 0 {
-		return Warn, fmt.Sprintf("no python3 found on PATH or at %s", strings.Join(wellKnownPythons, ", "))
-	}
-	return OK, strings.Join(found, "; ")
+// versionedPython matches the interpreters listed besides python3:
+// python3.X (3.13t too), not python3.X-config nor python3.6m (python3.6
+// by another name).
+var versionedPython = regexp.MustCompile(`^python3\.[0-9]+t?$`)
+
+// foundPython is one interpreter found, and what rrpy makes of it.
+type foundPython struct {
+	name string           // where it was found
+	shim bool             // name is a pyenv shim, real what it runs
+	real string           // the file that runs, links resolved: the same python found twice has one
+	py   *pyframes.Python // nil when rrpy cannot record it
+	err  error            // why not
 }
 
-// describePython says what path is: a pyenv shim and what it runs, and
-// how the real interpreter links libpython. It returns "" for an
-// interpreter already described under another name.
-func describePython(path string, seen map[string]bool) string {
-	prefix := path
-	if isPyenvShim(path) {
-		target, err := pyenvWhich(path)
-		if err != nil {
-			return fmt.Sprintf("%s: pyenv shim (cannot resolve: %v)", path, err)
+// probePython lists every python found, each once: the python3 on PATH,
+// then python3.X and python3 in the directories of PATH, /usr/bin,
+// /usr/local/bin and pyenv's versions, each with whether rrpy can record
+// it, as its ELF files tell (no interpreter is run). It warns, and does
+// not fail, when the python3 on PATH cannot be recorded: `rrpy record --
+// python3` refuses it, but the machine records the pythons listed OK and
+// any other program.
+func probePython() Item {
+	var found []foundPython
+	seen := map[string]bool{}
+	first, onPath := pathPython3()
+	if onPath {
+		found = append(found, first)
+		seen[first.real] = true
+	}
+	for _, path := range pythonFiles() {
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil || seen[real] || isPyenvShim(real) {
+			continue // not there, listed already, or a shim: pyenv's versions are listed themselves
 		}
-		prefix = fmt.Sprintf("%s: pyenv shim for %s", path, target)
-		path = target
+		seen[real] = true
+		found = append(found, inspectPython(path, real))
 	}
-	resolved, err := filepath.EvalSymlinks(path)
+	st, detail := judgePythons(first, onPath, found)
+	item := Item{Status: st, Detail: detail}
+	for _, f := range found {
+		item.Lines = append(item.Lines, f.line())
+	}
+	return item
+}
+
+// judgePythons says whether rrpy can record the python3 on PATH, the one
+// `rrpy record -- python3` runs, and how many of the pythons found.
+func judgePythons(first foundPython, onPath bool, found []foundPython) (Status, string) {
+	if len(found) == 0 {
+		return Warn, "no python3 found on PATH, in /usr/bin, /usr/local/bin or pyenv's versions"
+	}
+	recordable := 0
+	for _, f := range found {
+		if f.err == nil {
+			recordable++
+		}
+	}
+	count := fmt.Sprintf("%d of the %d pythons found can be recorded", recordable, len(found))
+	switch {
+	case !onPath:
+		return Warn, "no python3 on PATH; " + count
+	case first.err != nil:
+		return Warn, "rrpy cannot record the python3 on PATH: " + first.verdict() + "; " + count
+	}
+	return OK, fmt.Sprintf("python3 on PATH is CPython %v; %s", first.py.Version, count)
+}
+
+// pathPython3 finds the python3 that PATH gives, and what a pyenv shim
+// runs there.
+func pathPython3() (f foundPython, onPath bool) {
+	path, err := exec.LookPath("python3")
 	if err != nil {
-		return fmt.Sprintf("%s: %v", prefix, err)
+		return foundPython{}, false
 	}
-	if seen[resolved] && prefix == path {
-		return "" // the same file under another link, said already
+	shim, target := isPyenvShim(path), path
+	if shim {
+		if target, err = pyenvWhich(path); err != nil {
+			return foundPython{name: path, shim: true, real: path, err: err}, true
+		}
 	}
-	seen[resolved] = true
-	if resolved != path {
-		prefix += " -> " + resolved
+	real, err := filepath.EvalSymlinks(target)
+	if err != nil {
+		return foundPython{name: path, shim: shim, real: target, err: err}, true
 	}
-	return fmt.Sprintf("%s (%s)", prefix, libpythonLinkage(resolved))
+	f = inspectPython(path, real)
+	f.shim = shim
+	return f, true
+}
+
+// pythonFiles lists the python3.X, then python3, of the directories of
+// PATH, /usr/bin, /usr/local/bin and pyenv's versions, in that order:
+// python3 is mostly a link to a python3.X, which names the interpreter
+// better. Some may not exist.
+func pythonFiles() []string {
+	dirs := append(filepath.SplitList(os.Getenv("PATH")), "/usr/bin", "/usr/local/bin")
+	versions, _ := filepath.Glob(filepath.Join(pyenvRoot(), "versions", "*", "bin")) // errs only on a bad pattern
+	var files []string
+	for _, dir := range append(dirs, versions...) {
+		if !filepath.IsAbs(dir) {
+			continue // as exec.LookPath, which refuses a program found relative to the current directory
+		}
+		versioned, _ := filepath.Glob(filepath.Join(dir, "python3.[0-9]*"))
+		for _, path := range versioned {
+			if versionedPython.MatchString(filepath.Base(path)) {
+				files = append(files, path)
+			}
+		}
+		files = append(files, filepath.Join(dir, "python3"))
+	}
+	return files
+}
+
+// pyenvRoot is where pyenv keeps its versions: $PYENV_ROOT, by default
+// ~/.pyenv.
+func pyenvRoot() string {
+	if root := os.Getenv("PYENV_ROOT"); root != "" {
+		return root
+	}
+	home, _ := os.UserHomeDir() // no home: a relative path, not looked in
+	return filepath.Join(home, ".pyenv")
+}
+
+func inspectPython(name, real string) foundPython {
+	py, err := pyframes.Inspect(real)
+	return foundPython{name: name, real: real, py: py, err: err}
+}
+
+// line is the python's entry in the list: where it was found, and OK with
+// its version or why rrpy cannot record it.
+func (f foundPython) line() string {
+	where := f.name
+	if f.shim {
+		where += " (pyenv shim)"
+	}
+	if f.real != f.name {
+		where += " -> " + f.real
+	}
+	return where + ": " + f.verdict()
+}
+
+// verdict is OK with the interpreter and where its symbols are (in the
+// executable or a shared libpython), or why rrpy cannot record it.
+func (f foundPython) verdict() string {
+	var unsupported *pyframes.UnsupportedVersionError
+	switch {
+	case f.err == nil && f.py.File == f.real:
+		return fmt.Sprintf("OK, CPython %v (libpython linked in)", f.py.Version)
+	case f.err == nil:
+		return fmt.Sprintf("OK, CPython %v (shared %s)", f.py.Version, f.py.File)
+	case errors.As(f.err, &unsupported):
+		return unsupported.Error()
+	case errors.Is(f.err, pyframes.ErrNoPython):
+		return "not CPython"
+	}
+	return f.err.Error()
 }
 
 // isPyenvShim reports whether path is one of pyenv's shims: a small shell
@@ -120,27 +223,4 @@ func pyenvWhich(path string) (string, error) {
 		return "", errors.New("pyenv which printed nothing")
 	}
 	return target, nil
-}
-
-// libpythonLinkage reads the ELF file at path: libpython is either a
-// DT_NEEDED shared library or linked into the executable, whose dynamic
-// symbols then export the C API.
-func libpythonLinkage(path string) string {
-	f, err := elf.Open(path)
-	if err != nil {
-		return fmt.Sprintf("not readable as ELF: %v", err)
-	}
-	defer f.Close()
-	libs, err := f.ImportedLibraries()
-	if err != nil {
-		return fmt.Sprintf("cannot read its dynamic section: %v", err)
-	}
-	if i := slices.IndexFunc(libs, func(l string) bool { return strings.HasPrefix(l, "libpython") }); i >= 0 {
-		return "shared " + libs[i]
-	}
-	syms, err := f.DynamicSymbols()
-	if err == nil && slices.ContainsFunc(syms, func(s elf.Symbol) bool { return s.Name == "Py_Initialize" }) {
-		return "libpython linked in"
-	}
-	return "no libpython found: not a CPython interpreter?"
 }

@@ -3,7 +3,6 @@ package pyframes
 import (
 	"debug/elf"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,18 +59,7 @@ func TestDebugOffsetsAgreeWithLayout(t *testing.T) {
 // TestFreeThreadedRefused flips _Py_DebugOffsets.free_threaded in a copy
 // of libpython3.13, as a 3.13t build has it.
 func TestFreeThreadedRefused(t *testing.T) {
-	path, f, runtime := libpython313(t)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sec := f.Sections[runtime.Section]
-	at := sec.Offset + runtime.Value - sec.Addr + uint64(layout313.DebugOffsetsFreeThreaded)
-	data[at] = 1
-	copyPath := filepath.Join(t.TempDir(), "libpython3.13t.so.1.0")
-	if err := os.WriteFile(copyPath, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyPath := filepath.Join(patchedLibpython313(t, patchFreeThreaded), "libpython3.13.so.1.0")
 	_, ok, err := elfPython(copyPath)
 	want := "CPython 3.13 free-threaded (no GIL) is not supported (rrpy supports 3.11, 3.12, 3.13 with the GIL)"
 	if !ok || !errors.Is(err, ErrUnsupportedVersion) || !strings.HasSuffix(err.Error(), want) {

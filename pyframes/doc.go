@@ -7,7 +7,9 @@
 // generated from CPython's own headers (offsetof and sizeof compiled by
 // gcc, see gen/) so that a new version is one more table, not new code.
 // Find identifies the interpreter of a live process from the symbols of
-// its mapped ELF files and picks the layout from the Py_Version constant.
+// its mapped ELF files and picks the layout from the Py_Version constant;
+// Inspect does the same from the files a program would map, before it
+// runs, so that an interpreter rrpy cannot read is refused up front.
 //
 // The package reads memory through the one-method Memory interface and
 // imports nothing of rrpy: it must not depend on the tracer, the session

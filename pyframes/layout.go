@@ -26,6 +26,9 @@ var ErrUnsupportedVersion = errors.New("unsupported CPython version")
 
 // UnsupportedVersionError is returned for a CPython without a Layout.
 type UnsupportedVersionError struct {
+	// Version is the version found; only Major and Minor are known of a
+	// CPython older than 3.11, and nothing (zero) of one older than all
+	// of versionMarkers.
 	Version Version
 	// FreeThreaded is a build without the GIL (3.13t), which rrpy's
 	// reading of objects and frames does not know.
@@ -35,6 +38,8 @@ type UnsupportedVersionError struct {
 func (e *UnsupportedVersionError) Error() string {
 	v := e.Version
 	switch {
+	case v == Version{}:
+		return fmt.Sprintf("CPython older than 3.%d is not supported (rrpy supports %s)", oldestMinor, SupportedVersions())
 	case e.FreeThreaded:
 		return fmt.Sprintf("CPython %d.%d free-threaded (no GIL) is not supported (rrpy supports %s with the GIL)", v.Major, v.Minor, SupportedVersions())
 	case v.Major == 3 && v.Minor > newestMinor:

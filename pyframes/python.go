@@ -7,14 +7,16 @@ import (
 	"fmt"
 )
 
-// ErrNoPython is returned by Find for a process that runs no CPython.
-var ErrNoPython = errors.New("no CPython interpreter in the process")
+// ErrNoPython is returned by Find for a process that runs no CPython, and
+// by Inspect for a program that is none.
+var ErrNoPython = errors.New("no CPython interpreter")
 
-// Python is the CPython found in a live process.
+// Python is the CPython found in a live process (Find), or in the files a
+// program would run (Inspect: nothing is mapped, Bias and Runtime are 0).
 type Python struct {
 	Version Version
 	Layout  *Layout
-	File    string // the mapped ELF file holding the interpreter (the executable or libpython), as /proc/PID/maps names it
+	File    string // the ELF file holding the interpreter (the executable or libpython), as /proc/PID/maps names it
 	Bias    uint64 // load bias: runtime address = symbol value + Bias
 	Runtime uint64 // _PyRuntime, the interpreter's global state
 
@@ -76,8 +78,7 @@ func elfPython(path string) (py *Python, ok bool, err error) {
 	}
 	py = &Python{File: path, syms: syms}
 	if version == nil {
-		return nil, true, fmt.Errorf("%s has no %s symbol: CPython older than 3.11 is not supported (rrpy knows 3.11): %w",
-			path, versionSymbol, ErrUnsupportedVersion)
+		return nil, true, fmt.Errorf("%s: %w", path, &UnsupportedVersionError{Version: versionBefore311(syms)})
 	}
 	data, err := symbolBytes(f, version, 8)
 	if err != nil {

@@ -2,9 +2,11 @@ package session
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
+	"rrpy/pyframes"
 	"rrpy/trace"
 )
 
@@ -34,6 +36,17 @@ const (
 	ClockSettrace   = "settrace"
 	ClockMonitoring = "monitoring"
 )
+
+// ClockFits tells whether an interpreter can count stop points with the
+// clock asked for (RecordOptions.Clock).
+func ClockFits(py *pyframes.Python, want string) error {
+	if want == ClockMonitoring && !hasMonitoring(py) {
+		return fmt.Errorf("CPython %d.%d has no sys.monitoring (new in 3.12): record with --clock settrace", py.Version.Major, py.Version.Minor)
+	}
+	return nil
+}
+
+func hasMonitoring(py *pyframes.Python) bool { return py.Layout.InterpStateMonitoringCallables >= 0 }
 
 // ErrInterrupted is returned when Stop ended a recording.
 var ErrInterrupted = errors.New("recording interrupted: the trace is incomplete")

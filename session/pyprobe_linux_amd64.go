@@ -80,12 +80,12 @@ var settraceIsCheaper = map[int]bool{13: true}
 // _PyEval_SetTrace (to cover each thread), which a stripped build may not
 // export; the callbacks need only the public API.
 func clockFor(py *pyframes.Python, want string) (clock, error) {
-	monitoring := py.Layout.InterpStateMonitoringCallables >= 0
+	if err := ClockFits(py, want); err != nil {
+		return nil, err
+	}
+	monitoring := hasMonitoring(py)
 	switch want {
 	case ClockMonitoring:
-		if !monitoring {
-			return nil, fmt.Errorf("CPython %d.%d has no sys.monitoring (new in 3.12): record with the settrace clock", py.Version.Major, py.Version.Minor)
-		}
 		return newMonitorClock(py)
 	case ClockSettrace:
 		return newTraceClock(py)

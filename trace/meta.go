@@ -33,8 +33,8 @@ type Meta struct {
 	Warnings      []string
 	// Clock is the stop-point clock the recording asked for: "" (the
 	// cheaper for the interpreter), "settrace" or "monitoring".
-	Clock string `json:",omitempty"`
-	Blobs         []string // the blobs the events refer to (mapped files), written by Close and Abort
+	Clock string   `json:",omitempty"`
+	Blobs []string // the blobs the events refer to (mapped files), written by Close and Abort
 	// Sources maps each Python source file the program looked at (by its
 	// absolute path when recorded) to its content's blob, so that the
 	// shell lists the source as it was.

@@ -3,11 +3,15 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	pythonlist "rrpy/internal/pythons" // pythons is this package's helper
 )
 
 // Each mistake a user can make gets one line saying what is wrong and a
@@ -59,6 +63,62 @@ func TestLatestTrace(t *testing.T) {
 	if rep.stdout != "latest\n" || rep.code != 0 {
 		t.Fatalf("replay of the latest trace: %+v", rep)
 	}
+}
+
+// A CPython that rrpy cannot read is refused in one line naming its
+// version, before anything is written: no trace directory, and the latest
+// link where it was.
+func TestRecordRefusesUnsupportedPython(t *testing.T) {
+	data := t.TempDir()
+	env := []string{"XDG_DATA_HOME=" + data}
+	if r := rrpy(t, env, "record", "--", "/bin/true"); r.code != 0 {
+		t.Fatalf("record /bin/true: %+v", r)
+	}
+	traces := filepath.Join(data, "rrpy", "traces")
+	before := listDir(t, traces)
+	for _, old := range pythonlist.Old() {
+		if old.Version != "3.10" && old.Version != "2.7" {
+			continue // pyframes' tests have the others
+		}
+		t.Run(old.Version, func(t *testing.T) {
+			if _, err := os.Stat(old.Path); err != nil {
+				t.Skipf("no CPython %s on this machine: %v", old.Version, err)
+			}
+			out := filepath.Join(t.TempDir(), "trace")
+			for _, args := range [][]string{{"record", "--", old.Path, "-c", "print(1)"}, {"record", "-o", out, "--", old.Path, "-c", "print(1)"}} {
+				r := rrpy(t, env, args...)
+				want := "rrpy: " + old.Path + ": CPython " + old.Version + " is not supported (rrpy supports 3.11, 3.12, 3.13)\n"
+				if r.code != 1 || r.stderr != want || r.stdout != "" {
+					t.Errorf("rrpy %s: exit %d, stderr %q, stdout %q; want exit 1, stderr %q", strings.Join(args, " "), r.code, r.stderr, r.stdout, want)
+				}
+			}
+			if after := listDir(t, traces); after != before {
+				t.Errorf("the traces directory was\n%s\nand is now\n%s", before, after)
+			}
+			if _, err := os.Lstat(out); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("-o %s: %v, want it not created", out, err)
+			}
+		})
+	}
+}
+
+// listDir describes a directory's entries, symbolic links with their
+// targets.
+func listDir(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		b.WriteString(e.Name())
+		if target, err := os.Readlink(filepath.Join(dir, e.Name())); err == nil {
+			b.WriteString(" -> " + target)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // rrpy dump lists the events a user debugging rrpy wants to see.

@@ -17,11 +17,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"rrpy/pyframes"
 	"rrpy/session"
 	"rrpy/trace"
 )
 
-const recordUsage = "usage: rrpy record [-o DIR] -- PROGRAM [ARGS...]"
+const recordUsage = "usage: rrpy record [-o DIR] [--clock CLOCK] -- PROGRAM [ARGS...]"
 
 func recordCmd(c *cli.Context, stderr io.Writer) error {
 	argv := c.Args().Slice()
@@ -35,9 +36,15 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if clock != session.ClockAuto && clock != session.ClockSettrace && clock != session.ClockMonitoring {
 		return usageError{fmt.Sprintf("--clock %s: the clocks are settrace and monitoring", clock)}
 	}
-	path, err := resolveProgram(argv[0], stderr)
+	path, shim, err := resolveProgram(argv[0])
 	if err != nil {
 		return err
+	}
+	if err := refuseUnsupportedPython(path, clock); err != nil {
+		return err
+	}
+	if shim {
+		fmt.Fprintf(stderr, "rrpy: %s is a pyenv shim; recording %s\n", argv[0], path)
 	}
 	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
 	if err != nil {
@@ -107,23 +114,42 @@ func stopOnSignals(stop chan struct{}) func() {
 
 // resolveProgram finds the executable the way a shell would. A pyenv shim
 // is a shell script that picks an interpreter by running other programs;
-// rrpy records the interpreter it picks instead, and says so.
-func resolveProgram(name string, stderr io.Writer) (string, error) {
-	path, err := exec.LookPath(name)
+// rrpy records the interpreter it picks instead, and says so (shim).
+func resolveProgram(name string) (path string, shim bool, err error) {
+	path, err = exec.LookPath(name)
 	if err != nil {
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("program %q not found", name)
+			return "", false, fmt.Errorf("program %q not found", name)
 		}
-		return "", fmt.Errorf("cannot run %q: %w", name, unwrapExecErr(err))
+		return "", false, fmt.Errorf("cannot run %q: %w", name, unwrapExecErr(err))
 	}
 	if path, err = filepath.Abs(path); err != nil {
-		return "", err
+		return "", false, err
 	}
 	if real, ok := pyenvTarget(path); ok {
-		fmt.Fprintf(stderr, "rrpy: %s is a pyenv shim; recording %s\n", name, real)
-		return real, nil
+		return real, true, nil
 	}
-	return path, nil
+	return path, false, nil
+}
+
+// refuseUnsupportedPython refuses, before anything is written, a CPython
+// that rrpy cannot read, or cannot time with the clock asked for:
+// recording it would stop where the interpreter is found, leaving a trace
+// cut off. Any other program records, CPython or not, and so does one
+// whose files say nothing sure (a libpython that is not where Inspect
+// looks): the recording finds out.
+func refuseUnsupportedPython(path, clock string) error {
+	py, err := pyframes.Inspect(path)
+	if errors.Is(err, pyframes.ErrUnsupportedVersion) {
+		return err
+	}
+	if err != nil {
+		return nil
+	}
+	if err := session.ClockFits(py, clock); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 func unwrapExecErr(err error) error {

@@ -40,13 +40,38 @@ func pyenvRoot() string {
 	return filepath.Join(home, ".pyenv")
 }
 
+// pyenvPath is the path of a program of a pyenv version ("3.10.13",
+// "python3.10"), present or not.
+func pyenvPath(version, program string) string {
+	return filepath.Join(pyenvRoot(), "versions", version, "bin", program)
+}
+
+// Unsupported is a build of a CPython that rrpy refuses to record.
+type Unsupported struct {
+	Version string // "3.10": the version rrpy's refusal names
+	Path    string // the executable, present or not
+}
+
+// Old lists pyenv's builds of CPythons older than 3.11, which rrpy
+// refuses, newest first; the tests of the refusal skip those missing.
+func Old() []Unsupported {
+	return []Unsupported{
+		{"3.10", pyenvPath("3.10.13", "python3.10")},
+		{"3.9", pyenvPath("3.9.18", "python3.9")},
+		{"3.8", pyenvPath("3.8.18", "python3.8")},
+		{"3.7", pyenvPath("3.7.16", "python3.7")},
+		{"3.6", pyenvPath("3.6.15", "python3.6")},
+		{"2.7", pyenvPath("2.7.18", "python2.7")},
+	}
+}
+
 // All lists the interpreters rrpy supports and tests: Debian's
 // python3.11 and pyenv's shared-libpython builds of each minor version.
 func All() []Interpreter {
 	pyenv := func(version string, minor int) Interpreter {
 		return Interpreter{
 			Name:   "pyenv-" + version,
-			Path:   filepath.Join(pyenvRoot(), "versions", version, "bin", "python3."+strconv.Itoa(minor)),
+			Path:   pyenvPath(version, "python3."+strconv.Itoa(minor)),
 			Minor:  minor,
 			Shared: true,
 		}
