@@ -3,10 +3,19 @@
 # recording overhead, replay-to-end time and trace size (not counting the
 # blobs shared between traces). Prints a markdown table.
 #
-#   bench/run.sh [PYTHON]     (default: the python3 rrpy would record)
+#   bench/run.sh [PYTHON [WORKLOAD...]]
+#
+# PYTHON defaults to the python3 rrpy would record; the workloads (pass,
+# cpu, calls, mixed, files, threads, subprocesses) to all of them.
+# CLOCK=settrace or CLOCK=monitoring records with that clock (rrpy record
+# --clock) instead of the cheaper one for the version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${1:-$(python3 -c 'import sys; print(sys.executable)')}
+shift || true
+wanted=${*:-pass cpu calls mixed files threads subprocesses}
+clock=()
+[ -n "${CLOCK:-}" ] && clock=(--clock "$CLOCK")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_DATA_HOME="$work/data"
@@ -26,6 +35,13 @@ best3() {
 	echo "$best"
 }
 
+# record_fresh ARGV...: one recording, into a new directory.
+record_fresh() {
+	local d
+	d=$(mktemp -d -p "$work")
+	"$rrpy" record "${clock[@]}" -o "$d/t" -- "$@"
+}
+
 ratio() { echo "$1 $2" | awk '{printf "%.1fx", $1/$2}'; }
 
 echo "| workload | python3 | record | replay | record/python3 | replay/record | trace bytes |"
@@ -35,17 +51,21 @@ bench() {
 	shift
 	local plain rec rep size
 	plain=$(best3 "$@")
-	rec=$(best3 bash -c 'd=$(mktemp -d -p "$0"); "$1" record -o "$d/t" -- "${@:2}"' "$work" "$rrpy" "$@")
-	"$rrpy" record -o "$work/$name" -- "$@" >/dev/null 2>&1 || true
+	rec=$(best3 record_fresh "$@")
+	"$rrpy" record "${clock[@]}" -o "$work/$name" -- "$@" >/dev/null 2>&1 || true
 	rep=$(best3 "$rrpy" replay --autopilot "$work/$name")
 	size=$(du -sb "$work/$name" | cut -f1)
 	printf "| %s | %.3f s | %.3f s | %.3f s | %s | %s | %s |\n" "$name" "$plain" "$rec" "$rep" \
 		"$(ratio "$rec" "$plain")" "$(ratio "$rep" "$rec")" "$size"
 }
-bench "python3 -c pass" "$py" -c pass
-bench "pure-Python loop (3M iterations)" "$py" bench/workloads.py cpu
-bench "json round trips + string processing" "$py" bench/workloads.py mixed
+# run NAME: whether the workload NAME was asked for.
+run() { [[ " $wanted " == *" $1 "* ]]; }
+run pass && bench "python3 -c pass" "$py" -c pass
+run cpu && bench "pure-Python loop (3M iterations)" "$py" bench/workloads.py cpu
+run calls && bench "call-heavy loop (2M calls)" "$py" bench/workloads.py calls
+run mixed && bench "json round trips + string processing" "$py" bench/workloads.py mixed
 rm -rf "$work/files"
-bench "stat+read 2,000 small files" "$py" bench/workloads.py files "$work/files"
-bench "thread pool: 4 threads, 2,000 file reads" "$py" bench/workloads.py threads "$work/threads"
-bench "100 x subprocess.run(/bin/true)" "$py" bench/workloads.py subprocesses
+run files && bench "stat+read 2,000 small files" "$py" bench/workloads.py files "$work/files"
+run threads && bench "thread pool: 4 threads, 2,000 file reads" "$py" bench/workloads.py threads "$work/threads"
+run subprocesses && bench "100 x subprocess.run(/bin/true)" "$py" bench/workloads.py subprocesses
+true

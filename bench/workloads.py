@@ -97,6 +97,18 @@ def subprocesses():
     print(sum(subprocess.run(["/bin/true"]).returncode for _ in range(100)))
 
 
+def calls():
+    # A call-heavy loop: 2M calls of a small function, where the clock
+    # hears a start and a return for each line it runs.
+    def add(a, b):
+        return a + b
+
+    total = 0
+    for i in range(2_000_000):
+        total = add(total, i % 7)
+    print(total)
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     if name == "cpu":
@@ -107,6 +119,8 @@ if __name__ == "__main__":
         threads(sys.argv[2])
     elif name == "mixed":
         mixed()
+    elif name == "calls":
+        calls()
     elif name == "stops":
         stops(int(sys.argv[2]))
     elif name == "watched":
