@@ -59,18 +59,10 @@ func newMonitorClock(py *pyframes.Python) (*monitorClock, error) {
 
 func (c *monitorClock) config() probe.Clock {
 	l := c.py.Layout
-	return probe.Clock{
-		FramePrevious:     l.InterpFramePrevious,
-		FrameCode:         l.InterpFrameCode,
-		CodeFirstLineno:   l.CodeFirstlineno,
-		ReturnValue:       c.none,
-		Disable:           c.disable,
-		Addr2Line:         c.addr2Line,
-		GILHolder:         c.gilHolder,
-		ThreadStateCframe: l.ThreadStateCframe,
-		CurrentFrame:      l.CFrameCurrentFrame,
-		LongDigit:         l.LongDigit,
-	}
+	cfg := framesClock(l)
+	cfg.ReturnValue, cfg.Disable, cfg.Addr2Line, cfg.GILHolder = c.none, c.disable, c.addr2Line, c.gilHolder
+	cfg.ThreadStateCframe, cfg.CurrentFrame, cfg.LongDigit = l.ThreadStateCframe, l.CFrameCurrentFrame, l.LongDigit
+	return cfg
 }
 
 // monitorCallback is one of the probe's doors and the events it answers.

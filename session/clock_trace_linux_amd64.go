@@ -27,13 +27,9 @@ func newTraceClock(py *pyframes.Python) (*traceClock, error) {
 
 func (c *traceClock) config() probe.Clock {
 	l := c.py.Layout
-	return probe.Clock{
-		FrameObjectFrame:  l.FrameObjectFrame,
-		FrameObjectLineno: l.FrameObjectLineno,
-		FramePrevious:     l.InterpFramePrevious,
-		FrameCode:         l.InterpFrameCode,
-		CodeFirstLineno:   l.CodeFirstlineno,
-	}
+	cfg := framesClock(l)
+	cfg.FrameObjectFrame, cfg.FrameObjectLineno = l.FrameObjectFrame, l.FrameObjectLineno
+	return cfg
 }
 
 func (c *traceClock) install(proc *ptrace.Proc) error { return c.threadStarted(proc) }

@@ -98,6 +98,12 @@ func clockFor(py *pyframes.Python, want string) (clock, error) {
 	return nil, fmt.Errorf("no clock %q (settrace or monitoring)", want)
 }
 
+// framesClock is what both of the probe's doors follow: the frame chain
+// (depth conditions) and a code object's first line (calls).
+func framesClock(l *pyframes.Layout) probe.Clock {
+	return probe.Clock{FramePrevious: l.InterpFramePrevious, FrameCode: l.InterpFrameCode, CodeFirstLineno: l.CodeFirstlineno}
+}
+
 // int3 is the x86 breakpoint instruction.
 const int3 = 0xcc
 
