@@ -2,6 +2,7 @@ package pyframes
 
 import (
 	"fmt"
+	"unicode"
 )
 
 // dialect is what a CPython minor version does differently that offsets
@@ -19,6 +20,9 @@ type dialect interface {
 	// valuesOrder returns the entry indices of split values, in the
 	// order they were inserted.
 	valuesOrder(r *Reader, values uint64) ([]byte, error)
+	// disputedChars are the characters this version's Unicode database
+	// and Go's (15.0) disagree on: printable to one, not the other.
+	disputedChars() *unicode.RangeTable
 }
 
 // dialects by minor version.
@@ -51,6 +55,9 @@ func (v311) managedAttrs(r *Reader, obj, _ uint64) (uint64, uint64, error) {
 	}
 	return dict, 0, nil
 }
+
+// disputedChars: 3.11's Unicode is 14.0.
+func (v311) disputedChars() *unicode.RangeTable { return newInUnicode15 }
 
 // valuesOrder reads the prefix before the values, described only in a
 // comment of pycore_dict.h ([-1] prefix size, [-2] count, [-3-i] the
@@ -85,6 +92,9 @@ func (v312) intSize(tag uint64, l *Layout) (bool, uint64) {
 	const signMask, negative = 3, 2
 	return tag&signMask == negative, tag >> l.LongNonSizeBits
 }
+
+// disputedChars: 3.12's Unicode is Go's, 15.0.
+func (v312) disputedChars() *unicode.RangeTable { return &unicode.RangeTable{} }
 
 // managedAttrs: one word before the object holds the dict, or the values
 // pointer minus one, its bit 0 set (PyDictOrValues).
@@ -124,6 +134,9 @@ func (v313) managedAttrs(r *Reader, obj, typeFlags uint64) (uint64, uint64, erro
 	}
 	return 0, values, nil
 }
+
+// disputedChars: 3.13's Unicode is 15.1.
+func (v313) disputedChars() *unicode.RangeTable { return newInUnicode151 }
 
 // valuesOrder: the values' header says how many there are and their
 // capacity; the insertion order follows the capacity's values.

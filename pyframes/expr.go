@@ -974,7 +974,7 @@ func (ev *evaluator) repr(v value) (string, error) {
 	case noneKind:
 		return "None", nil
 	case strKind:
-		if reprAgrees(v.s) {
+		if ev.r.reprAgrees(v.s) {
 			return strRepr(v.s), nil
 		}
 	}
@@ -1032,7 +1032,7 @@ func (ev *evaluator) reprable(obj uint64, depth int, active map[uint64]bool, bud
 			return false, err
 		}
 		s, err := ev.runesOf(v)
-		return err == nil && reprAgrees(s), err
+		return err == nil && ev.r.reprAgrees(s), err
 	case "list", "tuple", "dict", "set", "frozenset":
 		if active[obj] {
 			return true, nil // "[...]", as Py_ReprEnter makes Python print
@@ -1095,13 +1095,14 @@ func (ev *evaluator) plainInstance(t typeInfo) (bool, error) {
 
 func isSurrogate(c rune) bool { return 0xd800 <= c && c <= 0xdfff }
 
-// reprAgrees reports whether strRepr quotes s as CPython 3.11 does. Both
-// keep printable characters and escape the others, but Go's Unicode
-// tables are newer: the characters added since 3.11's Unicode 14.0 are
-// printable to Go only.
-func reprAgrees(s []rune) bool {
+// reprAgrees reports whether strRepr quotes s as this CPython does. Both
+// keep printable characters and escape the others, but by their own
+// Unicode tables: Go's (15.0) and the version's (3.11: 14.0, 3.12: 15.0,
+// 3.13: 15.1) disagree on the characters the dialect names.
+func (r *Reader) reprAgrees(s []rune) bool {
+	disputed := r.l.dialect.disputedChars()
 	for _, c := range s {
-		if c >= utf8.RuneSelf && (unicode.Version != "15.0.0" || unicode.Is(newInUnicode15, c)) {
+		if c >= utf8.RuneSelf && (unicode.Version != "15.0.0" || unicode.Is(disputed, c)) {
 			return false
 		}
 	}
@@ -1123,3 +1124,11 @@ var newInUnicode15 = func() *unicode.RangeTable {
 	}
 	return t
 }()
+
+// newInUnicode151 are the characters Unicode 15.1 assigned (all
+// printable): CJK Extension I, four ideographic description characters
+// and a stroke.
+var newInUnicode151 = &unicode.RangeTable{
+	R16: []unicode.Range16{{Lo: 0x2ffc, Hi: 0x2fff, Stride: 1}, {Lo: 0x31ef, Hi: 0x31ef, Stride: 1}},
+	R32: []unicode.Range32{{Lo: 0x2ebf0, Hi: 0x2ee5d, Stride: 1}},
+}

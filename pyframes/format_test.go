@@ -97,15 +97,21 @@ func python(t *testing.T) string {
 // askPython runs a script that reads JSON on stdin and writes JSON.
 func askPython(t *testing.T, script string, in, out any) {
 	t.Helper()
+	askPythonWith(t, python(t), script, in, out)
+}
+
+// askPythonWith is askPython under a given interpreter.
+func askPythonWith(t *testing.T, py, script string, in, out any) {
+	t.Helper()
 	data, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python(t), "-c", script)
+	cmd := exec.Command(py, "-c", script)
 	cmd.Stdin = strings.NewReader(string(data))
 	res, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("python: %v", err)
+		t.Fatalf("%s: %v", py, err)
 	}
 	if err := json.Unmarshal(res, out); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 package pyframes
 
-// The 3.11 location table (co_linetable, Objects/locations.md): a sequence
+// The location table of 3.11 to 3.13 (co_linetable, Objects/locations.md): a sequence
 // of entries, each covering 1 to 8 code units. An entry's first byte has
 // its top bit set, a 4-bit code in bits 3-6 and the number of code units
 // minus one in bits 0-2; the code says what follows:

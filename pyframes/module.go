@@ -4,7 +4,7 @@ import (
 	"fmt"
 )
 
-// module prints a module as importlib's _module_repr does in 3.11: from
+// module prints a module as importlib's _module_repr does (3.11 to 3.13): from
 // its __spec__ when it has one ("<module 'os' (frozen)>", "<module
 // 'json' from '/usr/lib/python3.11/json/__init__.py'>"), else from
 // __name__ and __file__ (the main script: "<module '__main__' from

@@ -9,9 +9,10 @@ import (
 )
 
 // traceClock makes the probe a C trace function (PyEval_SetTrace), which
-// CPython 3.11 calls at every line, call and return of a thread whose
-// thread state names it. Each thread state gets it: the one running at
-// install, and every one CPython makes for a new thread.
+// CPython calls at every line, call and return of a thread whose thread
+// state names it (3.12 and 3.13 through sys.monitoring's tool for
+// sys.settrace). Each thread state gets it: the one running at install,
+// and every one CPython makes for a new thread.
 type traceClock struct {
 	py       *pyframes.Python
 	setTrace uint64 // _PyEval_SetTrace(tstate, func, arg)
