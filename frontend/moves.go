@@ -10,9 +10,11 @@ import (
 
 // What a move prints when it runs into an edge of the recording.
 const (
-	endMsg   = "End of the recording."
-	startMsg = "Start of the recording."
-	topMsg   = "No caller."
+	endMsg = "End of the recording."
+	// shutdownMsg is said when a move goes past the main script's end.
+	shutdownMsg = "The program is shutting down."
+	startMsg    = "Start of the recording."
+	topMsg      = "No caller."
 )
 
 func edgeMsg(backward bool) string {
@@ -29,7 +31,7 @@ type moveFunc func(ctx context.Context) (Stop, error)
 // ran into (edge), and the location. A move that ran into an edge without
 // moving prints only the edge message: the location is already on screen.
 func (s *shell) move(m moveFunc, backward bool, edge string) error {
-	before := s.t.Now().Time
+	was := s.t.Now()
 	ctx, stop := s.moveContext()
 	st, err := m(ctx)
 	interrupted := ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled))
@@ -48,9 +50,17 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		return nil
 	}
 	s.printHit(st.Hit, backward)
+	switch {
+	case st.Note != "":
+		s.out.printf("%s\n", st.Note)
+	case st.ShuttingDown && !was.ShuttingDown:
+		s.out.printf("%s\n", shutdownMsg)
+	}
 	if st.AtEdge {
-		s.out.printf("%s\n", edge)
-		if st.Time == before {
+		if st.Note == "" {
+			s.out.printf("%s\n", edge)
+		}
+		if st.Time == was.Time {
 			return nil
 		}
 	}

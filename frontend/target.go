@@ -21,6 +21,9 @@ type Location struct {
 	FirstLine int    // co_firstlineno of the running code object
 	Thread    int    // the thread's tid when recorded
 	Threads   int    // how many threads the program has then
+	// ShuttingDown says the main script has ended: the interpreter
+	// prints the traceback, runs atexit handlers and shuts down.
+	ShuttingDown bool
 }
 
 // Frame is one Python frame of the current call stack.
@@ -72,6 +75,11 @@ type Stop struct {
 	// AtEdge is set when the move ran into the start or the end of the
 	// recording before reaching what it looked for.
 	AtEdge bool
+	// Note says why the move stopped where a user would not guess it:
+	// "Uncaught exception: KeyError: 'sku-17'", "End of the main
+	// script.", "The recording was cut off here." It replaces the edge
+	// message.
+	Note string
 }
 
 // Target is a replayed recording the shell travels in. Every move ends at

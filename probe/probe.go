@@ -70,6 +70,8 @@ const (
 	offCalls      = 0x8c8
 	offNWords     = 0x948
 	offOtherThan  = 0x950
+	offReturnOf   = 0x958
+	offUnwindsIn  = 0x960
 	offClock      = 0x980
 	offScratch    = 0xa00
 	offWords      = 0x1000
@@ -180,6 +182,12 @@ type Conditions struct {
 	Words []Word
 	// Switch matches a stop point of another thread than one.
 	Switch *Switch
+	// ReturnOf traps at the return, or return by exception, of the frame
+	// (an _PyInterpreterFrame) at this address; 0 for none.
+	ReturnOf uint64
+	// UnwindsIn matches the returns by exception of one thread (its glibc
+	// thread pointer); 0 for none.
+	UnwindsIn uint64
 }
 
 // Switch is the condition of nthread and bthread: a stop point run by a
@@ -245,8 +253,9 @@ func (c Conditions) encode() ([]byte, error) {
 	return buf, nil
 }
 
-// encodeTail lays out what follows: the count of watched words and the
-// switch's thread, then, at offWords, the words' table.
+// encodeTail lays out what follows: the count of watched words, the
+// switch's thread, the frame whose return traps and the thread whose
+// unwinds match, then, at offWords, the words' table.
 func (c Conditions) encodeTail() (tail, table []byte, err error) {
 	if len(c.Words) > MaxWords {
 		return nil, nil, ErrTooManyWords
@@ -257,6 +266,8 @@ func (c Conditions) encodeTail() (tail, table []byte, err error) {
 		other = c.Switch.From
 	}
 	tail = binary.LittleEndian.AppendUint64(tail, other)
+	tail = binary.LittleEndian.AppendUint64(tail, c.ReturnOf)
+	tail = binary.LittleEndian.AppendUint64(tail, c.UnwindsIn)
 	for _, w := range c.Words {
 		table = binary.LittleEndian.AppendUint64(table, w.Addr)
 		table = binary.LittleEndian.AppendUint64(table, w.Value)

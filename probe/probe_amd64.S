@@ -238,9 +238,25 @@ stop_point:
 switch_check:
 	mov other_than(%rip), %rax
 	test %rax, %rax
-	jz lines_check
+	jz returns_check
 	cmp %fs:0x10, %rax
 	jne match
+
+	// The return of one frame (the main script's end): a return whose
+	// frame is RETURN_OF; and returns by exception in UNWINDS_IN's thread
+	// (finding where an uncaught exception was raised).
+returns_check:
+	cmp $PYTRACE_RETURN, %edx
+	jne lines_check
+	cmp return_of(%rip), %r8
+	je trap
+	mov unwinds_in(%rip), %rax
+	test %rax, %rax
+	jz lines_check
+	test %rcx, %rcx
+	jnz lines_check
+	cmp %fs:0x10, %rax
+	je match
 
 	// Line breakpoints: trap at a line start whose number is in LINES;
 	// rrpy checks the file.
@@ -342,6 +358,10 @@ calls:
 nwords:
 	.org 0x950
 other_than:
+	.org 0x958
+return_of:
+	.org 0x960
+unwinds_in:
 	// The clock: written once, when the probe is installed.
 	.org 0x980
 off_f_frame:

@@ -79,16 +79,18 @@ func TestConditionsEncoding(t *testing.T) {
 // Watched words go after the first page, their count (and the switch's
 // thread) before the clock.
 func TestWordsEncoding(t *testing.T) {
-	c := Conditions{Words: []Word{{Addr: 0x1000, Value: 7}, {Addr: 0x2008, Value: 9}}, Switch: &Switch{From: 0x7000}}
+	c := Conditions{Words: []Word{{Addr: 0x1000, Value: 7}, {Addr: 0x2008, Value: 9}}, Switch: &Switch{From: 0x7000},
+		ReturnOf: 0x5000, UnwindsIn: 0x6000}
 	tail, table, err := c.encodeTail()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if binary.LittleEndian.Uint64(tail) != 2 || binary.LittleEndian.Uint64(tail[offOtherThan-offNWords:]) != 0x7000 || len(table) != 32 ||
+	word := func(off int) uint64 { return binary.LittleEndian.Uint64(tail[off-offNWords:]) }
+	if word(offNWords) != 2 || word(offOtherThan) != 0x7000 || word(offReturnOf) != 0x5000 || word(offUnwindsIn) != 0x6000 || len(table) != 32 ||
 		binary.LittleEndian.Uint64(table[16:]) != 0x2008 || binary.LittleEndian.Uint64(table[24:]) != 9 {
 		t.Errorf("tail %x, table %x", tail, table)
 	}
-	if offWords+16*MaxWords != offJumps || offOtherThan+8 > offClock {
+	if offWords+16*MaxWords != offJumps || offUnwindsIn+8 > offClock {
 		t.Errorf("the table does not fill the pages between the first and the jump cache")
 	}
 	if offJumps+256*32 != PageSize {

@@ -47,7 +47,8 @@ func (r *recorder) noteSource(t *task, e *syscallEntry, result int64) error {
 		m.Sources = map[string]string{}
 	}
 	m.Sources[abs] = hash
-	return nil
+	// Saved at once: a recording killed later still shows this source.
+	return r.w.SaveMeta()
 }
 
 // absPath resolves a path the way the kernel did for the task.

@@ -27,6 +27,9 @@ type Trap struct {
 	ThreadPointer uint64
 	Ended         bool  // the program ended; Time is its last stop point
 	Status        int32 // its wait status, when Ended
+	// CutOff says the recording was cut off (killed) before the program
+	// ended: Ended is set, Time is the last stop point the trace holds.
+	CutOff bool
 }
 
 // armProbe sets the probe's conditions before t runs on: the user's, with
@@ -110,7 +113,8 @@ func (r *replayer) meets(now uint64) bool {
 	if c.Target != 0 && now >= c.Target {
 		return true
 	}
-	return c.TrapCalls || c.Depth != nil || len(c.Lines) > 0 || len(c.Calls) > 0 || len(c.Words) > 0 || c.Switch != nil
+	return c.TrapCalls || c.Depth != nil || len(c.Lines) > 0 || len(c.Calls) > 0 || len(c.Words) > 0 || c.Switch != nil ||
+		c.ReturnOf != 0 || c.UnwindsIn != 0
 }
 
 // noteLastTime keeps the probe's time as the program ends.
@@ -169,7 +173,7 @@ func (s *Session) Resume(c probe.Conditions) (Trap, error) {
 	var ended *EndedEarlyError
 	switch {
 	case errors.As(err, &ended):
-		return Trap{}, fmt.Errorf("the recording ends here (it was cut off): %w", err)
+		return r.cutOff(err)
 	case err != nil:
 		return Trap{}, err
 	case r.exited != nil:
@@ -179,6 +183,19 @@ func (s *Session) Resume(c probe.Conditions) (Trap, error) {
 		return Trap{Ended: true, Time: r.last, Status: int32(r.exited.Status)}, nil
 	}
 	return *r.trap, nil
+}
+
+// cutOff is where a replay ran out of a trace that was cut off: the last
+// stop point it reached, which a replay can stop at again.
+func (r *replayer) cutOff(ended error) (Trap, error) {
+	if !r.probe.installed() {
+		return Trap{}, fmt.Errorf("the recording was cut off before Python ran: %w", ended)
+	}
+	now, err := probe.Time(r.main.proc)
+	if err != nil {
+		return Trap{}, fmt.Errorf("%w (and the time it got to: %w)", ended, err)
+	}
+	return Trap{Ended: true, CutOff: true, Time: now}, nil
 }
 
 // Fork makes a frozen copy of the session at its current trap: a

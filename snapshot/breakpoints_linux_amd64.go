@@ -16,26 +16,28 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.
 	if err := tl.alive(ctx); err != nil {
 		return frontend.Stop{}, err
 	}
-	if len(bps) == 0 {
-		return tl.toEdge(ctx, backward)
+	breaks, ws := tl.splitWatches(bps)
+	switch {
+	case backward && len(bps) == 0:
+		return tl.toEdge(ctx, true)
+	case backward && len(ws) > 0:
+		return tl.continueBackWatching(ctx, breaks, ws)
+	case backward:
+		return tl.continueBack(ctx, tl.breakConditions(bps), bps)
 	}
-	if breaks, ws := tl.splitWatches(bps); len(ws) > 0 {
-		if backward {
-			return tl.continueBackWatching(ctx, breaks, ws)
+	return tl.continueForward(ctx, func() (frontend.Stop, error) {
+		if len(ws) > 0 {
+			return tl.continueWatching(ctx, breaks, ws)
 		}
-		return tl.continueWatching(ctx, breaks, ws)
-	}
-	cond := tl.breakConditions(bps)
-	if backward {
-		return tl.continueBack(ctx, cond, bps)
-	}
-	var hit *frontend.Breakpoint
-	trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
-		bp, _, err := tl.matchBreakpoint(tr, bps)
-		hit = bp
-		return bp != nil, err
+		cond := tl.breakConditions(bps)
+		var hit *frontend.Breakpoint
+		trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
+			bp, _, err := tl.matchBreakpoint(tr, bps)
+			hit = bp
+			return bp != nil, err
+		})
+		return tl.forwardEnded(ctx, trap, hit, err)
 	})
-	return tl.forwardEnded(ctx, trap, hit, err)
 }
 
 // forwardEnded is where a forward move that ended at trap stops: there,

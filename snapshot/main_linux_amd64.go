@@ -12,6 +12,10 @@ type mainMatcher struct {
 	cwd    string
 	path   string // the script as given, or "<string>" for -c
 	suffix string // for -m: the module's path inside sys.path
+	// command is the -c program's source. Its code is named <string>,
+	// as is every line of a .pth file site.py runs before it: the
+	// command's runs with no Python caller.
+	command string
 }
 
 // mainScript finds what python3 was asked to run in the recorded argv.
@@ -22,7 +26,10 @@ func mainScript(m *trace.Meta) mainMatcher {
 		a := args[i]
 		switch {
 		case a == "-c":
-			mm.path = "<string>"
+			mm.path = commandFile
+			if i+1 < len(args) {
+				mm.command = args[i+1]
+			}
 			return mm
 		case a == "-m" && i+1 < len(args):
 			mm.suffix = "/" + strings.ReplaceAll(args[i+1], ".", "/")
@@ -41,7 +48,7 @@ func mainScript(m *trace.Meta) mainMatcher {
 
 func (mm mainMatcher) matches(filename string) bool {
 	switch {
-	case mm.path == "<string>":
+	case mm.path == commandFile:
 		return filename == mm.path
 	case mm.suffix != "":
 		return strings.HasSuffix(filename, mm.suffix+".py") || strings.HasSuffix(filename, mm.suffix+"/__main__.py")

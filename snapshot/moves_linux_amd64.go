@@ -50,6 +50,9 @@ func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
 func (tl *Timeline) toEnd(ctx context.Context) (frontend.Stop, error) {
 	st, err := tl.goTo(ctx, tl.end)
 	st.AtEdge = true
+	if tl.cutOff {
+		st.Note = cutOffNote
+	}
 	return st, err
 }
 

@@ -11,21 +11,29 @@ import (
 	"rrpy/trace"
 )
 
-// sourceStore reads the Python sources a recording kept.
+// commandFile is the co_filename of a `python -c COMMAND` program.
+const commandFile = "<string>"
+
+// sourceStore reads the Python sources a recording kept, and a -c
+// program's command, from its argv, as the source of <string>.
 type sourceStore struct {
-	cwd   string
-	paths map[string]string // absolute path -> blob
-	blobs *trace.BlobStore
-	cache map[string][]byte
+	cwd     string
+	paths   map[string]string // absolute path -> blob
+	blobs   *trace.BlobStore
+	cache   map[string][]byte
+	command string
 }
 
-func newSourceStore(m *trace.Meta, blobs *trace.BlobStore) *sourceStore {
-	return &sourceStore{cwd: m.Cwd, paths: m.Sources, blobs: blobs, cache: map[string][]byte{}}
+func newSourceStore(m *trace.Meta, blobs *trace.BlobStore, command string) *sourceStore {
+	return &sourceStore{cwd: m.Cwd, paths: m.Sources, blobs: blobs, cache: map[string][]byte{}, command: command}
 }
 
 // get returns a file's content as recorded; file is a co_filename,
 // absolute or relative to the program's working directory.
 func (s *sourceStore) get(file string) ([]byte, error) {
+	if file == commandFile && s.command != "" {
+		return []byte(s.command), nil
+	}
 	abs := file
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(s.cwd, file)
@@ -48,9 +56,12 @@ func (s *sourceStore) get(file string) ([]byte, error) {
 
 // files lists the recorded source files.
 func (s *sourceStore) files() []string {
-	out := make([]string, 0, len(s.paths))
+	out := make([]string, 0, len(s.paths)+1)
 	for f := range s.paths {
 		out = append(out, f)
+	}
+	if s.command != "" {
+		out = append(out, commandFile)
 	}
 	sort.Strings(out)
 	return out

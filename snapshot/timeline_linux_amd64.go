@@ -24,6 +24,12 @@ type Timeline struct {
 	start    uint64 // the first stop point of the main script
 	end      uint64 // the last stop point, once known
 	endKnown bool
+	cutOff   bool // the recording was cut off: end is the last stop point it holds
+	// mainFrame and mainThread are the main script's module frame and
+	// its thread (glibc thread pointer), whose return is its end.
+	mainFrame, mainThread uint64
+	ending                ending
+	continuing            *fenceAhead // a continue is under way: it stops at the main script's end
 	frontier uint64 // the furthest time reached: output is shown beyond it
 	// quiet is set while rrpy replays for itself (an anchor's lifetime):
 	// the user has not been there, so neither output nor frontier.
@@ -49,13 +55,15 @@ func Open(opts Options) (*Timeline, error) {
 		s.Close()
 		return nil, err
 	}
-	tl := &Timeline{s: s, py: s.Python(), sources: newSourceStore(s.Meta(), opts.Replay.Blobs),
+	main := mainScript(s.Meta())
+	tl := &Timeline{s: s, py: s.Python(), sources: newSourceStore(s.Meta(), opts.Replay.Blobs, main.command),
 		api: api, evalTimeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout)}
-	if err := tl.findMain(mainScript(s.Meta())); err != nil {
+	if err := tl.findMain(main); err != nil {
 		s.Close()
 		return nil, err
 	}
 	tl.start, tl.frontier = tl.here.Time, tl.here.Time
+	tl.mainFrame, tl.mainThread = tl.here.Frame, tl.here.ThreadPointer
 	// The session that started the replay stays, untouched, as the first
 	// checkpoint: it owns the tracer, so it is closed last.
 	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time)
@@ -87,7 +95,7 @@ func (tl *Timeline) findMain(main mainMatcher) error {
 			return err
 		}
 		if trap.Ended {
-			return errors.New("the program ended before its main script ran: nothing to travel in")
+			return notRan(trap)
 		}
 		code, err := tl.reader().Frame(trap.Frame)
 		if err != nil {
@@ -96,15 +104,39 @@ func (tl *Timeline) findMain(main mainMatcher) error {
 		if code.Code.Name != "<module>" || !main.matches(code.Code.Filename) {
 			continue
 		}
+		if top, err := tl.topLevel(trap.Frame); err != nil || main.command != "" && !top {
+			if err != nil {
+				return err
+			}
+			continue // a .pth line site.py runs
+		}
 		trap, err = tl.s.Resume(probe.Conditions{Target: trap.Time + 1})
 		if err != nil {
 			return err
 		}
 		if trap.Ended {
-			return errors.New("the program ended before its main script ran: nothing to travel in")
+			return notRan(trap)
 		}
 		return tl.settle(trap)
 	}
+}
+
+// topLevel tells whether a frame runs with no Python code below it: a
+// script's or a -c command's module, run by the interpreter itself.
+func (tl *Timeline) topLevel(frame uint64) (bool, error) {
+	stack, err := tl.reader().Stack(frame)
+	if err != nil {
+		return false, err
+	}
+	return len(stack) == 0 || len(stack) == 1 && stack[0].Addr == frame, nil
+}
+
+// notRan says why a recording has nothing to travel in.
+func notRan(trap session.Trap) error {
+	if trap.CutOff {
+		return errors.New("the recording was cut off before the main script ran: nothing to travel in")
+	}
+	return errors.New("the program ended before its main script ran: nothing to travel in")
 }
 
 // trapFrame reads the frame of a trap, at the line the probe was told
@@ -136,7 +168,8 @@ func (tl *Timeline) settle(trap session.Trap) error {
 		ev = frontend.Return
 	}
 	tl.loc = frontend.Location{Time: trap.Time, Event: ev, File: fr.Code.Filename, Line: fr.Line,
-		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread), Threads: tl.s.Threads()}
+		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread), Threads: tl.s.Threads(),
+		ShuttingDown: tl.ending.known && trap.Time > tl.ending.last}
 	if trap.Time > tl.frontier && !tl.quiet {
 		tl.frontier = trap.Time
 	}
@@ -192,10 +225,12 @@ func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept)
 		if err != nil || trap.Ended {
 			return trap, err
 		}
+		tl.noteEnding(trap)
 		done, err := ok(trap)
 		if err != nil {
 			return trap, err
 		}
+		done = done || tl.reached(trap)
 		if trap.Event == probe.Call || trap.Event == probe.Exception {
 			if !done && ctx.Err() == nil {
 				continue
@@ -245,7 +280,7 @@ func (tl *Timeline) withBoundary(c probe.Conditions) (probe.Conditions, uint64) 
 	if stop != noBoundary && (c.Target == 0 || stop < c.Target) {
 		c.Target = stop
 	}
-	return c, next
+	return tl.endingConditions(c), next
 }
 
 // noBoundary is no time at all.
@@ -261,7 +296,7 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 	if err == nil && trap.Ended {
 		// All the program wrote was shown on the way: replays up to the
 		// end show nothing again.
-		tl.end, tl.endKnown = trap.Time, true
+		tl.end, tl.endKnown, tl.cutOff = trap.Time, true, trap.CutOff
 		if !tl.quiet {
 			tl.frontier = max(tl.frontier, trap.Time)
 		}

@@ -142,6 +142,11 @@ func isEmptyDir(dir string) (bool, error) {
 // example appending Warnings) are saved by Close or Abort.
 func (w *Writer) Meta() *Meta { return &w.meta }
 
+// SaveMeta writes the metadata as it is now, for a recording that may be
+// cut off before Close: what it learned so far (the sources it read) is
+// kept.
+func (w *Writer) SaveMeta() error { return writeMeta(w.dir, &w.meta) }
+
 // Events returns how many events were appended so far.
 func (w *Writer) Events() int64 { return w.events }
 

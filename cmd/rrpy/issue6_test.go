@@ -224,8 +224,10 @@ func TestWatchWithSideEffects(t *testing.T) {
 	expectStop(t, sh, "continue", "updating watchpoint value: $0.append(0) or len($0) => 3\nHit watchpoint 1", 5, "> del lst")
 	expectOut(t, sh, "p $0", "$0 = [60, 70]\n")
 	sh.do("delete 1")
-	out := sh.do("continue")
-	if !strings.Contains(out, "End of the recording.") {
+	if out := sh.do("continue"); !strings.HasPrefix(out, "End of the main script.\n") {
+		t.Errorf("continue to the main script's end said:\n%s", out)
+	}
+	if out := sh.do("continue"); !strings.Contains(out, "End of the recording.") {
 		t.Errorf("continue to the end said:\n%s", out)
 	}
 	sh.quit()
