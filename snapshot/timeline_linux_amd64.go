@@ -30,7 +30,7 @@ type Timeline struct {
 	mainFrame, mainThread uint64
 	ending                ending
 	continuing            *fenceAhead // a continue is under way: it stops at the main script's end
-	frontier uint64 // the furthest time reached: output is shown beyond it
+	frontier              uint64      // the furthest time reached: output is shown beyond it
 	// quiet is set while rrpy replays for itself (an anchor's lifetime):
 	// the user has not been there, so neither output nor frontier.
 	quiet   bool
