@@ -14,6 +14,9 @@ import (
 // the files it has seen.
 type SourceLister interface {
 	SourceFiles() []string
+	// DefinesFunction tells whether a recorded source defines a
+	// function named name.
+	DefinesFunction(name string) bool
 }
 
 // kind is what messages call a breakpoint: a breakpoint or a watchpoint.
@@ -44,6 +47,9 @@ func (s *shell) setBreak(arg string) error {
 	if err != nil {
 		return err
 	}
+	if i := slices.IndexFunc(s.bps, func(b Breakpoint) bool { return b.Func == bp.Func && b.File == bp.File && b.Line == bp.Line }); i >= 0 {
+		return refusal(fmt.Sprintf("Breakpoint %d is already at %s", s.bps[i].ID, describe(bp)))
+	}
 	bp.ID = s.nextBP
 	s.nextBP++
 	s.bps = append(s.bps, bp)
@@ -68,6 +74,9 @@ func (s *shell) parseBreak(arg string) (Breakpoint, error) {
 	}
 	if !isIdentifier(arg) {
 		return Breakpoint{}, userError(fmt.Sprintf("break needs a function name, FILE:LINE or LINE, got '%s'", arg))
+	}
+	if l, ok := s.t.(SourceLister); ok && !l.DefinesFunction(arg) {
+		return Breakpoint{}, refusal(fmt.Sprintf("No function %s is defined in the sources the recording read", arg))
 	}
 	return Breakpoint{Func: arg}, nil
 }
@@ -116,7 +125,8 @@ func isBlankOrComment(line string) bool {
 }
 
 // resolveFile finds the recorded file that name designates: the one whose
-// path ends with it, the current file first. Unknown names stay as given.
+// path ends with it, the current file first. An unknown name is refused
+// where the Target lists every source, else taken as given.
 func (s *shell) resolveFile(name string) (string, error) {
 	name = path.Clean(name) // ./app.py is app.py
 	if cur := s.t.Now().File; fileMatches(cur, name) {
@@ -128,10 +138,13 @@ func (s *shell) resolveFile(name string) (string, error) {
 			found = append(found, f)
 		}
 	}
-	switch len(found) {
-	case 0:
+	_, listed := s.t.(SourceLister)
+	switch {
+	case len(found) == 0 && listed:
+		return "", refusal(fmt.Sprintf("No file %s is among the sources the recording read", name))
+	case len(found) == 0:
 		return name, nil
-	case 1:
+	case len(found) == 1:
 		return found[0], nil
 	}
 	return "", userError(fmt.Sprintf("'%s' could be any of %s", name, strings.Join(found, ", ")))

@@ -140,18 +140,21 @@ func (s *shell) cont(arg string, backward bool) error {
 	}, backward, edgeMsg(backward))
 }
 
-// goTo is go TIME. Times past either end are clamped by the Target; the
-// location printed says where it went.
+// goTo is go TIME. Times past either end are clamped by the Target: the
+// edge is said, and the location printed says where it went.
 func (s *shell) goTo(arg string) error {
 	t, err := strconv.ParseUint(arg, 10, 64)
 	if err != nil {
 		return userError(fmt.Sprintf("go needs a time (a number), got '%s'", arg))
 	}
+	backward := t < s.t.Now().Time
 	return s.move(func(ctx context.Context) (Stop, error) {
 		st, err := s.t.Go(ctx, t)
-		st.AtEdge = false // clamping is what go promises, not news
+		// Clamped to the recording: a time past its end or before its
+		// start is said to be so.
+		st.AtEdge = st.Time != t
 		return st, err
-	}, false, "")
+	}, backward, edgeMsg(backward))
 }
 
 // printHit says which breakpoint stopped a move, if one did.

@@ -2,6 +2,8 @@ package frontend
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -46,6 +48,12 @@ func (s *shell) setWatch(arg string) error {
 	if strings.HasPrefix(v.Err, "SyntaxError") {
 		return userError(v.Err)
 	}
+	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
+		return refusal(fmt.Sprintf("A watch sees only the builtins and $N names, not %s: p %s names its value $N, to watch", m[1], m[1]))
+	}
+	if i := slices.IndexFunc(s.bps, func(b Breakpoint) bool { return b.Watch == arg }); i >= 0 {
+		return refusal(fmt.Sprintf("Watchpoint %d already watches %s", s.bps[i].ID, arg))
+	}
 	bp := Breakpoint{ID: s.nextBP, Watch: arg}
 	s.nextBP++
 	s.bps = append(s.bps, bp)
@@ -53,6 +61,11 @@ func (s *shell) setWatch(arg string) error {
 	s.showWatchValue(bp, v.Text())
 	return nil
 }
+
+// unknownName is the error of a watch expression naming what is neither
+// a builtin nor a $N (a variable of the program, which a watch does not
+// see: it runs at every stop point, in every frame).
+var unknownName = regexp.MustCompile(`^NameError: name '([^']+)' is not defined$`)
 
 // updateWatches evaluates the watchpoints where a move ended and says
 // which values differ from the last ones shown.

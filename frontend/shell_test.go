@@ -151,9 +151,10 @@ func TestStepEdges(t *testing.T) {
 		at1+"(1)$ step two\nstep needs a count (a number), got 'two'\n(1)$ step -1\nstep needs a count (a number), got '-1'\n")
 }
 
+// go goes anywhere in the recording; past either end it says so.
 func TestGo(t *testing.T) {
 	expect(t, 1, "go 6\ngo 99\ngo 0\ngo banana\ngo\n",
-		at1+"(1)$ go 6\n"+at6+"(6)$ go 99\n"+at14+"(14)$ go 0\n"+at1+
+		at1+"(1)$ go 6\n"+at6+"(6)$ go 99\nEnd of the recording.\n"+at14+"(14)$ go 0\nStart of the recording.\n"+at1+
 			"(1)$ go banana\ngo needs a time (a number), got 'banana'\n"+
 			"(1)$ go\ngo needs a time (a number), got ''\n")
 }
@@ -462,6 +463,8 @@ type listingFake struct {
 
 func (l listingFake) SourceFiles() []string { return l.files }
 
+func (l listingFake) DefinesFunction(name string) bool { return name == "square" }
+
 func TestBreakResolvesListedFiles(t *testing.T) {
 	f := listingFake{newFake(), []string{"/rec/app.py", "/rec/lib/util.py", "/other/util.py"}}
 	var out strings.Builder
@@ -476,7 +479,7 @@ Breakpoint 1 at /rec/lib/util.py:3
 (1)$ b ./app.py:13
 Breakpoint 2 at /rec/app.py:13
 (1)$ b pp.py:3
-Breakpoint 3 at pp.py:3
+*** No file pp.py is among the sources the recording read
 (1)$ s	2
 ` + at3
 	if trimLastPrompt(out.String()) != want {
@@ -536,5 +539,31 @@ func TestThreadInBanner(t *testing.T) {
 	got := run(t, newFake(), "nthread\nbthread\n")
 	if !strings.Contains(got, "(1)$ nthread\nEnd of the recording.\n") || !strings.Contains(got, "$ bthread\nStart of the recording.\n") {
 		t.Errorf("nthread and bthread with one thread:\n%s", got)
+	}
+}
+
+// What the shell will not do, it says: a breakpoint set twice, a
+// function or a file no recorded source has, a watch on a name only a
+// frame knows.
+func TestBreakAndWatchRefusals(t *testing.T) {
+	f := listingFake{newFake(), []string{"/rec/app.py"}}
+	var out strings.Builder
+	in := "b app.py:13\nb 13\nb square\nb square\nb nosuch\nb nofile.py:3\nwatch x\nwatch $1\nwatch $1\n"
+	if err := Run(Config{Target: f, In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"(1)$ b app.py:13\nBreakpoint 1 at /rec/app.py:13\n",
+		"(1)$ b 13\n*** Breakpoint 1 is already at /rec/app.py:13\n",
+		"(1)$ b square\nBreakpoint 2 at square()\n(1)$ b square\n*** Breakpoint 2 is already at square()\n",
+		"(1)$ b nosuch\n*** No function nosuch is defined in the sources the recording read\n",
+		"(1)$ b nofile.py:3\n*** No file nofile.py is among the sources the recording read\n",
+		"(1)$ watch x\n*** A watch sees only the builtins and $N names, not x: p x names its value $N, to watch\n",
+		"(1)$ watch $1\nWatchpoint 3 added\n",
+		"(1)$ watch $1\n*** Watchpoint 3 already watches $1\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the session lacks\n%s\nin:\n%s", want, out.String())
+		}
 	}
 }

@@ -114,6 +114,9 @@ func (tl *Timeline) Source(file string) ([]byte, error) { return tl.sources.get(
 // SourceFiles lists the recorded source files, for break FILE:LINE.
 func (tl *Timeline) SourceFiles() []string { return tl.sources.files() }
 
+// DefinesFunction tells whether a recorded source defines a function.
+func (tl *Timeline) DefinesFunction(name string) bool { return len(tl.sources.defLines(name)) > 0 }
+
 // Checkpoints returns the times of the checkpoints that exist.
 func (tl *Timeline) Checkpoints() []uint64 { return tl.cps.times() }
 
