@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 )
 
 // What a move prints when it runs into an edge of the recording.
@@ -33,7 +34,9 @@ type moveFunc func(ctx context.Context) (Stop, error)
 func (s *shell) move(m moveFunc, backward bool, edge string) error {
 	was := s.t.Now()
 	ctx, stop := s.moveContext()
+	quiet := s.showProgress()
 	st, err := m(ctx)
+	quiet()
 	interrupted := ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled))
 	stop()
 	if err != nil && !interrupted {
@@ -178,4 +181,41 @@ func (s *shell) breakpoint(hit Breakpoint) Breakpoint {
 		}
 	}
 	return hit
+}
+
+// showProgress prints, while a move runs longer than s.progress, the
+// stretch of time the Target goes through, on one line it rewrites; the
+// returned function stops it and clears the line. The move's goroutine
+// prints nothing meanwhile: the shell waits for it.
+func (s *shell) showProgress() func() {
+	r, ok := s.t.(ProgressReporter)
+	if s.progress == 0 || !ok {
+		return func() {}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	shown := false
+	go func() {
+		defer close(finished)
+		tick := time.NewTimer(s.progress)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if from, now, ok := r.Progress(); ok {
+				s.out.printf("\r[searching %d..%d]\033[K", from, now)
+				shown = true
+			}
+			tick.Reset(s.progress)
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		if shown {
+			s.out.printf("\r\033[K")
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -25,6 +26,10 @@ type Config struct {
 	// Target stops at a valid time); at the prompt it only gives a new
 	// prompt. May be nil.
 	Interrupts <-chan struct{}
+	// ProgressAfter, if not 0, is how long a move runs before the shell
+	// shows what it goes through ("[searching 19629..19726]"), again at
+	// that period, on one line it rewrites: for a terminal.
+	ProgressAfter time.Duration
 }
 
 // Run runs the shell until quit or the end of In. It returns an error only
@@ -58,6 +63,7 @@ type shell struct {
 	out         *errWriter
 	interactive bool
 	interrupts  <-chan struct{}
+	progress    time.Duration // Config.ProgressAfter
 
 	last    string // the last non-empty command line, for the empty line
 	nextBP  int    // the number the next breakpoint gets
@@ -73,6 +79,7 @@ func newShell(cfg Config) *shell {
 		out:         &errWriter{w: cfg.Out},
 		interactive: cfg.Interactive,
 		interrupts:  cfg.Interrupts,
+		progress:    cfg.ProgressAfter,
 		nextBP:      1,
 		watched:     map[int]string{},
 		files:       map[string]bool{},

@@ -1,11 +1,13 @@
 package frontend
 
 import (
+	"context"
 	"errors"
 	"io"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // run drives the shell over input against f and returns the transcript,
@@ -565,5 +567,31 @@ func TestBreakAndWatchRefusals(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the session lacks\n%s\nin:\n%s", want, out.String())
 		}
+	}
+}
+
+// slowFake takes its time to move and says how far it got.
+type slowFake struct{ *fakeTarget }
+
+func (s slowFake) Go(ctx context.Context, t uint64) (Stop, error) {
+	time.Sleep(100 * time.Millisecond)
+	return s.fakeTarget.Go(ctx, t)
+}
+
+func (slowFake) Progress() (from, now uint64, ok bool) { return 5, 7, true }
+
+// A move that runs long shows, on a line it rewrites, what it goes
+// through, and clears it before the location.
+func TestProgressOfALongMove(t *testing.T) {
+	var out strings.Builder
+	cfg := Config{Target: slowFake{newFake()}, In: strings.NewReader("go 6\n"), Out: &out, ProgressAfter: 20 * time.Millisecond}
+	if err := Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if want := "(1)$ go 6\n\r[searching 5..7]\033[K"; !strings.Contains(out.String(), want) {
+		t.Errorf("no progress in:\n%q", out.String())
+	}
+	if want := "\r\033[K" + at6; !strings.Contains(out.String(), want) {
+		t.Errorf("the progress line is not cleared before the location:\n%q", out.String())
 	}
 }

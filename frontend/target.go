@@ -118,3 +118,10 @@ type Target interface {
 	// builtins and the $N anchors only; it changes nothing.
 	WatchValue(ctx context.Context, expr string) (Value, error)
 }
+
+// ProgressReporter is implemented by targets that can say, from another
+// goroutine while a move runs, what it is going through: the stretch of
+// time it replays, from where it began to where it is now.
+type ProgressReporter interface {
+	Progress() (from, now uint64, ok bool)
+}

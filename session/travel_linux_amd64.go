@@ -255,6 +255,17 @@ func (s *Session) Interrupt() {
 	_ = probe.Set(fileMemory{f}, probe.Conditions{Target: 1})
 }
 
+// Progress reads the probe's time while a Resume runs in another
+// goroutine: how far a long move got.
+func (s *Session) Progress() (uint64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/mem", s.pid))
+	if err != nil {
+		return 0, err // it ended meanwhile
+	}
+	defer f.Close()
+	return probe.Time(fileMemory{f})
+}
+
 // ClearLastMatch forgets the probe's last match, before a search.
 func (s *Session) ClearLastMatch() error { return probe.ClearLastMatch(s.r.main.proc) }
 

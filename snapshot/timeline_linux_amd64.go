@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"rrpy/frontend"
@@ -39,6 +40,7 @@ type Timeline struct {
 
 	api         *pyeval.API
 	evalTimeout time.Duration
+	progress    progress
 	now         present   // what p changed at the present
 	anchors     []*anchor // $0, $1, ...
 	writes      []session.WordWrite
@@ -291,7 +293,9 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 	tl.s.SetEcho(tl.here.Time >= tl.frontier && !tl.quiet)
 	stop := context.AfterFunc(ctx, tl.s.Interrupt)
 	defer stop()
+	tl.progress.start(tl.s, tl.here.Time)
 	trap, err := tl.s.Resume(c)
+	tl.progress.stop()
 	tl.writes = append(tl.writes, tl.s.TakeWrites()...)
 	if err == nil && trap.Ended {
 		// All the program wrote was shown on the way: replays up to the
@@ -307,3 +311,28 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 }
 
 var _ frontend.Target = (*Timeline)(nil)
+
+// progress is what a move goes through, readable from another goroutine
+// while it runs: the replay that runs and the time it started from.
+type progress struct {
+	s    atomic.Pointer[session.Session]
+	from atomic.Uint64
+}
+
+func (p *progress) start(s *session.Session, from uint64) {
+	p.from.Store(from)
+	p.s.Store(s)
+}
+
+func (p *progress) stop() { p.s.Store(nil) }
+
+// Progress says, while a move runs, the stretch it replays now: from
+// where this replay started to the probe's time.
+func (tl *Timeline) Progress() (from, now uint64, ok bool) {
+	s := tl.progress.s.Load()
+	if s == nil {
+		return 0, 0, false
+	}
+	now, err := s.Progress()
+	return tl.progress.from.Load(), now, err == nil
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/chzyer/readline"
 
@@ -42,8 +43,10 @@ func shell(script string, opts snapshot.Options, stdout io.Writer) error {
 			}
 		}
 	}()
-	return frontend.Run(frontend.Config{
-		Target: tl, In: in, Out: stdout, Interrupts: interrupts,
-		Interactive: script == "" && readline.IsTerminal(int(os.Stdin.Fd())),
-	})
+	cfg := frontend.Config{Target: tl, In: in, Out: stdout, Interrupts: interrupts}
+	if script == "" && readline.IsTerminal(int(os.Stdin.Fd())) {
+		// A person watches: a move over a second shows what it goes through.
+		cfg.Interactive, cfg.ProgressAfter = true, time.Second
+	}
+	return frontend.Run(cfg)
 }
