@@ -196,6 +196,10 @@ type Layout struct {
 	RuntimeInterpretersHead uint64 `c:"offsetof(_PyRuntimeState, interpreters.head)" debug:"runtime_state.interpreters_head"`
 	RuntimeInterpretersMain uint64 `c:"offsetof(_PyRuntimeState, interpreters.main)"`
 	RuntimeFinalizing       uint64 `c:"offsetof(_PyRuntimeState, _finalizing)" debug:"runtime_state.finalizing"` // the thread state finalizing, 0 before
+	// Audit hooks: the C ones (PySys_AddAuditHook) in the runtime, the
+	// Python ones (sys.addaudithook) in the interpreter.
+	RuntimeAuditHooks     uint64 `c:"offsetof(_PyRuntimeState, audit_hook_head)" c312:"offsetof(_PyRuntimeState, audit_hooks.head)"`
+	InterpStateAuditHooks uint64 `c:"offsetof(PyInterpreterState, audit_hooks)"`
 
 	// The GIL (struct _gil_runtime_state): 3.11 has one, in the runtime;
 	// from 3.12 each interpreter points to its own. -1: not this version's.

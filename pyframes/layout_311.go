@@ -63,6 +63,8 @@ var layout311 = Layout{
 	RuntimeInterpretersHead:        40,        // offsetof(_PyRuntimeState, interpreters.head)
 	RuntimeInterpretersMain:        48,        // offsetof(_PyRuntimeState, interpreters.main)
 	RuntimeFinalizing:              24,        // offsetof(_PyRuntimeState, _finalizing)
+	RuntimeAuditHooks:              656,       // offsetof(_PyRuntimeState, audit_hook_head)
+	InterpStateAuditHooks:          3552,      // offsetof(PyInterpreterState, audit_hooks)
 	RuntimeGil:                     360,       // offsetof(_PyRuntimeState, ceval.gil)
 	InterpStateGil:                 -1,        // -1
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)

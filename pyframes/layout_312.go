@@ -63,6 +63,8 @@ var layout312 = Layout{
 	RuntimeInterpretersHead:        40,        // offsetof(_PyRuntimeState, interpreters.head)
 	RuntimeInterpretersMain:        48,        // offsetof(_PyRuntimeState, interpreters.main)
 	RuntimeFinalizing:              24,        // offsetof(_PyRuntimeState, _finalizing)
+	RuntimeAuditHooks:              3064,      // offsetof(_PyRuntimeState, audit_hooks.head)
+	InterpStateAuditHooks:          267208,    // offsetof(PyInterpreterState, audit_hooks)
 	RuntimeGil:                     -1,        // -1
 	InterpStateGil:                 384,       // offsetof(PyInterpreterState, ceval.gil)
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)

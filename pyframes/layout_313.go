@@ -63,6 +63,8 @@ var layout313 = Layout{
 	RuntimeInterpretersHead:        632,       // offsetof(_PyRuntimeState, interpreters.head)
 	RuntimeInterpretersMain:        640,       // offsetof(_PyRuntimeState, interpreters.main)
 	RuntimeFinalizing:              608,       // offsetof(_PyRuntimeState, _finalizing)
+	RuntimeAuditHooks:              10424,     // offsetof(_PyRuntimeState, audit_hooks.head)
+	InterpStateAuditHooks:          10808,     // offsetof(PyInterpreterState, audit_hooks)
 	RuntimeGil:                     -1,        // -1
 	InterpStateGil:                 16,        // offsetof(PyInterpreterState, ceval.gil)
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)

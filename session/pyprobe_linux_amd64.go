@@ -230,7 +230,7 @@ func (pp *pyProbe) install(proc *ptrace.Proc) error {
 	if err := proc.WriteMemory(probe.Addr, probe.Image(pp.clock.config())); err != nil {
 		return fmt.Errorf("write the probe: %w", err)
 	}
-	if err := pp.clock.install(proc); err != nil {
+	if err := withoutAuditHooks(proc, pp.py, func() error { return pp.clock.install(proc) }); err != nil {
 		return fmt.Errorf("install rrpy's clock in CPython %v: %w", pp.py.Version, err)
 	}
 	pp.stage = probeInstalled
@@ -305,7 +305,41 @@ func (pp *pyProbe) coverThreads(proc *ptrace.Proc) (err error) {
 			}
 		}()
 	}
-	return pp.clock.threadStarted(proc)
+	return withoutAuditHooks(proc, pp.py, func() error { return pp.clock.threadStarted(proc) })
+}
+
+// withoutAuditHooks runs the clock's installation with the program's
+// audit hooks set aside, and puts them back: CPython audits
+// sys.settrace and sys.monitoring's calls, and a hook in Python
+// (sys.addaudithook, as CPython's test runner installs) would run the
+// program's code inside rrpy's call, where it may wait for the GIL. The
+// same is done in recording and replay.
+func withoutAuditHooks(proc *ptrace.Proc, py *pyframes.Python, install func() error) (err error) {
+	hooks := []uint64{py.Runtime + py.Layout.RuntimeAuditHooks}
+	interp, err := pyframes.NewReader(proc, py).MainInterpreter()
+	if err != nil {
+		return err
+	}
+	if interp != 0 {
+		hooks = append(hooks, interp+py.Layout.InterpStateAuditHooks)
+	}
+	saved := make([]uint64, len(hooks))
+	for i, at := range hooks {
+		if saved[i], err = readWord(proc, at); err != nil {
+			return fmt.Errorf("read the audit hooks: %w", err)
+		}
+		if err := writeWord(proc, at, 0); err != nil {
+			return fmt.Errorf("set the audit hooks aside: %w", err)
+		}
+	}
+	defer func() {
+		for i, at := range hooks {
+			if werr := writeWord(proc, at, saved[i]); werr != nil && err == nil {
+				err = fmt.Errorf("put the audit hooks back: %w", werr)
+			}
+		}
+	}()
+	return install()
 }
 
 // installCall calls a C function of the interpreter while the clock is
@@ -339,6 +373,10 @@ func memoryManagement(nr int, a [6]uint64) bool {
 		return true
 	}
 	return false
+}
+
+func writeWord(proc *ptrace.Proc, addr, v uint64) error {
+	return proc.WriteMemory(addr, binary.LittleEndian.AppendUint64(nil, v))
 }
 
 func readWord(mem interface{ ReadMemory(uint64, []byte) error }, addr uint64) (uint64, error) {

@@ -18,6 +18,7 @@ func TestThreadsReplay(t *testing.T) {
 		{"py/threads_queue.py", "200 2646700 [0, 1, 2]\n"},
 		{"py/thread_pool.py", "1000 "},
 		{"py/sleepers.py", "joined 1\n"},
+		{"py/audit_threads.py", "threads done, audited: []\n"},
 	}
 	for _, p := range programs {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(p.script, "py/"), ".py"), func(t *testing.T) {
