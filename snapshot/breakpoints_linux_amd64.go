@@ -4,17 +4,17 @@ import (
 	"context"
 	"strings"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/probe"
 	"rrpy/session"
 )
 
 // Continue runs to the next (previous) breakpoint hit, or to the end
 // (start) of the recording.
-func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.Breakpoint) (frontend.Stop, error) {
+func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []engine.Breakpoint) (engine.Stop, error) {
 	tl.leave()
 	if err := tl.alive(ctx); err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	breaks, ws := tl.splitWatches(bps)
 	switch {
@@ -25,12 +25,12 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.
 	case backward:
 		return tl.continueBack(ctx, tl.breakConditions(bps), bps)
 	}
-	return tl.continueForward(ctx, func() (frontend.Stop, error) {
+	return tl.continueForward(ctx, func() (engine.Stop, error) {
 		if len(ws) > 0 {
 			return tl.continueWatching(ctx, breaks, ws)
 		}
 		cond := tl.breakConditions(bps)
-		var hit *frontend.Breakpoint
+		var hit *engine.Breakpoint
 		trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
 			bp, _, err := tl.matchBreakpoint(tr, bps)
 			hit = bp
@@ -42,9 +42,9 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []frontend.
 
 // forwardEnded is where a forward move that ended at trap stops: there,
 // hit by hit, or at the last stop point if the program ended.
-func (tl *Timeline) forwardEnded(ctx context.Context, trap session.Trap, hit *frontend.Breakpoint, err error) (frontend.Stop, error) {
+func (tl *Timeline) forwardEnded(ctx context.Context, trap session.Trap, hit *engine.Breakpoint, err error) (engine.Stop, error) {
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if trap.Ended {
 		return tl.toEnd(ctx)
@@ -54,7 +54,7 @@ func (tl *Timeline) forwardEnded(ctx context.Context, trap session.Trap, hit *fr
 	return st, nil
 }
 
-func (tl *Timeline) toEdge(ctx context.Context, backward bool) (frontend.Stop, error) {
+func (tl *Timeline) toEdge(ctx context.Context, backward bool) (engine.Stop, error) {
 	t := ^uint64(0)
 	if backward {
 		t = tl.start
@@ -64,8 +64,8 @@ func (tl *Timeline) toEdge(ctx context.Context, backward bool) (frontend.Stop, e
 	return st, err
 }
 
-func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps []frontend.Breakpoint) (frontend.Stop, error) {
-	hits := map[uint64]*frontend.Breakpoint{}
+func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps []engine.Breakpoint) (engine.Stop, error) {
+	hits := map[uint64]*engine.Breakpoint{}
 	found, err := tl.searchBack(ctx, cond, func(tr session.Trap) (uint64, error) {
 		bp, at, err := tl.matchBreakpoint(tr, bps)
 		if bp != nil {
@@ -74,7 +74,7 @@ func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps
 		return at, err
 	})
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if found == 0 {
 		return tl.toEdge(ctx, true)
@@ -87,7 +87,7 @@ func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps
 // breakConditions turns breakpoints into what the probe can check: line
 // numbers, and the first lines of the functions named (from the recorded
 // sources; calling every call when a name is found in none).
-func (tl *Timeline) breakConditions(bps []frontend.Breakpoint) probe.Conditions {
+func (tl *Timeline) breakConditions(bps []engine.Breakpoint) probe.Conditions {
 	var c probe.Conditions
 	lines := map[int]bool{}
 	calls := map[int]bool{}
@@ -118,7 +118,7 @@ func (tl *Timeline) breakConditions(bps []frontend.Breakpoint) probe.Conditions 
 
 // matchBreakpoint tells whether a trap is a breakpoint's hit and at which
 // stop point: a line's own, or for a function the first line of the call.
-func (tl *Timeline) matchBreakpoint(tr session.Trap, bps []frontend.Breakpoint) (*frontend.Breakpoint, uint64, error) {
+func (tl *Timeline) matchBreakpoint(tr session.Trap, bps []engine.Breakpoint) (*engine.Breakpoint, uint64, error) {
 	if len(bps) == 0 || tr.Event != probe.Line && tr.Event != probe.Call {
 		return nil, 0, nil
 	}

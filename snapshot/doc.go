@@ -1,6 +1,6 @@
 // Package snapshot is travel in Python time: it keeps fork checkpoints of
 // a replay and moves between stop points forwards and backwards, for the
-// shell (it implements frontend.Target).
+// shell (it implements engine.Target).
 //
 // Every move is a run forward: to go back, rrpy forks the latest
 // checkpoint at or before the destination and replays from there. Going

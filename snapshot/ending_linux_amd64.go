@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/probe"
 	"rrpy/session"
 )
@@ -108,7 +108,7 @@ func (tl *Timeline) reached(tr session.Trap) bool {
 
 // continueForward runs a forward continue: move, with the main script's
 // end as a stop on the way, then says why it stopped there.
-func (tl *Timeline) continueForward(ctx context.Context, move func() (frontend.Stop, error)) (frontend.Stop, error) {
+func (tl *Timeline) continueForward(ctx context.Context, move func() (engine.Stop, error)) (engine.Stop, error) {
 	f := fenceAhead{tl.fence(), tl.ending.known}
 	tl.continuing = &f
 	st, err := move()
@@ -125,11 +125,11 @@ func (tl *Timeline) continueForward(ctx context.Context, move func() (frontend.S
 // stopAtEnding says where the main script ended, the replay standing at
 // its last stop point or at the failure: the failure, looked for the
 // first time here, is where the stop belongs.
-func (tl *Timeline) stopAtEnding(ctx context.Context) (frontend.Stop, error) {
+func (tl *Timeline) stopAtEnding(ctx context.Context) (engine.Stop, error) {
 	e := &tl.ending
 	if e.unwound && !e.looked {
 		if err := tl.lookForFailure(ctx); err != nil {
-			return frontend.Stop{}, err
+			return engine.Stop{}, err
 		}
 	}
 	if e.failure == 0 {

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/ptrace"
 	"rrpy/pyeval"
 	"rrpy/session"
@@ -30,33 +30,33 @@ type present struct {
 }
 
 // Print evaluates Python source in the current frame.
-func (tl *Timeline) Print(ctx context.Context, src string) (frontend.Value, error) {
+func (tl *Timeline) Print(ctx context.Context, src string) (engine.Value, error) {
 	if err := tl.alive(ctx); err != nil {
-		return frontend.Value{}, err
+		return engine.Value{}, err
 	}
 	_, used := pyeval.Rewrite(src)
 	objs, msg, err := tl.anchorObjects(ctx, used, tl.here.Time)
 	if err != nil && ctx.Err() != nil {
-		return frontend.Value{Anchor: -1, Err: interruptedMsg}, nil // Ctrl-C while $N's life was searched
+		return engine.Value{Anchor: -1, Err: interruptedMsg}, nil // Ctrl-C while $N's life was searched
 	}
 	if err != nil || msg != "" {
-		return frontend.Value{Anchor: -1, Err: msg}, err
+		return engine.Value{Anchor: -1, Err: msg}, err
 	}
 	sc, err := tl.presentScratch(ctx)
 	if err != nil {
-		return frontend.Value{}, err
+		return engine.Value{}, err
 	}
 	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, InFrame: true, Anchors: objs})
 	if err != nil {
 		tl.dropScratch()
 		msg, known := evalFailure(err)
 		if !known {
-			return frontend.Value{}, err
+			return engine.Value{}, err
 		}
-		return frontend.Value{Anchor: -1, Err: msg}, nil
+		return engine.Value{Anchor: -1, Err: msg}, nil
 	}
 	tl.now.history = append(tl.now.history, src)
-	v := frontend.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
+	v := engine.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
 	if res.Existed && tl.programHas(res.Object, sc) {
 		v.Anchor, err = tl.anchorFor(res.Object)
 	}

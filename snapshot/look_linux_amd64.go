@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/pyeval"
 	"rrpy/pyframes"
 )
 
 // Stack returns the current call stack, outermost frame first.
-func (tl *Timeline) Stack() ([]frontend.Frame, error) {
+func (tl *Timeline) Stack() ([]engine.Frame, error) {
 	rd, cur, err := tl.currentFrame()
 	if err != nil {
 		return nil, err
@@ -19,19 +19,19 @@ func (tl *Timeline) Stack() ([]frontend.Frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]frontend.Frame, len(frames))
+	out := make([]engine.Frame, len(frames))
 	for i, f := range frames {
 		line := f.Line
 		if i == 0 {
 			line = tl.loc.Line // the probe's f_lineno, exact at a return too
 		}
-		out[len(frames)-1-i] = frontend.Frame{File: f.Code.Filename, Line: line, Func: f.Code.Name}
+		out[len(frames)-1-i] = engine.Frame{File: f.Code.Filename, Line: line, Func: f.Code.Name}
 	}
 	return out, nil
 }
 
 // Locals returns the current frame's local variables.
-func (tl *Timeline) Locals() ([]frontend.Var, error) {
+func (tl *Timeline) Locals() ([]engine.Var, error) {
 	rd, cur, err := tl.currentFrame()
 	if err != nil {
 		return nil, err
@@ -40,9 +40,9 @@ func (tl *Timeline) Locals() ([]frontend.Var, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]frontend.Var, len(vars))
+	out := make([]engine.Var, len(vars))
 	for i, v := range vars {
-		out[i] = frontend.Var{Name: v.Name, Repr: tl.localRepr(rd, v)}
+		out[i] = engine.Var{Name: v.Name, Repr: tl.localRepr(rd, v)}
 	}
 	return out, nil
 }

@@ -4,21 +4,21 @@ import (
 	"context"
 	"errors"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/probe"
 	"rrpy/session"
 )
 
 // Now returns the current stop point.
-func (tl *Timeline) Now() frontend.Location { return tl.loc }
+func (tl *Timeline) Now() engine.Location { return tl.loc }
 
 // Go travels to time t, clamped to the recording.
-func (tl *Timeline) Go(ctx context.Context, t uint64) (frontend.Stop, error) {
+func (tl *Timeline) Go(ctx context.Context, t uint64) (engine.Stop, error) {
 	tl.leave()
 	return tl.goTo(ctx, t)
 }
 
-func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
+func (tl *Timeline) goTo(ctx context.Context, t uint64) (engine.Stop, error) {
 	t = max(t, tl.start)
 	if tl.endKnown {
 		t = min(t, tl.end)
@@ -28,7 +28,7 @@ func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
 	}
 	if tl.s == nil || t < tl.here.Time {
 		if err := tl.restore(t); err != nil {
-			return frontend.Stop{}, err
+			return engine.Stop{}, err
 		}
 		if tl.here.Time == t {
 			return tl.stop(), nil // a checkpoint's own time
@@ -38,7 +38,7 @@ func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
 		return tr.Time >= t, nil
 	})
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if trap.Ended {
 		return tl.toEnd(ctx)
@@ -47,7 +47,7 @@ func (tl *Timeline) goTo(ctx context.Context, t uint64) (frontend.Stop, error) {
 }
 
 // toEnd goes to the last stop point, once the replay found the end.
-func (tl *Timeline) toEnd(ctx context.Context) (frontend.Stop, error) {
+func (tl *Timeline) toEnd(ctx context.Context) (engine.Stop, error) {
 	st, err := tl.goTo(ctx, tl.end)
 	st.AtEdge = true
 	if tl.cutOff {
@@ -56,7 +56,7 @@ func (tl *Timeline) toEnd(ctx context.Context) (frontend.Stop, error) {
 	return st, err
 }
 
-func (tl *Timeline) stop() frontend.Stop { return frontend.Stop{Location: tl.loc} }
+func (tl *Timeline) stop() engine.Stop { return engine.Stop{Location: tl.loc} }
 
 // depthHere returns the current frame's depth: the probe's measure for
 // next and finish.
@@ -73,11 +73,11 @@ func (tl *Timeline) depthAt(tr session.Trap) (uint64, error) {
 }
 
 // Next runs to the next (previous) stop point of this frame or a caller.
-func (tl *Timeline) Next(ctx context.Context, backward bool) (frontend.Stop, error) {
+func (tl *Timeline) Next(ctx context.Context, backward bool) (engine.Stop, error) {
 	tl.leave()
 	d, err := tl.depthHere(ctx)
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if backward {
 		return tl.searchDepth(ctx, probe.Depth{Thread: tl.here.ThreadPointer, Limit: d, Events: []probe.Event{probe.Line}})
@@ -86,11 +86,11 @@ func (tl *Timeline) Next(ctx context.Context, backward bool) (frontend.Stop, err
 }
 
 // Finish runs to this frame's return; backward, to where it was called.
-func (tl *Timeline) Finish(ctx context.Context, backward bool) (frontend.Stop, error) {
+func (tl *Timeline) Finish(ctx context.Context, backward bool) (engine.Stop, error) {
 	tl.leave()
 	d, err := tl.depthHere(ctx)
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if backward {
 		return tl.searchDepth(ctx, probe.Depth{Thread: tl.here.ThreadPointer, Limit: d})
@@ -104,10 +104,10 @@ func (tl *Timeline) Finish(ctx context.Context, backward bool) (frontend.Stop, e
 
 // SwitchThread runs to the next (previous) stop point of a thread other
 // than the current one's.
-func (tl *Timeline) SwitchThread(ctx context.Context, backward bool) (frontend.Stop, error) {
+func (tl *Timeline) SwitchThread(ctx context.Context, backward bool) (engine.Stop, error) {
 	tl.leave()
 	if err := tl.alive(ctx); err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	me, from := tl.here.ThreadPointer, tl.here.Time
 	if backward {
@@ -142,13 +142,13 @@ func (tl *Timeline) alive(ctx context.Context) error {
 }
 
 // forwardDepth runs to the first later stop point that meets d.
-func (tl *Timeline) forwardDepth(ctx context.Context, d probe.Depth) (frontend.Stop, error) {
+func (tl *Timeline) forwardDepth(ctx context.Context, d probe.Depth) (engine.Stop, error) {
 	from := tl.here.Time
 	trap, err := tl.advance(ctx, &probe.Conditions{Depth: &d}, func(tr session.Trap) (bool, error) {
 		return tl.meetsDepth(tr, d, from)
 	})
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if trap.Ended {
 		return tl.toEnd(ctx)
@@ -180,11 +180,11 @@ func (tl *Timeline) meetsDepth(tr session.Trap, d probe.Depth, after uint64) (bo
 // searchDepth goes to the last earlier stop point that meets d: the probe
 // notes matches without trapping while windows before the present replay,
 // the nearest window first.
-func (tl *Timeline) searchDepth(ctx context.Context, d probe.Depth) (frontend.Stop, error) {
+func (tl *Timeline) searchDepth(ctx context.Context, d probe.Depth) (engine.Stop, error) {
 	d.RecordOnly = true
 	found, err := tl.searchBack(ctx, probe.Conditions{Depth: &d}, nil)
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	if found == 0 {
 		st, err := tl.goTo(ctx, tl.here.Time)

@@ -5,11 +5,11 @@ package snapshot
 import (
 	"errors"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 )
 
 // Timeline is not available on this platform.
-type Timeline struct{ frontend.Target }
+type Timeline struct{ engine.Target }
 
 // Open says that replay is not available here.
 func Open(Options) (*Timeline, error) {

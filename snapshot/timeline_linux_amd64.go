@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/probe"
 	"rrpy/pyeval"
 	"rrpy/pyframes"
@@ -20,7 +20,7 @@ import (
 type Timeline struct {
 	s        *session.Session // the active replay, stopped at here
 	here     session.Trap
-	loc      frontend.Location
+	loc      engine.Location
 	cps      checkpoints
 	start    uint64 // the first stop point of the main script
 	end      uint64 // the last stop point, once known
@@ -162,14 +162,14 @@ func (tl *Timeline) settle(trap session.Trap) error {
 	if err != nil {
 		return fmt.Errorf("read the frame at time %d: %w", trap.Time, err)
 	}
-	ev := frontend.LineStart
+	ev := engine.LineStart
 	switch {
 	case trap.Event == probe.Return && trap.Arg == 0:
-		ev = frontend.Unwind
+		ev = engine.Unwind
 	case trap.Event == probe.Return:
-		ev = frontend.Return
+		ev = engine.Return
 	}
-	tl.loc = frontend.Location{Time: trap.Time, Event: ev, File: fr.Code.Filename, Line: fr.Line,
+	tl.loc = engine.Location{Time: trap.Time, Event: ev, File: fr.Code.Filename, Line: fr.Line,
 		Func: fr.Code.Name, FirstLine: fr.Code.FirstLine, Thread: int(trap.Thread), Threads: tl.s.Threads(),
 		ShuttingDown: tl.ending.known && trap.Time > tl.ending.last}
 	if trap.Time > tl.frontier && !tl.quiet {
@@ -310,7 +310,7 @@ func (tl *Timeline) resume(ctx context.Context, c probe.Conditions) (session.Tra
 	return trap, err
 }
 
-var _ frontend.Target = (*Timeline)(nil)
+var _ engine.Target = (*Timeline)(nil)
 
 // progress is what a move goes through, readable from another goroutine
 // while it runs: the replay that runs and the time it started from.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/probe"
 	"rrpy/pyeval"
 	"rrpy/pyframes"
@@ -14,28 +14,28 @@ import (
 // watch is a watchpoint's expression, ready to be evaluated at each stop
 // point of a search.
 type watch struct {
-	bp   *frontend.Breakpoint
+	bp   *engine.Breakpoint
 	used []int          // the anchors it names
 	fast *pyframes.Expr // nil unless memory can answer it
 }
 
 // WatchValue evaluates a watch expression at the present.
-func (tl *Timeline) WatchValue(ctx context.Context, expr string) (frontend.Value, error) {
+func (tl *Timeline) WatchValue(ctx context.Context, expr string) (engine.Value, error) {
 	if err := tl.alive(ctx); err != nil {
-		return frontend.Value{}, err
+		return engine.Value{}, err
 	}
-	w := tl.compileWatch(&frontend.Breakpoint{Watch: expr})
+	w := tl.compileWatch(&engine.Breakpoint{Watch: expr})
 	if err := tl.prepareWatches(ctx, []watch{w}, tl.here.Time, tl.here.Time); err != nil {
 		if ctx.Err() != nil {
-			return frontend.Value{Anchor: -1, Err: interruptedMsg}, nil
+			return engine.Value{Anchor: -1, Err: interruptedMsg}, nil
 		}
-		return frontend.Value{}, err
+		return engine.Value{}, err
 	}
 	v, _, err := tl.watchValue(ctx, w, tl.here.Time)
 	return v, err
 }
 
-func (tl *Timeline) compileWatch(bp *frontend.Breakpoint) watch {
+func (tl *Timeline) compileWatch(bp *engine.Breakpoint) watch {
 	_, used := pyeval.Rewrite(bp.Watch)
 	fast, _ := pyframes.ParseExpr(bp.Watch)
 	return watch{bp: bp, used: used, fast: fast}
@@ -60,35 +60,35 @@ func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch, lo, hi uint6
 // born or dies), or nil when Python ran: then only evaluating at each
 // stop point will do. The anchors' lives must be known at t
 // (prepareWatches).
-func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (frontend.Value, *wordRecorder, error) {
+func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (engine.Value, *wordRecorder, error) {
 	objs, msg := tl.knownAnchors(w.used, t)
 	if msg != "" {
-		return frontend.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
+		return engine.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
 	}
 	if w.fast != nil {
 		rec := newWordRecorder(tl.s.Memory())
 		repr, decided, err := pyframes.NewReader(rec, tl.py).Eval(w.fast, func(n int) uint64 { return objs[n] })
 		if err != nil || decided {
-			return frontend.Value{Repr: repr, Anchor: -1}, rec, err
+			return engine.Value{Repr: repr, Anchor: -1}, rec, err
 		}
 	}
 	sc, err := tl.s.Scratch()
 	if err != nil {
-		return frontend.Value{}, nil, err
+		return engine.Value{}, nil, err
 	}
 	defer sc.Close()
 	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: w.bp.Watch, Anchors: objs})
 	if err != nil && ctx.Err() != nil {
-		return frontend.Value{}, nil, ctx.Err() // Ctrl-C: no value, not a changed one
+		return engine.Value{}, nil, ctx.Err() // Ctrl-C: no value, not a changed one
 	}
 	if err != nil {
 		msg, known := evalFailure(err)
 		if !known {
-			return frontend.Value{}, nil, err
+			return engine.Value{}, nil, err
 		}
-		return frontend.Value{Anchor: -1, Err: msg}, nil, nil
+		return engine.Value{Anchor: -1, Err: msg}, nil, nil
 	}
-	return frontend.Value{Repr: res.Repr, Err: res.Exception, Anchor: -1}, nil, nil
+	return engine.Value{Repr: res.Repr, Err: res.Exception, Anchor: -1}, nil, nil
 }
 
 // presentWatchState makes the lives of the anchors the watches use
@@ -180,7 +180,7 @@ func (st watchState) conditions(c probe.Conditions, t, until uint64) probe.Condi
 }
 
 // changed returns the first watch whose value differs, nil for none.
-func changed(ws []watch, a, b []string) *frontend.Breakpoint {
+func changed(ws []watch, a, b []string) *engine.Breakpoint {
 	for i := range ws {
 		if a[i] != b[i] {
 			return ws[i].bp
@@ -190,8 +190,8 @@ func changed(ws []watch, a, b []string) *frontend.Breakpoint {
 }
 
 // splitWatches separates watchpoints from breakpoints.
-func (tl *Timeline) splitWatches(bps []frontend.Breakpoint) ([]frontend.Breakpoint, []watch) {
-	var breaks []frontend.Breakpoint
+func (tl *Timeline) splitWatches(bps []engine.Breakpoint) ([]engine.Breakpoint, []watch) {
+	var breaks []engine.Breakpoint
 	var ws []watch
 	for i := range bps {
 		if bps[i].Watch != "" {
@@ -213,11 +213,11 @@ func isStopPoint(tr session.Trap) bool { return tr.Event == probe.Line || tr.Eve
 // stretch at a time, learning the anchors' lives in each first, the
 // stretches growing: a change found soon does not pay for the rest of
 // the run.
-func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
+func (tl *Timeline) continueWatching(ctx context.Context, bps []engine.Breakpoint, ws []watch) (engine.Stop, error) {
 	from := tl.here.Time
 	start, err := tl.presentWatchState(ctx, ws, from, from)
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	st := start // the values where the stretch begins
 	base := tl.breakConditions(bps)
@@ -227,11 +227,11 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 			if ctx.Err() != nil {
 				return tl.stop(), nil
 			}
-			return frontend.Stop{}, err
+			return engine.Stop{}, err
 		}
 		st.next = tl.nextLifeEvent(ws, tl.here.Time) // what prepareWatches just learnt
 		cond := st.conditions(base, tl.here.Time, until)
-		var hit *frontend.Breakpoint
+		var hit *engine.Breakpoint
 		trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
 			bp, _, err := tl.matchBreakpoint(tr, bps)
 			if bp != nil || err != nil {
@@ -260,11 +260,11 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []frontend.Breakpo
 // point whose values differ from the next one's (the start of the line
 // that made the change), or at the last breakpoint hit, whichever is
 // later.
-func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Breakpoint, ws []watch) (frontend.Stop, error) {
+func (tl *Timeline) continueBackWatching(ctx context.Context, bps []engine.Breakpoint, ws []watch) (engine.Stop, error) {
 	present := tl.here.Time
 	st, err := tl.presentWatchState(ctx, ws, present, present)
 	if err != nil {
-		return frontend.Stop{}, err
+		return engine.Stop{}, err
 	}
 	next := st.vals // the values after the window
 	hi := present
@@ -276,11 +276,11 @@ func (tl *Timeline) continueBackWatching(ctx context.Context, bps []frontend.Bre
 			if ctx.Err() != nil {
 				break
 			}
-			return frontend.Stop{}, err
+			return engine.Stop{}, err
 		}
 		sc, err := tl.scanWindow(ctx, cp.trap.Time, hi, next, bps, ws)
 		if err != nil {
-			return frontend.Stop{}, err
+			return engine.Stop{}, err
 		}
 		if sc.found != 0 {
 			stop, err := tl.goTo(ctx, sc.found)
@@ -309,13 +309,13 @@ func stopOnCancel(err error) (bool, error) {
 
 // windowScan is what one window of a backward search found.
 type windowScan struct {
-	found uint64               // the last hit in the window, 0 for none
-	hit   *frontend.Breakpoint // what hit there
-	first []string             // the values at the window's first stop point
+	found uint64             // the last hit in the window, 0 for none
+	hit   *engine.Breakpoint // what hit there
+	first []string           // the values at the window's first stop point
 }
 
 // note keeps a hit at time at if it is the latest yet.
-func (sc *windowScan) note(at uint64, bp *frontend.Breakpoint) {
+func (sc *windowScan) note(at uint64, bp *engine.Breakpoint) {
 	if at >= sc.found {
 		sc.found, sc.hit = at, bp
 	}
@@ -325,7 +325,7 @@ func (sc *windowScan) note(at uint64, bp *frontend.Breakpoint) {
 // trapping where the watches' values may change; next holds their
 // values at hi. Between two traps no watched word changed, so a value
 // that differs at a trap changed on the line just before it.
-func (tl *Timeline) scanWindow(ctx context.Context, lo, hi uint64, next []string, bps []frontend.Breakpoint, ws []watch) (windowScan, error) {
+func (tl *Timeline) scanWindow(ctx context.Context, lo, hi uint64, next []string, bps []engine.Breakpoint, ws []watch) (windowScan, error) {
 	var sc windowScan
 	if err := tl.restore(lo); err != nil {
 		return sc, err

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"rrpy/bench/internal/rec"
-	"rrpy/frontend"
+	"rrpy/engine"
 	"rrpy/snapshot"
 )
 
@@ -113,9 +113,9 @@ func openAt(python string, line int, script string, args ...string) (*snapshot.T
 		return nil, nil, err
 	}
 	done := func() { tl.Close(); r.Remove() }
-	var bps []frontend.Breakpoint
+	var bps []engine.Breakpoint
 	if line > 0 {
-		bps = []frontend.Breakpoint{{ID: 1, File: filepath.Base(script), Line: line}}
+		bps = []engine.Breakpoint{{ID: 1, File: filepath.Base(script), Line: line}}
 	}
 	if st, err := tl.Continue(context.Background(), false, bps); err != nil || (line > 0 && st.Hit == nil) {
 		done()
@@ -184,7 +184,7 @@ func searchSpeed(python string, stops int, path, attr, length string) error {
 				return err
 			}
 			t0 := time.Now()
-			st, err := tl.Continue(ctx, true, []frontend.Breakpoint{{ID: 1, Watch: expr}})
+			st, err := tl.Continue(ctx, true, []engine.Breakpoint{{ID: 1, Watch: expr}})
 			if err != nil {
 				return err
 			}
@@ -213,7 +213,7 @@ func seedDemo(python string) error {
 	if _, err := tl.Go(ctx, tl.Now().Time-1); err != nil {
 		return err
 	}
-	watch := []frontend.Breakpoint{{ID: 1, Watch: "$0.value"}}
+	watch := []engine.Breakpoint{{ID: 1, Watch: "$0.value"}}
 	t0 := time.Now()
 	for range 3 {
 		st, err := tl.Continue(ctx, true, watch)

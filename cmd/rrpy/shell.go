@@ -9,14 +9,14 @@ import (
 
 	"github.com/chzyer/readline"
 
-	"rrpy/frontend"
+	"rrpy/frontend/shell"
 	"rrpy/snapshot"
 )
 
-// shell opens the replay shell at the first line of the main script.
+// runShell opens the replay shell at the first line of the main script.
 // Commands come from script (-x), else from stdin: a terminal gets line
 // editing, anything else is read line by line, for scripts and tests.
-func shell(script string, opts snapshot.Options, stdout io.Writer) error {
+func runShell(script string, opts snapshot.Options, stdout io.Writer) error {
 	in := os.Stdin
 	if script != "" {
 		f, err := os.Open(script)
@@ -43,10 +43,10 @@ func shell(script string, opts snapshot.Options, stdout io.Writer) error {
 			}
 		}
 	}()
-	cfg := frontend.Config{Target: tl, In: in, Out: stdout, Interrupts: interrupts}
+	cfg := shell.Config{Target: tl, In: in, Out: stdout, Interrupts: interrupts}
 	if script == "" && readline.IsTerminal(int(os.Stdin.Fd())) {
 		// A person watches: a move over a second shows what it goes through.
 		cfg.Interactive, cfg.ProgressAfter = true, time.Second
 	}
-	return frontend.Run(cfg)
+	return shell.Run(cfg)
 }

@@ -1,4 +1,4 @@
-package frontend
+package shell
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"rrpy/engine"
 )
 
 // What a move prints when it runs into an edge of the recording.
@@ -26,7 +28,7 @@ func edgeMsg(backward bool) string {
 }
 
 // moveFunc is one move of the Target, under a context that Ctrl-C cancels.
-type moveFunc func(ctx context.Context) (Stop, error)
+type moveFunc func(ctx context.Context) (engine.Stop, error)
 
 // move runs m and prints where it ended: the breakpoint hit, the edge it
 // ran into (edge), and the location. A move that ran into an edge without
@@ -81,7 +83,7 @@ func (s *shell) step(arg string, backward bool) error {
 		}
 	}
 	target := addClamped(s.t.Now().Time, n, backward)
-	return s.move(func(ctx context.Context) (Stop, error) {
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
 		st, err := s.t.Go(ctx, target)
 		// Go clamps silently; landing elsewhere than asked is the edge.
 		st.AtEdge = st.AtEdge || st.Time != target
@@ -106,7 +108,7 @@ func (s *shell) next(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	return s.move(func(ctx context.Context) (Stop, error) {
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
 		return s.t.Next(ctx, backward)
 	}, backward, edgeMsg(backward))
 }
@@ -119,7 +121,7 @@ func (s *shell) finish(arg string, backward bool) error {
 	if backward {
 		edge = topMsg
 	}
-	return s.move(func(ctx context.Context) (Stop, error) {
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
 		return s.t.Finish(ctx, backward)
 	}, backward, edge)
 }
@@ -128,7 +130,7 @@ func (s *shell) switchThread(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	return s.move(func(ctx context.Context) (Stop, error) {
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
 		return s.t.SwitchThread(ctx, backward)
 	}, backward, edgeMsg(backward))
 }
@@ -137,8 +139,8 @@ func (s *shell) cont(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	bps := append([]Breakpoint(nil), s.bps...) // the Target may keep it
-	return s.move(func(ctx context.Context) (Stop, error) {
+	bps := append([]engine.Breakpoint(nil), s.bps...) // the Target may keep it
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
 		return s.t.Continue(ctx, backward, bps)
 	}, backward, edgeMsg(backward))
 }
@@ -151,7 +153,7 @@ func (s *shell) goTo(arg string) error {
 		return userError(fmt.Sprintf("go needs a time (a number), got '%s'", arg))
 	}
 	backward := t < s.t.Now().Time
-	return s.move(func(ctx context.Context) (Stop, error) {
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
 		st, err := s.t.Go(ctx, t)
 		// Clamped to the recording: a time past its end or before its
 		// start is said to be so.
@@ -161,7 +163,7 @@ func (s *shell) goTo(arg string) error {
 }
 
 // printHit says which breakpoint stopped a move, if one did.
-func (s *shell) printHit(bp *Breakpoint, backward bool) {
+func (s *shell) printHit(bp *engine.Breakpoint, backward bool) {
 	if bp == nil {
 		return
 	}
@@ -169,12 +171,12 @@ func (s *shell) printHit(bp *Breakpoint, backward bool) {
 	if backward {
 		verb = "Reverse-hit"
 	}
-	s.out.printf("%s %s %d: %s\n", verb, bp.kind(), bp.ID, describe(s.breakpoint(*bp)))
+	s.out.printf("%s %s %d: %s\n", verb, kind(*bp), bp.ID, describe(s.breakpoint(*bp)))
 }
 
 // breakpoint returns the shell's own copy of a breakpoint the Target hit,
 // so that the message names it as break did whatever the Target kept.
-func (s *shell) breakpoint(hit Breakpoint) Breakpoint {
+func (s *shell) breakpoint(hit engine.Breakpoint) engine.Breakpoint {
 	for _, bp := range s.bps {
 		if bp.ID == hit.ID {
 			return bp
@@ -188,7 +190,7 @@ func (s *shell) breakpoint(hit Breakpoint) Breakpoint {
 // returned function stops it and clears the line. The move's goroutine
 // prints nothing meanwhile: the shell waits for it.
 func (s *shell) showProgress() func() {
-	r, ok := s.t.(ProgressReporter)
+	r, ok := s.t.(engine.ProgressReporter)
 	if s.progress == 0 || !ok {
 		return func() {}
 	}

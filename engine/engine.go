@@ -1,4 +1,10 @@
-package frontend
+// Package engine is what every frontend of rrpy drives: the replay shell
+// and the debug adapter (DAP) alike. It declares the engine's vocabulary
+// (a stop point's Location, a Stop and why, Breakpoint, Value, Frame,
+// Var) and the Target interface the replayed recording implements
+// (package snapshot), as Delve's pkg/proc does for its frontends; it
+// imports nothing of rrpy, so frontends can be tested against fakes.
+package engine
 
 import "context"
 
@@ -124,4 +130,15 @@ type Target interface {
 // time it replays, from where it began to where it is now.
 type ProgressReporter interface {
 	Progress() (from, now uint64, ok bool)
+}
+
+// SourceLister is implemented by targets that know every Python source
+// file of the recording, so that a breakpoint can name a file the
+// session has not been in yet. Optional: without it a frontend matches
+// the files it has seen.
+type SourceLister interface {
+	SourceFiles() []string
+	// DefinesFunction tells whether a recorded source defines a
+	// function named name.
+	DefinesFunction(name string) bool
 }

@@ -1,4 +1,4 @@
-package frontend
+package shell
 
 import (
 	"fmt"
@@ -6,21 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"rrpy/engine"
 )
 
-// SourceLister is implemented by targets that know every Python source
-// file of the recording, so that break FILE:LINE can name a file the
-// session has not been in yet. Optional: without it the shell matches
-// the files it has seen.
-type SourceLister interface {
-	SourceFiles() []string
-	// DefinesFunction tells whether a recorded source defines a
-	// function named name.
-	DefinesFunction(name string) bool
-}
-
 // kind is what messages call a breakpoint: a breakpoint or a watchpoint.
-func (bp Breakpoint) kind() string {
+func kind(bp engine.Breakpoint) string {
 	if bp.Watch != "" {
 		return "watchpoint"
 	}
@@ -28,7 +19,7 @@ func (bp Breakpoint) kind() string {
 }
 
 // describe is how a breakpoint is named in messages: "foo()", "app.py:12".
-func describe(bp Breakpoint) string {
+func describe(bp engine.Breakpoint) string {
 	if bp.Watch != "" {
 		return bp.Watch
 	}
@@ -47,7 +38,7 @@ func (s *shell) setBreak(arg string) error {
 	if err != nil {
 		return err
 	}
-	if i := slices.IndexFunc(s.bps, func(b Breakpoint) bool { return b.Func == bp.Func && b.File == bp.File && b.Line == bp.Line }); i >= 0 {
+	if i := slices.IndexFunc(s.bps, func(b engine.Breakpoint) bool { return b.Func == bp.Func && b.File == bp.File && b.Line == bp.Line }); i >= 0 {
 		return refusal(fmt.Sprintf("Breakpoint %d is already at %s", s.bps[i].ID, describe(bp)))
 	}
 	bp.ID = s.nextBP
@@ -57,28 +48,28 @@ func (s *shell) setBreak(arg string) error {
 	return nil
 }
 
-func (s *shell) parseBreak(arg string) (Breakpoint, error) {
+func (s *shell) parseBreak(arg string) (engine.Breakpoint, error) {
 	if line, err := strconv.Atoi(arg); err == nil {
 		return s.lineBreak(s.t.Now().File, line)
 	}
 	if file, lineText, ok := cutLast(arg, ":"); ok {
 		line, err := strconv.Atoi(lineText)
 		if err != nil || file == "" {
-			return Breakpoint{}, userError(fmt.Sprintf("break needs FILE:LINE with a line number, got '%s'", arg))
+			return engine.Breakpoint{}, userError(fmt.Sprintf("break needs FILE:LINE with a line number, got '%s'", arg))
 		}
 		file, err = s.resolveFile(file)
 		if err != nil {
-			return Breakpoint{}, err
+			return engine.Breakpoint{}, err
 		}
 		return s.lineBreak(file, line)
 	}
 	if !isIdentifier(arg) {
-		return Breakpoint{}, userError(fmt.Sprintf("break needs a function name, FILE:LINE or LINE, got '%s'", arg))
+		return engine.Breakpoint{}, userError(fmt.Sprintf("break needs a function name, FILE:LINE or LINE, got '%s'", arg))
 	}
-	if l, ok := s.t.(SourceLister); ok && !l.DefinesFunction(arg) {
-		return Breakpoint{}, refusal(fmt.Sprintf("No function %s is defined in the sources the recording read", arg))
+	if l, ok := s.t.(engine.SourceLister); ok && !l.DefinesFunction(arg) {
+		return engine.Breakpoint{}, refusal(fmt.Sprintf("No function %s is defined in the sources the recording read", arg))
 	}
-	return Breakpoint{Func: arg}, nil
+	return engine.Breakpoint{Func: arg}, nil
 }
 
 func cutLast(s, sep string) (before, after string, found bool) {
@@ -103,17 +94,17 @@ func isIdentifier(name string) bool {
 // lineBreak makes a line breakpoint after pdb's checkline: a line must
 // exist and hold code. A file whose source the Target cannot give is taken
 // on trust: the Target matches it by suffix when the program runs it.
-func (s *shell) lineBreak(file string, line int) (Breakpoint, error) {
+func (s *shell) lineBreak(file string, line int) (engine.Breakpoint, error) {
 	src := s.source(file)
 	if src.err == nil {
 		if line < 1 || line > len(src.lines) {
-			return Breakpoint{}, userError("End of file")
+			return engine.Breakpoint{}, userError("End of file")
 		}
 		if isBlankOrComment(src.lines[line-1]) {
-			return Breakpoint{}, refusal("Blank or comment")
+			return engine.Breakpoint{}, refusal("Blank or comment")
 		}
 	}
-	return Breakpoint{File: file, Line: line}, nil
+	return engine.Breakpoint{File: file, Line: line}, nil
 }
 
 // isBlankOrComment is pdb's checkline heuristic: blank lines, comments and
@@ -138,7 +129,7 @@ func (s *shell) resolveFile(name string) (string, error) {
 			found = append(found, f)
 		}
 	}
-	_, listed := s.t.(SourceLister)
+	_, listed := s.t.(engine.SourceLister)
 	switch {
 	case len(found) == 0 && listed:
 		return "", refusal(fmt.Sprintf("No file %s is among the sources the recording read", name))
@@ -156,7 +147,7 @@ func (s *shell) knownFiles() []string {
 	for f := range s.files {
 		seen[f] = true
 	}
-	if l, ok := s.t.(SourceLister); ok {
+	if l, ok := s.t.(engine.SourceLister); ok {
 		for _, f := range l.SourceFiles() {
 			seen[f] = true
 		}
@@ -185,14 +176,14 @@ func (s *shell) deleteBreaks(arg string) error {
 		if err != nil {
 			return userError(fmt.Sprintf("delete needs a breakpoint number, got '%s'", field))
 		}
-		i := slices.IndexFunc(s.bps, func(bp Breakpoint) bool { return bp.ID == id })
+		i := slices.IndexFunc(s.bps, func(bp engine.Breakpoint) bool { return bp.ID == id })
 		if i < 0 {
 			return userError(fmt.Sprintf("No breakpoint number %d.", id))
 		}
-		kind := s.bps[i].kind()
+		what := kind(s.bps[i])
 		delete(s.watched, id)
 		s.bps = slices.Delete(s.bps, i, i+1)
-		s.out.printf("Deleted %s %d\n", kind, id)
+		s.out.printf("Deleted %s %d\n", what, id)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package frontend
+package shell
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rrpy/engine"
 )
 
 // run drives the shell over input against f and returns the transcript,
@@ -532,8 +534,8 @@ func TestWatch(t *testing.T) {
 func TestThreadInBanner(t *testing.T) {
 	var out strings.Builder
 	s := newShell(Config{Target: newFake(), Out: &out})
-	s.printLocation(Location{File: "/rec/w.py", Line: 3, Func: "worker", Thread: 17, Threads: 3})
-	s.printLocation(Location{File: "/rec/w.py", Line: 3, Func: "worker", Thread: 17, Threads: 1})
+	s.printLocation(engine.Location{File: "/rec/w.py", Line: 3, Func: "worker", Thread: 17, Threads: 3})
+	s.printLocation(engine.Location{File: "/rec/w.py", Line: 3, Func: "worker", Thread: 17, Threads: 1})
 	if !strings.HasPrefix(out.String(), "File \"/rec/w.py\", line 3 in worker (thread 17 of 3):\n") ||
 		!strings.Contains(out.String(), "File \"/rec/w.py\", line 3 in worker:\n") {
 		t.Errorf("banners:\n%s", out.String())
@@ -573,7 +575,7 @@ func TestBreakAndWatchRefusals(t *testing.T) {
 // slowFake takes its time to move and says how far it got.
 type slowFake struct{ *fakeTarget }
 
-func (s slowFake) Go(ctx context.Context, t uint64) (Stop, error) {
+func (s slowFake) Go(ctx context.Context, t uint64) (engine.Stop, error) {
 	time.Sleep(100 * time.Millisecond)
 	return s.fakeTarget.Go(ctx, t)
 }

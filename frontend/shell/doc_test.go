@@ -1,4 +1,4 @@
-package frontend
+package shell
 
 import (
 	"flag"
@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite cli.md from the command table")
 func cliDoc() string {
 	var b strings.Builder
 	b.WriteString("# The replay shell's commands\n\n")
-	b.WriteString("Generated from frontend/commands.go by `go test ./frontend -run TestCLIDoc -update`; do not edit.\n")
+	b.WriteString("Generated from frontend/shell/commands.go by `go test ./frontend/shell -run TestCLIDoc -update`; do not edit.\n")
 	b.WriteString("An empty line repeats the last command.\n")
 	group := ""
 	for _, c := range commands() {
@@ -47,6 +47,6 @@ func TestCLIDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(got) != want {
-		t.Error("cli.md is stale: go test ./frontend -run TestCLIDoc -update")
+		t.Error("cli.md is stale: go test ./frontend/shell -run TestCLIDoc -update")
 	}
 }

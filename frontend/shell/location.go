@@ -1,8 +1,10 @@
-package frontend
+package shell
 
 import (
 	"fmt"
 	"strings"
+
+	"rrpy/engine"
 )
 
 // context lines shown before and after the current one
@@ -42,11 +44,11 @@ func splitLines(text string) []string {
 
 // marker is what marks the current line: pdb's "> " where a line starts,
 // RevPDB's "<< " where the frame returns and "!! " where it unwinds.
-func marker(ev Event) string {
+func marker(ev engine.Event) string {
 	switch ev {
-	case Return:
+	case engine.Return:
 		return "<< "
-	case Unwind:
+	case engine.Unwind:
 		return "!! "
 	}
 	return "> "
@@ -54,7 +56,7 @@ func marker(ev Event) string {
 
 // printLocation prints where the program is: the header and the source of
 // the current function around the line.
-func (s *shell) printLocation(loc Location) {
+func (s *shell) printLocation(loc engine.Location) {
 	s.files[loc.File] = true
 	thread := ""
 	if loc.Threads > 1 {
@@ -77,7 +79,7 @@ func (s *shell) printLocation(loc Location) {
 
 // window clips the lines from..loc.Line+around to the recorded file. It
 // fails when the file is unknown or the current line is not in it.
-func (s *shell) window(loc Location, from int) (lo, hi int, lines []string, ok bool) {
+func (s *shell) window(loc engine.Location, from int) (lo, hi int, lines []string, ok bool) {
 	src := s.source(loc.File)
 	if src.err != nil || loc.Line < 1 || loc.Line > len(src.lines) {
 		return 0, 0, nil, false

@@ -1,10 +1,12 @@
-package frontend
+package shell
 
 import (
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+
+	"rrpy/engine"
 )
 
 // print is p EXPR: the value, "$N = " first when the program had it.
@@ -51,10 +53,10 @@ func (s *shell) setWatch(arg string) error {
 	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
 		return refusal(fmt.Sprintf("A watch sees only the builtins and $N names, not %s: p %s names its value $N, to watch", m[1], m[1]))
 	}
-	if i := slices.IndexFunc(s.bps, func(b Breakpoint) bool { return b.Watch == arg }); i >= 0 {
+	if i := slices.IndexFunc(s.bps, func(b engine.Breakpoint) bool { return b.Watch == arg }); i >= 0 {
 		return refusal(fmt.Sprintf("Watchpoint %d already watches %s", s.bps[i].ID, arg))
 	}
-	bp := Breakpoint{ID: s.nextBP, Watch: arg}
+	bp := engine.Breakpoint{ID: s.nextBP, Watch: arg}
 	s.nextBP++
 	s.bps = append(s.bps, bp)
 	s.out.printf("Watchpoint %d added\n", bp.ID)
@@ -87,7 +89,7 @@ func (s *shell) updateWatches() error {
 	return nil
 }
 
-func (s *shell) showWatchValue(bp Breakpoint, text string) {
+func (s *shell) showWatchValue(bp engine.Breakpoint, text string) {
 	s.watched[bp.ID] = text
 	s.out.printf("updating watchpoint value: %s => %s\n", bp.Watch, text)
 }

@@ -1,4 +1,4 @@
-package frontend
+package shell
 
 import (
 	"context"
@@ -8,11 +8,13 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"rrpy/engine"
 )
 
 // Config says what the shell drives and where it talks.
 type Config struct {
-	Target Target
+	Target engine.Target
 	// In carries the commands, from a terminal or not.
 	In io.Reader
 	// Out receives everything the shell prints, errors included.
@@ -59,7 +61,7 @@ func Run(cfg Config) error {
 
 // shell is one session's state: everything Run knows between commands.
 type shell struct {
-	t           Target
+	t           engine.Target
 	out         *errWriter
 	interactive bool
 	interrupts  <-chan struct{}
@@ -67,7 +69,7 @@ type shell struct {
 
 	last    string // the last non-empty command line, for the empty line
 	nextBP  int    // the number the next breakpoint gets
-	bps     []Breakpoint
+	bps     []engine.Breakpoint
 	watched map[int]string  // the last value shown of each watchpoint
 	files   map[string]bool // source files seen, for break FILE:LINE
 	sources map[string]sourceFile

@@ -1,4 +1,4 @@
-package frontend
+package shell
 
 import (
 	"fmt"
