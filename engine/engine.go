@@ -34,15 +34,22 @@ type Location struct {
 
 // Frame is one Python frame of the current call stack.
 type Frame struct {
-	File string
-	Line int
-	Func string
+	File      string
+	Line      int
+	Func      string
+	FirstLine int // co_firstlineno
 }
 
-// Var is a local variable as decoded from the program's memory.
+// Var is a variable, or a part of an object (an item, an attribute), as
+// decoded from the program's memory at the present.
 type Var struct {
 	Name string
 	Repr string
+	// Object is the program's object, for Children and Anchor at the
+	// present (0 when there is none to read: a value p changed).
+	Object uint64
+	// Expandable says Children lists something.
+	Expandable bool
 }
 
 // Breakpoint is what the target must stop at. Exactly one of Func, Line
@@ -61,6 +68,7 @@ type Breakpoint struct {
 type Value struct {
 	Repr      string
 	Anchor    int    // the $N that names the value, -1 when the evaluation made it
+	Object    uint64 // the program's object the $N names (0 without a $N)
 	Statement bool   // the source was a statement: no value
 	Output    string // what the evaluation printed
 	Err       string // its exception's last line, or why it could not run
@@ -109,17 +117,28 @@ type Target interface {
 	// Continue runs to the next (backward: previous) breakpoint hit, or to
 	// the end (start) of the recording.
 	Continue(ctx context.Context, backward bool, bps []Breakpoint) (Stop, error)
-	// Stack returns the current call stack, outermost frame first.
+	// Stack returns the current call stack, innermost frame first: frame
+	// 0 is where the present stands, frame i its i-th caller.
 	Stack() ([]Frame, error)
-	// Locals returns the current frame's local variables.
-	Locals() ([]Var, error)
+	// Locals returns the local variables of frame i of the stack.
+	Locals(frame int) ([]Var, error)
+	// Globals returns the module globals frame i sees (its dunders left
+	// out).
+	Globals(frame int) ([]Var, error)
+	// Children returns the parts of a program's object at the present:
+	// a container's items, an instance's or a module's attributes.
+	Children(ctx context.Context, obj uint64) ([]Var, error)
+	// Anchor names a program's object at the present $N, as p names a
+	// value the program had, and returns N.
+	Anchor(ctx context.Context, obj uint64) (int, error)
 	// Source returns a Python source file as it was when recorded.
 	Source(file string) ([]byte, error)
 	// Checkpoints returns the times of the checkpoints that exist.
 	Checkpoints() []uint64
 	// Print evaluates Python source, an expression or a statement, in
-	// the current frame. What it changes lasts until the present moves.
-	Print(ctx context.Context, src string) (Value, error)
+	// frame i of the stack. What it changes lasts until the present
+	// moves.
+	Print(ctx context.Context, src string, frame int) (Value, error)
 	// WatchValue evaluates a watch expression at the present, with the
 	// builtins and the $N anchors only; it changes nothing.
 	WatchValue(ctx context.Context, expr string) (Value, error)

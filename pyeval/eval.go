@@ -27,11 +27,12 @@ type Machine interface {
 // Request is one evaluation.
 type Request struct {
 	Source string
-	// InFrame runs the source in the innermost frame of the thread that
-	// stopped, with its globals and locals; without it the source is a
-	// watch expression, which sees the builtins and the anchors only and
-	// must be an expression.
+	// InFrame runs the source in a frame of the thread that stopped,
+	// with its globals and locals: the innermost, or Depth callers out.
+	// Without it the source is a watch expression, which sees the
+	// builtins and the anchors only and must be an expression.
 	InFrame bool
+	Depth   int
 	Anchors map[int]uint64 // $N -> the object
 }
 
@@ -67,7 +68,7 @@ type API struct {
 	malloc, dictNew, unicodeFromString, dictSetItemString, runString      uint64
 	dictGetItemString, unicodeAsUTF8AndSize, decRef, localsToFast         uint64
 	errPrint, compileString, evalCode, objectRepr, errFetch, errNormalize uint64
-	getFrame                                                              uint64
+	getFrame, frameBack                                                   uint64
 }
 
 // NewAPI finds the functions an evaluation calls.
@@ -84,7 +85,7 @@ func NewAPI(py *pyframes.Python) (*API, error) {
 		{"PyFrame_LocalsToFast", &a.localsToFast}, {"PyErr_Print", &a.errPrint},
 		{"Py_CompileString", &a.compileString}, {"PyEval_EvalCode", &a.evalCode}, {"PyObject_Repr", &a.objectRepr},
 		{"PyErr_Fetch", &a.errFetch}, {"PyErr_NormalizeException", &a.errNormalize},
-		{"PyEval_GetFrame", &a.getFrame},
+		{"PyEval_GetFrame", &a.getFrame}, {"PyFrame_GetBack", &a.frameBack},
 	} {
 		v, err := py.Symbol(s.name)
 		if err != nil {
@@ -123,6 +124,9 @@ func (a *API) Evaluate(ctx context.Context, m Machine, req Request) (Result, err
 	// The copy's thread is the one that stopped, in its probe's call:
 	// the current frame is the program's (its object made if need be).
 	frame := e.call(a.getFrame)
+	for i := 0; i < req.Depth && frame != 0; i++ {
+		frame = e.call(a.frameBack, frame) // a reference the copy keeps: it dies with it
+	}
 	if e.err == nil && frame == 0 {
 		return Result{Exception: "rrpy cannot run Python here: no Python frame"}, nil
 	}

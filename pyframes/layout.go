@@ -152,6 +152,7 @@ type Layout struct {
 	// prev_instr, 3.13's instr_ptr: either way the line is that of the
 	// code unit it points at (_PyInterpreterFrame_LASTI).
 	InterpFrameLocals     uint64 `c:"offsetof(_PyInterpreterFrame, f_locals)"`
+	InterpFrameGlobals    uint64 `c:"offsetof(_PyInterpreterFrame, f_globals)"`
 	InterpFrameCode       uint64 `c:"offsetof(_PyInterpreterFrame, f_code)" c313:"offsetof(_PyInterpreterFrame, f_executable)" debug:"interpreter_frame.executable"`
 	InterpFrameFrameObj   uint64 `c:"offsetof(_PyInterpreterFrame, frame_obj)"`
 	InterpFramePrevious   uint64 `c:"offsetof(_PyInterpreterFrame, previous)" debug:"interpreter_frame.previous"`

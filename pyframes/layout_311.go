@@ -31,6 +31,7 @@ var layout311 = Layout{
 	FrameObjectFrame:               24,        // offsetof(PyFrameObject, f_frame)
 	FrameObjectLineno:              40,        // offsetof(PyFrameObject, f_lineno)
 	InterpFrameLocals:              24,        // offsetof(_PyInterpreterFrame, f_locals)
+	InterpFrameGlobals:             8,         // offsetof(_PyInterpreterFrame, f_globals)
 	InterpFrameCode:                32,        // offsetof(_PyInterpreterFrame, f_code)
 	InterpFrameFrameObj:            40,        // offsetof(_PyInterpreterFrame, frame_obj)
 	InterpFramePrevious:            48,        // offsetof(_PyInterpreterFrame, previous)

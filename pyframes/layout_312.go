@@ -31,6 +31,7 @@ var layout312 = Layout{
 	FrameObjectFrame:               24,        // offsetof(PyFrameObject, f_frame)
 	FrameObjectLineno:              40,        // offsetof(PyFrameObject, f_lineno)
 	InterpFrameLocals:              40,        // offsetof(_PyInterpreterFrame, f_locals)
+	InterpFrameGlobals:             24,        // offsetof(_PyInterpreterFrame, f_globals)
 	InterpFrameCode:                0,         // offsetof(_PyInterpreterFrame, f_code)
 	InterpFrameFrameObj:            48,        // offsetof(_PyInterpreterFrame, frame_obj)
 	InterpFramePrevious:            8,         // offsetof(_PyInterpreterFrame, previous)

@@ -39,11 +39,22 @@ func (r *Reader) Locals(f Frame) ([]Var, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locals of frame %#x: %w", f.Addr, err)
 	}
-	for i := range vars {
-		if vars[i].Repr, err = r.Repr(vars[i].Addr); err != nil {
-			vars[i].Repr = fmt.Sprintf("<unreadable object at %#x: %v>", vars[i].Addr, err)
-		}
+	r.readReprs(vars)
+	return vars, nil
+}
+
+// Globals returns the module globals a frame sees, as dictLocals lists a
+// dict: dunder names left out, reprs read.
+func (r *Reader) Globals(f Frame) ([]Var, error) {
+	globals, err := r.u64(f.Addr + r.l.InterpFrameGlobals)
+	if err != nil {
+		return nil, fmt.Errorf("read the globals of frame %#x: %w", f.Addr, err)
 	}
+	vars, err := r.dictLocals(globals)
+	if err != nil {
+		return nil, fmt.Errorf("globals of frame %#x: %w", f.Addr, err)
+	}
+	r.readReprs(vars)
 	return vars, nil
 }
 
@@ -259,4 +270,15 @@ func (r *Reader) splitItems(k dictKeys, values uint64, limit int) ([]dictItem, e
 		}
 	}
 	return items, nil
+}
+
+// readReprs reads each variable's repr: one that cannot be read gets an
+// "<unreadable ...>" repr rather than failing the whole list.
+func (r *Reader) readReprs(vars []Var) {
+	for i := range vars {
+		var err error
+		if vars[i].Repr, err = r.Repr(vars[i].Addr); err != nil {
+			vars[i].Repr = fmt.Sprintf("<unreadable object at %#x: %v>", vars[i].Addr, err)
+		}
+	}
 }

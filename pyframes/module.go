@@ -104,55 +104,71 @@ func (r *Reader) isNone(obj uint64) bool {
 }
 
 // instanceAttr looks a name up in an object's own __dict__ (not its
-// class's), 0 when absent. A class without __slots__ gets
-// Py_TPFLAGS_MANAGED_DICT: its instances keep their attributes as values
-// keyed by the class's shared keys (ht_cached_keys) until something asks
-// for a real dict; where the values and that dict sit is the version's
-// dialect. Other objects have their dict at tp_dictoffset.
+// class's), 0 when absent.
 func (r *Reader) instanceAttr(obj uint64, name string) (uint64, error) {
-	l := r.l
-	t, err := r.typeOf(obj)
-	if err != nil {
-		return 0, err
-	}
-	flags, err := r.u64(t + l.TypeFlags)
-	if err != nil {
-		return 0, fmt.Errorf("read tp_flags of the type at %#x: %w", t, err)
-	}
-	if flags&l.TPFlagsManagedDict == 0 {
-		off, err := r.u64(t + l.TypeDictoffset)
-		if err != nil {
-			return 0, fmt.Errorf("read tp_dictoffset of the type at %#x: %w", t, err)
-		}
-		if int64(off) <= 0 || off > 1<<20 {
-			return 0, nil // no dict, or one at a negative offset rrpy does not follow
-		}
-		dict, err := r.u64(obj + off)
-		if err != nil {
-			return 0, fmt.Errorf("read the dict of the object at %#x: %w", obj, err)
-		}
-		return r.dictGet(dict, name)
-	}
-	dict, values, err := l.dialect.managedAttrs(r, obj, flags)
-	if err != nil || (dict == 0 && values == 0) {
-		return 0, err
-	}
-	if dict != 0 {
-		return r.dictGet(dict, name)
-	}
-	keys, err := r.u64(t + l.HeapTypeCachedKeys)
-	if err != nil {
-		return 0, fmt.Errorf("read the shared keys of the type at %#x: %w", t, err)
-	}
-	k, err := r.dictKeys(keys)
-	if err != nil {
-		return 0, err
-	}
-	items, err := r.splitItems(k, values, maxCount)
+	items, err := r.instanceItems(obj, maxCount)
 	if err != nil {
 		return 0, err
 	}
 	return r.lookup(items, name), nil
+}
+
+// instanceItems returns up to limit entries of an object's own __dict__.
+// A class without __slots__ gets Py_TPFLAGS_MANAGED_DICT: its instances
+// keep their attributes as values keyed by the class's shared keys
+// (ht_cached_keys) until something asks for a real dict; where the values
+// and that dict sit is the version's dialect. Other objects have their
+// dict at tp_dictoffset (none, or one at a negative offset rrpy does not
+// follow: no items).
+func (r *Reader) instanceItems(obj uint64, limit int) ([]dictItem, error) {
+	l := r.l
+	t, err := r.typeOf(obj)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := r.u64(t + l.TypeFlags)
+	if err != nil {
+		return nil, fmt.Errorf("read tp_flags of the type at %#x: %w", t, err)
+	}
+	if flags&l.TPFlagsManagedDict == 0 {
+		off, err := r.u64(t + l.TypeDictoffset)
+		if err != nil {
+			return nil, fmt.Errorf("read tp_dictoffset of the type at %#x: %w", t, err)
+		}
+		if int64(off) <= 0 || off > 1<<20 {
+			return nil, nil
+		}
+		dict, err := r.u64(obj + off)
+		if err != nil {
+			return nil, fmt.Errorf("read the dict of the object at %#x: %w", obj, err)
+		}
+		return r.dictOrNone(dict, limit)
+	}
+	dict, values, err := l.dialect.managedAttrs(r, obj, flags)
+	if err != nil || (dict == 0 && values == 0) {
+		return nil, err
+	}
+	if dict != 0 {
+		return r.dictOrNone(dict, limit)
+	}
+	keys, err := r.u64(t + l.HeapTypeCachedKeys)
+	if err != nil {
+		return nil, fmt.Errorf("read the shared keys of the type at %#x: %w", t, err)
+	}
+	k, err := r.dictKeys(keys)
+	if err != nil {
+		return nil, err
+	}
+	return r.splitItems(k, values, limit)
+}
+
+// dictOrNone returns a dict's items, none for a NULL dict.
+func (r *Reader) dictOrNone(dict uint64, limit int) ([]dictItem, error) {
+	if dict == 0 {
+		return nil, nil
+	}
+	items, _, err := r.dictItems(dict, limit)
+	return items, err
 }
 
 // lookup finds a str key among dict items, 0 when absent. It compares

@@ -26,11 +26,17 @@ const interruptedMsg = "KeyboardInterrupt: the evaluation was stopped by Ctrl-C"
 // the same memory gives the same state.
 type present struct {
 	scratch *session.Scratch
-	history []string
+	history []ran
+}
+
+// ran is a source p ran, in a frame of the stack.
+type ran struct {
+	src   string
+	frame int
 }
 
 // Print evaluates Python source in the current frame.
-func (tl *Timeline) Print(ctx context.Context, src string) (engine.Value, error) {
+func (tl *Timeline) Print(ctx context.Context, src string, frame int) (engine.Value, error) {
 	if err := tl.alive(ctx); err != nil {
 		return engine.Value{}, err
 	}
@@ -46,7 +52,7 @@ func (tl *Timeline) Print(ctx context.Context, src string) (engine.Value, error)
 	if err != nil {
 		return engine.Value{}, err
 	}
-	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, InFrame: true, Anchors: objs})
+	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, InFrame: true, Depth: frame, Anchors: objs})
 	if err != nil {
 		tl.dropScratch()
 		msg, known := evalFailure(err)
@@ -55,10 +61,11 @@ func (tl *Timeline) Print(ctx context.Context, src string) (engine.Value, error)
 		}
 		return engine.Value{Anchor: -1, Err: msg}, nil
 	}
-	tl.now.history = append(tl.now.history, src)
+	tl.now.history = append(tl.now.history, ran{src, frame})
 	v := engine.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
 	if res.Existed && tl.programHas(res.Object, sc) {
 		v.Anchor, err = tl.anchorFor(res.Object)
+		v.Object = res.Object
 	}
 	return v, err
 }
@@ -111,12 +118,12 @@ func (tl *Timeline) presentScratch(ctx context.Context) (*session.Scratch, error
 	if err != nil {
 		return nil, err
 	}
-	for i, src := range tl.now.history {
+	for i, r := range tl.now.history {
 		// Its anchors were found alive here when it first ran: no search
 		// (which would move the replay this copy hangs from).
-		_, used := pyeval.Rewrite(src)
+		_, used := pyeval.Rewrite(r.src)
 		objs, _ := tl.knownAnchors(used, tl.here.Time)
-		_, err := tl.evaluate(ctx, sc, pyeval.Request{Source: src, InFrame: true, Anchors: objs})
+		_, err := tl.evaluate(ctx, sc, pyeval.Request{Source: r.src, InFrame: true, Depth: r.frame, Anchors: objs})
 		sc.TakeOutput()
 		if err != nil {
 			// What ran once runs again; if not, what followed is lost.

@@ -3,48 +3,97 @@ package snapshot
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"rrpy/engine"
 	"rrpy/pyeval"
 	"rrpy/pyframes"
 )
 
-// Stack returns the current call stack, outermost frame first.
+// Stack returns the current call stack, innermost frame first.
 func (tl *Timeline) Stack() ([]engine.Frame, error) {
-	rd, cur, err := tl.currentFrame()
-	if err != nil {
-		return nil, err
-	}
-	frames, err := rd.Stack(cur.Addr)
+	_, frames, err := tl.frames()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]engine.Frame, len(frames))
 	for i, f := range frames {
-		line := f.Line
-		if i == 0 {
-			line = tl.loc.Line // the probe's f_lineno, exact at a return too
-		}
-		out[len(frames)-1-i] = engine.Frame{File: f.Code.Filename, Line: line, Func: f.Code.Name}
+		out[i] = engine.Frame{File: f.Code.Filename, Line: f.Line, Func: f.Code.Name, FirstLine: f.Code.FirstLine}
 	}
 	return out, nil
 }
 
-// Locals returns the current frame's local variables.
-func (tl *Timeline) Locals() ([]engine.Var, error) {
-	rd, cur, err := tl.currentFrame()
+// Locals returns the local variables of frame i of the stack.
+func (tl *Timeline) Locals(frame int) ([]engine.Var, error) {
+	rd, fr, err := tl.frameAt(frame)
 	if err != nil {
 		return nil, err
 	}
-	vars, err := rd.Locals(cur)
+	vars, err := rd.Locals(fr)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]engine.Var, len(vars))
 	for i, v := range vars {
-		out[i] = engine.Var{Name: v.Name, Repr: tl.localRepr(rd, v)}
+		out[i] = tl.engineVar(rd, v, tl.localRepr(rd, v, frame))
 	}
 	return out, nil
+}
+
+// Globals returns the module globals frame i sees.
+func (tl *Timeline) Globals(frame int) ([]engine.Var, error) {
+	rd, fr, err := tl.frameAt(frame)
+	if err != nil {
+		return nil, err
+	}
+	vars, err := rd.Globals(fr)
+	if err != nil {
+		return nil, err
+	}
+	return tl.engineVars(rd, vars), nil
+}
+
+// maxChildren bounds what Children lists of one object.
+const maxChildren = 1000
+
+// Children returns the parts of a program's object at the present.
+func (tl *Timeline) Children(ctx context.Context, obj uint64) ([]engine.Var, error) {
+	if err := tl.alive(ctx); err != nil {
+		return nil, err
+	}
+	rd := tl.reader()
+	vars, _, err := rd.Children(obj, maxChildren)
+	if err != nil {
+		return nil, err
+	}
+	return tl.engineVars(rd, vars), nil
+}
+
+// Anchor names a program's object $N.
+func (tl *Timeline) Anchor(ctx context.Context, obj uint64) (int, error) {
+	if err := tl.alive(ctx); err != nil {
+		return 0, err
+	}
+	return tl.anchorFor(obj)
+}
+
+// engineVars turns the reader's variables into the engine's.
+func (tl *Timeline) engineVars(rd *pyframes.Reader, vars []pyframes.Var) []engine.Var {
+	out := make([]engine.Var, len(vars))
+	for i, v := range vars {
+		out[i] = tl.engineVar(rd, v, v.Repr)
+	}
+	return out
+}
+
+// engineVar is one: the object is the replay's unless p changed the
+// present (it is then the copy's, which Children cannot read).
+func (tl *Timeline) engineVar(rd *pyframes.Reader, v pyframes.Var, repr string) engine.Var {
+	ev := engine.Var{Name: v.Name, Repr: repr}
+	if tl.now.scratch == nil {
+		ev.Object, ev.Expandable = v.Addr, rd.HasChildren(v.Addr)
+	}
+	return ev
 }
 
 // readerPrints tells the types whose reprs the reader prints as Python
@@ -60,8 +109,9 @@ func readerPrints(typeName string) bool {
 
 // localRepr is a local variable's repr: the reader's when it is
 // Python's, else Python's own (a user's __repr__, OrderedDict, deque...),
-// run in the present's copy. If Python cannot say, the reader's.
-func (tl *Timeline) localRepr(rd *pyframes.Reader, v pyframes.Var) string {
+// run in the present's copy, in the variable's frame. If Python cannot
+// say, the reader's.
+func (tl *Timeline) localRepr(rd *pyframes.Reader, v pyframes.Var, frame int) string {
 	if _, exact, err := rd.ExactRepr(v.Addr); err != nil || exact {
 		return v.Repr
 	}
@@ -73,7 +123,7 @@ func (tl *Timeline) localRepr(rd *pyframes.Reader, v pyframes.Var) string {
 	if err != nil {
 		return v.Repr
 	}
-	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: v.Name, InFrame: true})
+	res, err := tl.evaluate(ctx, sc, pyeval.Request{Source: v.Name, InFrame: true, Depth: frame})
 	if err != nil {
 		tl.dropScratch() // unusable; p's history stays
 		return v.Repr
@@ -94,18 +144,40 @@ func cutMiddle(s string, n int) string {
 	return string(r[:n/2]) + "..." + string(r[len(r)-(n-n/2-3):])
 }
 
-// currentFrame reads the frame of the current stop point, with what p
+// frames reads the current call stack, innermost first, with what p
 // changed there (`p n = 99`, then locals says 99, as in pdb).
-func (tl *Timeline) currentFrame() (*pyframes.Reader, pyframes.Frame, error) {
+func (tl *Timeline) frames() (*pyframes.Reader, []pyframes.Frame, error) {
 	if tl.s == nil {
-		return nil, pyframes.Frame{}, errNoReplay
+		return nil, nil, errNoReplay
 	}
 	rd := tl.reader()
 	if tl.now.scratch != nil {
 		rd = pyframes.NewReader(tl.now.scratch, tl.py)
 	}
 	cur, err := trapFrame(rd, tl.here)
-	return rd, cur, err
+	if err != nil {
+		return nil, nil, err
+	}
+	frames, err := rd.Stack(cur.Addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(frames) > 0 && frames[0].Addr == cur.Addr {
+		frames[0].Line = cur.Line // the probe's line, exact at a return too
+	}
+	return rd, frames, nil
+}
+
+// frameAt returns frame i of the current stack.
+func (tl *Timeline) frameAt(i int) (*pyframes.Reader, pyframes.Frame, error) {
+	rd, frames, err := tl.frames()
+	if err != nil {
+		return nil, pyframes.Frame{}, err
+	}
+	if i < 0 || i >= len(frames) {
+		return nil, pyframes.Frame{}, fmt.Errorf("no frame %d: the stack has %d", i, len(frames))
+	}
+	return rd, frames[i], nil
 }
 
 // Source returns a Python source file as it was when recorded.

@@ -69,7 +69,7 @@ func hotBirth(python string, stops int) error {
 	}
 	defer done()
 	ctx := context.Background()
-	if _, err := tl.Print(ctx, "d"); err != nil {
+	if _, err := tl.Print(ctx, "d", 0); err != nil {
 		return err
 	}
 	// Near the start of the loop: the search for $0's birth goes back
@@ -78,7 +78,7 @@ func hotBirth(python string, stops int) error {
 		return err
 	}
 	t0 := time.Now()
-	if v, err := tl.Print(ctx, "len($0)"); err != nil || v.Err != "" {
+	if v, err := tl.Print(ctx, "len($0)", 0); err != nil || v.Err != "" {
 		return fmt.Errorf("p len($0): %v %s", err, v.Err)
 	}
 	fmt.Printf("p len($0) at the start of a %d stop-point loop that changes $0's refcount on every line: %v\n",
@@ -87,7 +87,7 @@ func hotBirth(python string, stops int) error {
 	if _, err := tl.Go(ctx, tl.Now().Time+uint64(stops)/2); err != nil {
 		return err
 	}
-	if v, err := tl.Print(ctx, "len($0)"); err != nil || v.Err != "" {
+	if v, err := tl.Print(ctx, "len($0)", 0); err != nil || v.Err != "" {
 		return fmt.Errorf("p len($0): %v %s", err, v.Err)
 	}
 	fmt.Printf("then go to the middle of the loop and p len($0) again: %v\n", time.Since(t0).Round(time.Millisecond))
@@ -147,7 +147,7 @@ func printLatency(python string, stops int) error {
 			return err
 		}
 		t0 := time.Now()
-		v, err := tl.Print(ctx, "total")
+		v, err := tl.Print(ctx, "total", 0)
 		if err != nil || v.Err != "" {
 			return fmt.Errorf("p total at %d: %v %s", tl.Now().Time, err, v.Err)
 		}
@@ -170,7 +170,7 @@ func searchSpeed(python string, stops int, path, attr, length string) error {
 	defer done()
 	ctx := context.Background()
 	for _, src := range []string{"box", "items"} {
-		if v, err := tl.Print(ctx, src); err != nil || v.Anchor < 0 {
+		if v, err := tl.Print(ctx, src, 0); err != nil || v.Anchor < 0 {
 			return fmt.Errorf("p %s: %v %+v", src, err, v)
 		}
 	}
@@ -207,7 +207,7 @@ func seedDemo(python string) error {
 	}
 	defer done()
 	ctx := context.Background()
-	if _, err := tl.Print(ctx, "x"); err != nil {
+	if _, err := tl.Print(ctx, "x", 0); err != nil {
 		return err
 	}
 	if _, err := tl.Go(ctx, tl.Now().Time-1); err != nil {

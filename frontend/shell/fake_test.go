@@ -172,14 +172,26 @@ func (f *fakeTarget) Stack() ([]engine.Frame, error) {
 	var frames []engine.Frame
 	for i, depth := f.cur, f.script[f.cur].depth+1; i >= 0; i-- {
 		if s := f.script[i]; s.depth < depth {
-			frames = append([]engine.Frame{{File: s.file, Line: s.line, Func: s.fn}}, frames...)
+			frames = append(frames, engine.Frame{File: s.file, Line: s.line, Func: s.fn, FirstLine: s.first})
 			depth = s.depth
 		}
 	}
 	return frames, nil
 }
 
-func (f *fakeTarget) Locals() ([]engine.Var, error) { return f.script[f.cur].vars, nil }
+// Locals knows the current frame's variables only.
+func (f *fakeTarget) Locals(frame int) ([]engine.Var, error) {
+	if frame != 0 {
+		return nil, nil
+	}
+	return f.script[f.cur].vars, nil
+}
+
+func (f *fakeTarget) Globals(int) ([]engine.Var, error) { return nil, nil }
+
+func (f *fakeTarget) Children(context.Context, uint64) ([]engine.Var, error) { return nil, nil }
+
+func (f *fakeTarget) Anchor(context.Context, uint64) (int, error) { return 0, nil }
 
 func (f *fakeTarget) Source(file string) ([]byte, error) {
 	if file == app {
@@ -193,7 +205,7 @@ func (f *fakeTarget) Checkpoints() []uint64 { return f.checkpoints }
 // Print knows the current stop point's locals by name, as program
 // objects; "$N" names the N-th local of the stop point, and anything else
 // is a syntax error, or a NameError for an identifier.
-func (f *fakeTarget) Print(_ context.Context, src string) (engine.Value, error) {
+func (f *fakeTarget) Print(_ context.Context, src string, _ int) (engine.Value, error) {
 	vars := f.script[f.cur].vars
 	for i, v := range vars {
 		if v.Name == src || src == fmt.Sprintf("$%d", i) {
@@ -220,7 +232,7 @@ func (f *fakeTarget) WatchValue(ctx context.Context, expr string) (engine.Value,
 	if isIdentifier(expr) {
 		return engine.Value{Anchor: -1, Err: fmt.Sprintf("NameError: name '%s' is not defined", expr)}, nil
 	}
-	return f.Print(ctx, expr)
+	return f.Print(ctx, expr, 0)
 }
 
 // SwitchThread finds no other thread: the fake recording has one.

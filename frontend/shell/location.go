@@ -136,7 +136,8 @@ func (s *shell) backtrace(arg string) error {
 		return err
 	}
 	s.out.printf("Current call stack (most recent call last):\n")
-	for _, f := range frames {
+	for i := len(frames) - 1; i >= 0; i-- {
+		f := frames[i]
 		s.files[f.File] = true
 		s.out.printf("  File \"%s\", line %d in %s\n", f.File, f.Line, f.Func)
 	}
@@ -147,7 +148,7 @@ func (s *shell) locals(arg string) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	vars, err := s.t.Locals()
+	vars, err := s.t.Locals(0)
 	if err != nil {
 		return err
 	}

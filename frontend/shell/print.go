@@ -15,7 +15,7 @@ func (s *shell) print(arg string) error {
 		return userError("Print what?")
 	}
 	ctx, stop := s.moveContext()
-	v, err := s.t.Print(ctx, arg)
+	v, err := s.t.Print(ctx, arg, 0)
 	stop()
 	if err != nil {
 		return err
