@@ -50,6 +50,10 @@ type Var struct {
 	Object uint64
 	// Expandable says Children lists something.
 	Expandable bool
+	// Path is how a part of an object is reached from the object, as
+	// Python writes it (".value", "[0]", "['a']"): a watch on $N+Path
+	// follows it. Empty for a variable.
+	Path string
 }
 
 // Breakpoint is what the target must stop at. Exactly one of Func, Line
@@ -66,12 +70,14 @@ type Breakpoint struct {
 
 // Value is what evaluating Python source at the present gave.
 type Value struct {
-	Repr      string
-	Anchor    int    // the $N that names the value, -1 when the evaluation made it
-	Object    uint64 // the program's object the $N names (0 without a $N)
-	Statement bool   // the source was a statement: no value
-	Output    string // what the evaluation printed
-	Err       string // its exception's last line, or why it could not run
+	Repr   string
+	Anchor int    // the $N that names the value, -1 when the evaluation made it
+	Object uint64 // the program's object the $N names (0 without a $N)
+	// Expandable says Children lists something of Object.
+	Expandable bool
+	Statement  bool   // the source was a statement: no value
+	Output     string // what the evaluation printed
+	Err        string // its exception's last line, or why it could not run
 }
 
 // Text is how a watchpoint shows the value: its repr, or its error.

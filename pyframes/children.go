@@ -87,7 +87,7 @@ func (r *Reader) itemChildren(obj uint64, base string, limit int) ([]Var, bool, 
 			if err != nil {
 				name = fmt.Sprintf("<key at %#x>", it.key)
 			}
-			vars[i] = Var{Name: name, Addr: it.value}
+			vars[i] = Var{Name: name, Addr: it.value, Path: "[" + name + "]"}
 		}
 		return vars, more, nil
 	default:
@@ -99,6 +99,9 @@ func (r *Reader) itemChildren(obj uint64, base string, limit int) ([]Var, bool, 
 	vars := make([]Var, len(elems))
 	for i, e := range elems {
 		vars[i] = Var{Name: strconv.Itoa(i), Addr: e}
+		if base == "list" || base == "tuple" {
+			vars[i].Path = "[" + vars[i].Name + "]" // a set's elements have no index
+		}
 	}
 	return vars, more, nil
 }
@@ -146,7 +149,7 @@ func (r *Reader) attributeChildren(obj uint64, base string, limit int) ([]Var, e
 	vars := make([]Var, 0, len(items))
 	for _, it := range items {
 		if name, err := r.str(it.key); err == nil {
-			vars = append(vars, Var{Name: name, Addr: it.value})
+			vars = append(vars, Var{Name: name, Addr: it.value, Path: "." + name})
 		}
 	}
 	return vars, nil

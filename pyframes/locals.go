@@ -10,6 +10,9 @@ type Var struct {
 	Name string
 	Addr uint64
 	Repr string
+	// Path is how a part of an object is reached from it, as Python
+	// writes it: ".value", "[0]", "['a']" (Children's; "" for a variable).
+	Path string
 }
 
 // Locals returns a frame's variables. For a function (an optimized code

@@ -65,7 +65,7 @@ func (tl *Timeline) Print(ctx context.Context, src string, frame int) (engine.Va
 	v := engine.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
 	if res.Existed && tl.programHas(res.Object, sc) {
 		v.Anchor, err = tl.anchorFor(res.Object)
-		v.Object = res.Object
+		v.Object, v.Expandable = res.Object, tl.reader().HasChildren(res.Object)
 	}
 	return v, err
 }

@@ -56,12 +56,16 @@ func (tl *Timeline) Globals(frame int) ([]engine.Var, error) {
 // maxChildren bounds what Children lists of one object.
 const maxChildren = 1000
 
-// Children returns the parts of a program's object at the present.
+// Children returns the parts of an object at the present, as p changed
+// them.
 func (tl *Timeline) Children(ctx context.Context, obj uint64) ([]engine.Var, error) {
 	if err := tl.alive(ctx); err != nil {
 		return nil, err
 	}
-	rd := tl.reader()
+	rd, _, err := tl.frames()
+	if err != nil {
+		return nil, err
+	}
 	vars, _, err := rd.Children(obj, maxChildren)
 	if err != nil {
 		return nil, err
@@ -69,10 +73,13 @@ func (tl *Timeline) Children(ctx context.Context, obj uint64) ([]engine.Var, err
 	return tl.engineVars(rd, vars), nil
 }
 
-// Anchor names a program's object $N.
+// Anchor names a program's object $N; one p made is not the program's.
 func (tl *Timeline) Anchor(ctx context.Context, obj uint64) (int, error) {
 	if err := tl.alive(ctx); err != nil {
 		return 0, err
+	}
+	if sc := tl.now.scratch; sc != nil && !tl.programHas(obj, sc) {
+		return 0, fmt.Errorf("the object at %#x was made by p: it is not the program's", obj)
 	}
 	return tl.anchorFor(obj)
 }
@@ -86,14 +93,10 @@ func (tl *Timeline) engineVars(rd *pyframes.Reader, vars []pyframes.Var) []engin
 	return out
 }
 
-// engineVar is one: the object is the replay's unless p changed the
-// present (it is then the copy's, which Children cannot read).
+// engineVar is one, read by rd: the replay's memory, or the copy p
+// changed the present in.
 func (tl *Timeline) engineVar(rd *pyframes.Reader, v pyframes.Var, repr string) engine.Var {
-	ev := engine.Var{Name: v.Name, Repr: repr}
-	if tl.now.scratch == nil {
-		ev.Object, ev.Expandable = v.Addr, rd.HasChildren(v.Addr)
-	}
-	return ev
+	return engine.Var{Name: v.Name, Repr: repr, Path: v.Path, Object: v.Addr, Expandable: rd.HasChildren(v.Addr)}
 }
 
 // readerPrints tells the types whose reprs the reader prints as Python

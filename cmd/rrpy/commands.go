@@ -38,6 +38,18 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Action:       func(c *cli.Context) error { return replayCmd(c, stdout, stderr) },
 		},
 		{
+			Name:      "dap",
+			Usage:     "debug a recording from an editor: the Debug Adapter Protocol on stdin and stdout",
+			ArgsUsage: " ",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "listen", Usage: "serve the first client that connects at `HOST:PORT` instead"},
+				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
+					Usage: "stop an evaluation that runs longer than `DURATION`"},
+			},
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return dapCmd(c, stderr) },
+		},
+		{
 			Name:         "check",
 			Usage:        "tell whether this machine can record",
 			OnUsageError: onUsage,

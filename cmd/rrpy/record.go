@@ -36,37 +36,14 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if clock != session.ClockAuto && clock != session.ClockSettrace && clock != session.ClockMonitoring {
 		return usageError{fmt.Sprintf("--clock %s: the clocks are settrace and monitoring", clock)}
 	}
-	path, shim, err := resolveProgram(argv[0])
-	if err != nil {
-		return err
-	}
-	if err := refuseUnsupportedPython(path, clock); err != nil {
-		return err
-	}
-	if shim {
-		fmt.Fprintf(stderr, "rrpy: %s is a pyenv shim; recording %s\n", argv[0], path)
-	}
-	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
-	if err != nil {
-		return err
-	}
-	dir, err := traceDir(c.String("output"), traceName(argv))
-	if err != nil {
-		return err
-	}
 	stop := make(chan struct{})
 	defer stopOnSignals(stop)()
-	status, err := session.Record(session.RecordOptions{
-		Path: path, Argv: argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
-		Stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, Version: version, Stop: stop,
-		Warn:  func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) },
-		Clock: clock,
+	dir, status, err := recordProgram(recording{
+		argv: argv, output: c.String("output"), clock: clock, stop: stop,
+		stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, stderr: stderr,
 	})
-	if err != nil && !errors.Is(err, session.ErrInterrupted) {
+	if dir == "" {
 		return err
-	}
-	if c.String("output") == "" {
-		linkLatest(dir)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rrpy: %v: %s\n", err, dir)
@@ -74,6 +51,53 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "rrpy: recorded into %s\n", dir)
 	return exitError{shellStatus(status)}
+}
+
+// recording is what recordProgram records and where it talks.
+type recording struct {
+	argv   []string
+	output string // the trace directory; "" for a new one beside the others, then latest
+	clock  string
+	stop   <-chan struct{}
+	stdio  []*os.File // the program's stdin, stdout, stderr
+	stderr io.Writer  // rrpy's own messages
+}
+
+// recordProgram records a program into a trace. It returns the trace's
+// directory ("" when none was written: the error says why) and the
+// program's wait status; an interrupted recording is a trace and an
+// error.
+func recordProgram(r recording) (dir string, status int32, err error) {
+	path, shim, err := resolveProgram(r.argv[0])
+	if err != nil {
+		return "", 0, err
+	}
+	if err := refuseUnsupportedPython(path, r.clock); err != nil {
+		return "", 0, err
+	}
+	if shim {
+		fmt.Fprintf(r.stderr, "rrpy: %s is a pyenv shim; recording %s\n", r.argv[0], path)
+	}
+	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	if err != nil {
+		return "", 0, err
+	}
+	if dir, err = traceDir(r.output, traceName(r.argv)); err != nil {
+		return "", 0, err
+	}
+	status, err = session.Record(session.RecordOptions{
+		Path: path, Argv: r.argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
+		Stdio: r.stdio, Version: version, Stop: r.stop,
+		Warn:  func(msg string) { fmt.Fprintf(r.stderr, "rrpy: warning: %s\n", msg) },
+		Clock: r.clock,
+	})
+	if err != nil && !errors.Is(err, session.ErrInterrupted) {
+		return "", 0, err
+	}
+	if r.output == "" {
+		linkLatest(dir)
+	}
+	return dir, status, err
 }
 
 // hadSeparator reports whether the command line separated rrpy's flags

@@ -56,6 +56,11 @@ func traceArg(c *cli.Context) (string, error) {
 		}
 		return dir, nil
 	}
+	return latestTrace()
+}
+
+// latestTrace returns the trace recorded last.
+func latestTrace() (string, error) {
 	latest := filepath.Join(trace.DefaultTracesDir(), "latest")
 	dir, err := filepath.EvalSymlinks(latest)
 	if errors.Is(err, os.ErrNotExist) {

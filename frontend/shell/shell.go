@@ -226,3 +226,42 @@ func (e *errWriter) printf(format string, args ...any) {
 	}
 	_, e.err = fmt.Fprintf(e.w, format, args...)
 }
+
+// Console runs shell commands a line at a time for another frontend (the
+// debug adapter's console): the shell's language, messages and state (its
+// own breakpoints and watchpoints), its output written to Out.
+type Console struct {
+	s          *shell
+	interrupts chan struct{}
+}
+
+// NewConsole makes a console on t that prints into out.
+func NewConsole(t engine.Target, out io.Writer) *Console {
+	interrupts := make(chan struct{}, 1)
+	return &Console{s: newShell(Config{Target: t, Out: out, Interrupts: interrupts}), interrupts: interrupts}
+}
+
+// IsCommand tells whether a line starts with a command's name (or an
+// alias): what a console runs as a command rather than as Python.
+func IsCommand(line string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+	return name != "" && lookup(name) != nil
+}
+
+// Exec runs one line, as the shell would have.
+func (c *Console) Exec(line string) {
+	c.s.execLine(line)
+}
+
+// Interrupt stops the move Exec runs (Ctrl-C).
+func (c *Console) Interrupt() {
+	select {
+	case c.interrupts <- struct{}{}:
+	default:
+	}
+}
+
+// Breakpoints returns the breakpoints and watchpoints set in the console.
+func (c *Console) Breakpoints() []engine.Breakpoint {
+	return append([]engine.Breakpoint(nil), c.s.bps...)
+}

@@ -1,0 +1,268 @@
+//go:build linux && amd64
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	godap "github.com/google/go-dap"
+)
+
+// dapClient drives `rrpy dap` over its stdin and stdout, as an editor.
+type dapClient struct {
+	t   *testing.T
+	in  io.WriteCloser
+	out *bufio.Reader
+	seq int
+	// events keeps the events read while waiting for a response.
+	events []godap.Message
+}
+
+func startDAP(t *testing.T) *dapClient {
+	t.Helper()
+	cmd := rrpyCommand(nil, "dap")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		in.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+			t.Errorf("rrpy dap did not end when its stdin closed")
+		}
+	})
+	return &dapClient{t: t, in: in, out: bufio.NewReader(out)}
+}
+
+// request sends a request with its arguments.
+func (c *dapClient) request(command string, args any) int {
+	c.t.Helper()
+	c.seq++
+	raw, err := json.Marshal(args)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	msg := map[string]any{"seq": c.seq, "type": "request", "command": command}
+	if args != nil {
+		msg["arguments"] = json.RawMessage(raw)
+	}
+	data, err := json.Marshal(msg)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := godap.WriteBaseMessage(c.in, data); err != nil {
+		c.t.Fatal(err)
+	}
+	return c.seq
+}
+
+// read reads the next message, with a deadline.
+func (c *dapClient) read() godap.Message {
+	c.t.Helper()
+	type result struct {
+		m   godap.Message
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		m, err := godap.ReadProtocolMessage(c.out)
+		ch <- result{m, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			c.t.Fatalf("read from rrpy dap: %v", r.err)
+		}
+		return r.m
+	case <-time.After(60 * time.Second):
+		c.t.Fatalf("rrpy dap said nothing for a minute")
+	}
+	return nil
+}
+
+// call sends a request and returns its response, keeping events.
+func (c *dapClient) call(command string, args any) godap.ResponseMessage {
+	c.t.Helper()
+	seq := c.request(command, args)
+	for {
+		m := c.read()
+		if r, ok := m.(godap.ResponseMessage); ok && r.GetResponse().RequestSeq == seq {
+			return r
+		}
+		c.events = append(c.events, m)
+	}
+}
+
+// ok calls and fails the test on an error response.
+func (c *dapClient) ok(command string, args any) godap.ResponseMessage {
+	c.t.Helper()
+	r := c.call(command, args)
+	if !r.GetResponse().Success {
+		c.t.Fatalf("%s: %s", command, r.GetResponse().Message)
+	}
+	return r
+}
+
+// stopped waits for the next stopped event (or terminated: nil).
+func (c *dapClient) stopped() *godap.StoppedEvent {
+	c.t.Helper()
+	for {
+		var m godap.Message
+		if len(c.events) > 0 {
+			m, c.events = c.events[0], c.events[1:]
+		} else {
+			m = c.read()
+		}
+		switch e := m.(type) {
+		case *godap.StoppedEvent:
+			return e
+		case *godap.TerminatedEvent:
+			return nil
+		}
+	}
+}
+
+// location is the innermost frame's function and line.
+func (c *dapClient) location() (string, int) {
+	c.t.Helper()
+	r := c.ok("stackTrace", godap.StackTraceArguments{ThreadId: 1}).(*godap.StackTraceResponse)
+	if len(r.Body.StackFrames) == 0 {
+		c.t.Fatal("no stack frames")
+	}
+	f := r.Body.StackFrames[0]
+	return f.Name, f.Line
+}
+
+// TestDAPSession debugs the seed demo from an editor's side: breakpoint
+// with a condition, stack, variables expanded, evaluate, step back,
+// reverse continue, a data breakpoint hit backward, a console command.
+func TestDAPSession(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
+		c := startDAP(t)
+		init := c.ok("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"}).(*godap.InitializeResponse)
+		if caps := init.Body; !caps.SupportsStepBack || !caps.SupportsDataBreakpoints || !caps.SupportsConditionalBreakpoints || !caps.SupportsGotoTargetsRequest {
+			t.Fatalf("capabilities: %+v", caps)
+		}
+		c.ok("launch", map[string]any{"trace": dir})
+		src := testdata(t, "py/seed_demo.py")
+		bps := c.ok("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: src},
+			Breakpoints: []godap.SourceBreakpoint{{Line: 9, Condition: "x.value == 6"}, {Line: 2}}}).(*godap.SetBreakpointsResponse)
+		if len(bps.Body.Breakpoints) != 2 || !bps.Body.Breakpoints[0].Verified || bps.Body.Breakpoints[1].Verified {
+			t.Errorf("setBreakpoints: %+v (line 2 is a comment: unverified)", bps.Body.Breakpoints)
+		}
+		c.ok("configurationDone", nil)
+		if ev := c.stopped(); ev == nil || ev.Body.Reason != "entry" {
+			t.Fatalf("first stop: %+v", ev)
+		}
+		c.ok("continue", godap.ContinueArguments{ThreadId: 1})
+		ev := c.stopped()
+		if ev == nil || ev.Body.Reason != "breakpoint" || !strings.HasPrefix(ev.Body.Description, "time ") {
+			t.Fatalf("continue: %+v", ev)
+		}
+		if fn, line := c.location(); fn != "<module>" || line != 9 {
+			t.Fatalf("stopped at %s:%d, want <module>:9", fn, line)
+		}
+		// The condition held: x.value is 6 before line 9 adds 1.
+		ev6 := c.ok("evaluate", godap.EvaluateArguments{Expression: "x.value", FrameId: 1, Context: "watch"}).(*godap.EvaluateResponse)
+		if ev6.Body.Result != "6" {
+			t.Errorf("evaluate x.value = %q, want 6", ev6.Body.Result)
+		}
+		scopes := c.ok("scopes", godap.ScopesArguments{FrameId: 1}).(*godap.ScopesResponse)
+		vars := c.ok("variables", godap.VariablesArguments{VariablesReference: scopes.Body.Scopes[0].VariablesReference}).(*godap.VariablesResponse)
+		var x godap.Variable
+		for _, v := range vars.Body.Variables {
+			if v.Name == "x" {
+				x = v
+			}
+		}
+		if x.VariablesReference == 0 || !strings.Contains(x.Value, "Foo object") {
+			t.Fatalf("locals: %+v", vars.Body.Variables)
+		}
+		kids := c.ok("variables", godap.VariablesArguments{VariablesReference: x.VariablesReference}).(*godap.VariablesResponse)
+		if len(kids.Body.Variables) != 1 || kids.Body.Variables[0].Name != "value" || kids.Body.Variables[0].Value != "6" {
+			t.Errorf("x's attributes: %+v", kids.Body.Variables)
+		}
+		// Break when x.value changes, backward.
+		info := c.ok("dataBreakpointInfo", godap.DataBreakpointInfoArguments{VariablesReference: x.VariablesReference, Name: "value"}).(*godap.DataBreakpointInfoResponse)
+		id, _ := info.Body.DataId.(string)
+		if !strings.HasPrefix(id, "$") || !strings.HasSuffix(id, ".value") {
+			t.Fatalf("dataBreakpointInfo: %+v", info.Body)
+		}
+		c.ok("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: src}})
+		c.ok("setDataBreakpoints", godap.SetDataBreakpointsArguments{Breakpoints: []godap.DataBreakpoint{{DataId: id}}})
+		c.ok("reverseContinue", godap.ReverseContinueArguments{ThreadId: 1})
+		if ev := c.stopped(); ev == nil || ev.Body.Reason != "data breakpoint" {
+			t.Fatalf("reverse continue with a data breakpoint: %+v", ev)
+		}
+		if _, line := c.location(); line != 7 {
+			t.Errorf("the data breakpoint stopped at line %d, want 7 (lst1[50].value += 1)", line)
+		}
+		c.ok("stepBack", godap.StepBackArguments{ThreadId: 1})
+		if ev := c.stopped(); ev == nil || ev.Body.Reason != "step" {
+			t.Fatalf("stepBack: %+v", ev)
+		}
+		if _, line := c.location(); line != 6 {
+			t.Errorf("stepBack went to line %d, want 6", line)
+		}
+		// The console runs the shell's commands.
+		c.ok("setDataBreakpoints", godap.SetDataBreakpointsArguments{})
+		c.ok("evaluate", godap.EvaluateArguments{Expression: "go 1", Context: "repl"})
+		if ev := c.stopped(); ev == nil || ev.Body.Reason != "goto" {
+			t.Fatalf("go in the console: %+v", ev)
+		}
+		if _, line := c.location(); line != 1 {
+			t.Errorf("go 1 went to line %d", line)
+		}
+		c.ok("disconnect", godap.DisconnectArguments{})
+	})
+}
+
+// What the adapter cannot do it answers with an error, and goes on.
+func TestDAPErrors(t *testing.T) {
+	c := startDAP(t)
+	for _, tc := range []struct {
+		command string
+		args    any
+		want    string
+	}{
+		{"stackTrace", godap.StackTraceArguments{ThreadId: 1}, "no recording is open: launch one first"},
+		{"launch", map[string]any{"trace": "/nonexistent/trace"}, "no trace at /nonexistent/trace"},
+		{"launch", map[string]any{"trace": 7}, "launch arguments:"},
+		{"frobnicate", nil, `rrpy does not handle "frobnicate" requests`},
+	} {
+		r := c.call(tc.command, tc.args)
+		if r.GetResponse().Success || !strings.Contains(r.GetResponse().Message, tc.want) {
+			t.Errorf("%s: %+v, want an error saying %q", tc.command, r.GetResponse(), tc.want)
+		}
+	}
+	// Not DAP at all: the adapter says so and stays.
+	if err := godap.WriteBaseMessage(c.in, []byte(`{"seq": 9, "type": "request", "command": "next", "arguments": "bad"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := c.read().(godap.ResponseMessage); !ok || r.GetResponse().Success {
+		t.Errorf("a malformed request: %+v", r)
+	}
+	c.ok("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
+}

@@ -1,0 +1,242 @@
+package dap
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	godap "github.com/google/go-dap"
+
+	"rrpy/engine"
+)
+
+// breakpoints are the editor's: by source file (the gutter), by function
+// name, and on data (watches). The console's own join them.
+type breakpoints struct {
+	bySource map[string][]spec
+	funcs    []spec
+	data     []spec
+	nextID   int
+}
+
+// spec is one breakpoint and what decides whether a hit stops: a
+// condition (Python, in the frame hit) and a hit count.
+type spec struct {
+	bp           engine.Breakpoint
+	condition    string
+	hitCondition string
+	hits         int
+}
+
+// firstID numbers the editor's breakpoints apart from the console's (1,
+// 2, ...).
+const firstID = 10000
+
+func newBreakpoints() *breakpoints {
+	return &breakpoints{bySource: map[string][]spec{}, nextID: firstID}
+}
+
+func (b *breakpoints) add(bp engine.Breakpoint, condition, hitCondition string) spec {
+	bp.ID = b.nextID
+	b.nextID++
+	return spec{bp: bp, condition: condition, hitCondition: hitCondition}
+}
+
+// all lists them for the engine.
+func (b *breakpoints) all() []engine.Breakpoint {
+	var out []engine.Breakpoint
+	for _, specs := range b.bySource {
+		for _, s := range specs {
+			out = append(out, s.bp)
+		}
+	}
+	for _, s := range append(append([]spec(nil), b.funcs...), b.data...) {
+		out = append(out, s.bp)
+	}
+	return out
+}
+
+// find returns the spec of a breakpoint number.
+func (b *breakpoints) find(id int) *spec {
+	for _, specs := range [][]spec{b.funcs, b.data} {
+		for i := range specs {
+			if specs[i].bp.ID == id {
+				return &specs[i]
+			}
+		}
+	}
+	for _, specs := range b.bySource {
+		for i := range specs {
+			if specs[i].bp.ID == id {
+				return &specs[i]
+			}
+		}
+	}
+	return nil
+}
+
+// takes tells whether a hit of breakpoint id stops: its condition holds
+// there (Python, in the frame hit) and its hit count is reached. Hits
+// count as the user meets them, in either direction.
+func (b *breakpoints) takes(ctx context.Context, t engine.Target, id int) (bool, error) {
+	s := b.find(id)
+	if s == nil {
+		return true, nil // the console's
+	}
+	if s.condition != "" {
+		v, err := t.Print(ctx, "bool("+s.condition+")", 0)
+		if err != nil {
+			return true, err
+		}
+		if v.Err == "" && v.Repr == "False" {
+			return false, nil
+		}
+	}
+	s.hits++
+	return hitCountReached(s.hitCondition, s.hits), nil
+}
+
+// hitCountReached reads a hit condition as VS Code's users write it: "5"
+// or ">= 5" (from the 5th hit on), "== 5", "> 5", "% 5" (every 5th).
+func hitCountReached(cond string, hits int) bool {
+	cond = strings.TrimSpace(cond)
+	if cond == "" {
+		return true
+	}
+	op := ""
+	for _, o := range []string{">=", "==", ">", "%"} {
+		if strings.HasPrefix(cond, o) {
+			op, cond = o, strings.TrimSpace(cond[len(o):])
+			break
+		}
+	}
+	n, err := strconv.Atoi(cond)
+	if err != nil || n <= 0 {
+		return true // unreadable: every hit stops, the safe side
+	}
+	switch op {
+	case "==":
+		return hits == n
+	case ">":
+		return hits > n
+	case "%":
+		return hits%n == 0
+	}
+	return hits >= n
+}
+
+// allBreakpoints are the editor's and the console's.
+func (a *adapter) allBreakpoints() []engine.Breakpoint {
+	return append(a.bps.all(), a.console.Breakpoints()...)
+}
+
+// setBreakpoints replaces the breakpoints of one source file. A line the
+// recording never ran code at is not verified: pdb's rule, as the shell's.
+func (a *adapter) setBreakpoints(msg godap.Message) error {
+	req := msg.(*godap.SetBreakpointsRequest)
+	path := req.Arguments.Source.Path
+	src, srcErr := a.target.Source(path)
+	lines := strings.Split(string(src), "\n")
+	var specs []spec
+	var out []godap.Breakpoint
+	for _, sb := range req.Arguments.Breakpoints {
+		s := a.bps.add(engine.Breakpoint{File: path, Line: sb.Line}, sb.Condition, sb.HitCondition)
+		res := godap.Breakpoint{Id: s.bp.ID, Verified: true, Line: sb.Line, Source: &req.Arguments.Source}
+		switch {
+		case srcErr != nil:
+			res.Verified, res.Message = false, "the recording did not read this file"
+		case sb.Line < 1 || sb.Line > len(lines) || codeless(lines[sb.Line-1]):
+			res.Verified, res.Message = false, "no code at this line"
+		default:
+			specs = append(specs, s)
+		}
+		out = append(out, res)
+	}
+	a.bps.bySource[path] = specs
+	a.send(&godap.SetBreakpointsResponse{Response: a.response(&req.Request), Body: godap.SetBreakpointsResponseBody{Breakpoints: out}})
+	return nil
+}
+
+// codeless is a blank line, a comment or a docstring's first line.
+func codeless(line string) bool {
+	line = strings.TrimSpace(line)
+	return line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, `"""`) || strings.HasPrefix(line, "'''")
+}
+
+func (a *adapter) setFunctionBreakpoints(msg godap.Message) error {
+	req := msg.(*godap.SetFunctionBreakpointsRequest)
+	a.bps.funcs = nil
+	var out []godap.Breakpoint
+	lister, _ := a.target.(engine.SourceLister)
+	for _, fb := range req.Arguments.Breakpoints {
+		s := a.bps.add(engine.Breakpoint{Func: fb.Name}, fb.Condition, fb.HitCondition)
+		res := godap.Breakpoint{Id: s.bp.ID, Verified: true}
+		if lister != nil && !lister.DefinesFunction(fb.Name) {
+			res.Verified, res.Message = false, fmt.Sprintf("no function %s in the sources the recording read", fb.Name)
+		} else {
+			a.bps.funcs = append(a.bps.funcs, s)
+		}
+		out = append(out, res)
+	}
+	a.send(&godap.SetFunctionBreakpointsResponse{Response: a.response(&req.Request),
+		Body: godap.SetFunctionBreakpointsResponseBody{Breakpoints: out}})
+	return nil
+}
+
+// dataBreakpointInfo offers a watch on a part of an object (an attribute,
+// an item): $N, the object named at the present, and the part's path.
+// A variable of a frame is no part of an object: a watch would not see it.
+func (a *adapter) dataBreakpointInfo(msg godap.Message) error {
+	req := msg.(*godap.DataBreakpointInfoRequest)
+	body := godap.DataBreakpointInfoResponseBody{
+		Description: "rrpy watches the parts of objects: expand the variable and break on one of its attributes or items",
+	}
+	if r, ok := a.refs.get(req.Arguments.VariablesReference); ok && r.obj != 0 {
+		ctx := context.Background()
+		children, err := a.target.Children(ctx, r.obj)
+		if err != nil {
+			return err
+		}
+		for _, c := range children {
+			if c.Name != req.Arguments.Name || c.Path == "" {
+				continue
+			}
+			n, err := a.target.Anchor(ctx, r.obj)
+			if err != nil {
+				return err
+			}
+			expr := fmt.Sprintf("$%d%s", n, c.Path)
+			body.DataId, body.Description = expr, "when "+expr+" changes"
+			body.AccessTypes = []godap.DataBreakpointAccessType{"write"}
+			body.CanPersist = false
+		}
+	}
+	a.send(&godap.DataBreakpointInfoResponse{Response: a.response(&req.Request), Body: body})
+	return nil
+}
+
+// setDataBreakpoints replaces the watches; each one's data id is its
+// expression ($N.attr, $N[k]).
+func (a *adapter) setDataBreakpoints(msg godap.Message) error {
+	req := msg.(*godap.SetDataBreakpointsRequest)
+	a.bps.data = nil
+	var out []godap.Breakpoint
+	for _, db := range req.Arguments.Breakpoints {
+		s := a.bps.add(engine.Breakpoint{Watch: db.DataId}, db.Condition, db.HitCondition)
+		res := godap.Breakpoint{Id: s.bp.ID, Verified: true}
+		v, err := a.target.WatchValue(context.Background(), db.DataId)
+		switch {
+		case err != nil:
+			return err
+		case strings.HasPrefix(v.Err, "SyntaxError"):
+			res.Verified, res.Message = false, v.Err
+		default:
+			a.bps.data = append(a.bps.data, s)
+		}
+		out = append(out, res)
+	}
+	a.send(&godap.SetDataBreakpointsResponse{Response: a.response(&req.Request),
+		Body: godap.SetDataBreakpointsResponseBody{Breakpoints: out}})
+	return nil
+}

@@ -1,0 +1,193 @@
+package dap
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	godap "github.com/google/go-dap"
+
+	"rrpy/engine"
+	"rrpy/frontend/shell"
+)
+
+// refs are the variables references of one stop: scopes of frames and
+// objects to expand, numbered from 1 and forgotten when the present moves.
+type refs struct {
+	list []ref
+}
+
+// ref is a scope (a frame's locals or globals) or a program's object.
+type ref struct {
+	frame    int
+	globals  bool
+	obj      uint64
+	evalName string // how Python reaches the object, for its children's names
+}
+
+func (r *refs) reset() { r.list = nil }
+
+func (r *refs) add(x ref) int {
+	r.list = append(r.list, x)
+	return len(r.list)
+}
+
+func (r *refs) get(id int) (ref, bool) {
+	if id < 1 || id > len(r.list) {
+		return ref{}, false
+	}
+	return r.list[id-1], true
+}
+
+// frameIndex turns a DAP frame id (frame i of the stack is id i+1) into
+// the engine's index.
+func frameIndex(id int) int { return max(id-1, 0) }
+
+func (a *adapter) stackTrace(msg godap.Message) error {
+	req := msg.(*godap.StackTraceRequest)
+	frames, err := a.target.Stack()
+	if err != nil {
+		return err
+	}
+	start := min(max(req.Arguments.StartFrame, 0), len(frames))
+	end := len(frames)
+	if req.Arguments.Levels > 0 {
+		end = min(start+req.Arguments.Levels, end)
+	}
+	out := make([]godap.StackFrame, 0, end-start)
+	for i := start; i < end; i++ {
+		f := frames[i]
+		out = append(out, godap.StackFrame{Id: i + 1, Name: f.Func, Line: f.Line, Column: 1, Source: frameSource(f.File)})
+	}
+	a.send(&godap.StackTraceResponse{Response: a.response(&req.Request),
+		Body: godap.StackTraceResponseBody{StackFrames: out, TotalFrames: len(frames)}})
+	return nil
+}
+
+// frameSource names a frame's file so the client opens it; a frozen or
+// generated module ("<frozen codecs>", "<string>") has no file to open.
+func frameSource(file string) *godap.Source {
+	if strings.HasPrefix(file, "<") {
+		return &godap.Source{Name: file, PresentationHint: "deemphasize"}
+	}
+	src := &godap.Source{Name: filepath.Base(file), Path: file}
+	if _, err := os.Stat(file); err != nil {
+		src.PresentationHint = "deemphasize"
+	}
+	return src
+}
+
+func (a *adapter) scopes(msg godap.Message) error {
+	req := msg.(*godap.ScopesRequest)
+	frame := frameIndex(req.Arguments.FrameId)
+	a.send(&godap.ScopesResponse{Response: a.response(&req.Request), Body: godap.ScopesResponseBody{Scopes: []godap.Scope{
+		{Name: "Locals", PresentationHint: "locals", VariablesReference: a.refs.add(ref{frame: frame})},
+		{Name: "Globals", VariablesReference: a.refs.add(ref{frame: frame, globals: true}), Expensive: true},
+	}}})
+	return nil
+}
+
+func (a *adapter) variables(msg godap.Message) error {
+	req := msg.(*godap.VariablesRequest)
+	r, ok := a.refs.get(req.Arguments.VariablesReference)
+	if !ok {
+		return fmt.Errorf("no variables reference %d here: the present moved", req.Arguments.VariablesReference)
+	}
+	var vars []engine.Var
+	var err error
+	switch {
+	case r.obj != 0:
+		vars, err = a.target.Children(context.Background(), r.obj)
+	case r.globals:
+		vars, err = a.target.Globals(r.frame)
+	default:
+		vars, err = a.target.Locals(r.frame)
+	}
+	if err != nil {
+		return err
+	}
+	out := make([]godap.Variable, len(vars))
+	for i, v := range vars {
+		out[i] = a.variable(v, r)
+	}
+	a.send(&godap.VariablesResponse{Response: a.response(&req.Request), Body: godap.VariablesResponseBody{Variables: out}})
+	return nil
+}
+
+// variable is an engine variable for the client: expandable objects get
+// a reference, and each its Python name.
+func (a *adapter) variable(v engine.Var, parent ref) godap.Variable {
+	name := v.Name
+	if parent.obj != 0 {
+		name = ""
+		if v.Path != "" && parent.evalName != "" {
+			name = parent.evalName + v.Path
+		}
+	}
+	dv := godap.Variable{Name: v.Name, Value: v.Repr, EvaluateName: name}
+	if v.Expandable {
+		dv.VariablesReference = a.refs.add(ref{obj: v.Object, evalName: name})
+	}
+	return dv
+}
+
+// evaluate runs Python as p does (the console, watch expressions,
+// hovers), in the frame asked; a console line that names a shell command
+// runs as the shell runs it.
+func (a *adapter) evaluate(msg godap.Message) error {
+	req := msg.(*godap.EvaluateRequest)
+	expr := strings.TrimSpace(req.Arguments.Expression)
+	if req.Arguments.Context == "repl" && shell.IsCommand(expr) {
+		a.consoleCommand(req, expr)
+		return nil
+	}
+	v, err := a.target.Print(context.Background(), expr, frameIndex(req.Arguments.FrameId))
+	if err != nil {
+		return err
+	}
+	if v.Err != "" && req.Arguments.Context != "repl" {
+		return fmt.Errorf("%s", v.Err)
+	}
+	body := godap.EvaluateResponseBody{Result: valueText(v, req.Arguments.Context == "repl")}
+	if v.Object != 0 && v.Expandable {
+		body.VariablesReference = a.refs.add(ref{obj: v.Object, evalName: fmt.Sprintf("$%d", v.Anchor)})
+	}
+	a.send(&godap.EvaluateResponse{Response: a.response(&req.Request), Body: body})
+	return nil
+}
+
+// valueText is how p prints a value; in the console as the shell prints
+// it, "$N = " first for the program's objects.
+func valueText(v engine.Value, console bool) string {
+	var b strings.Builder
+	b.WriteString(v.Output)
+	switch {
+	case v.Err != "":
+		b.WriteString(v.Err)
+	case v.Statement:
+	case console && v.Anchor >= 0:
+		fmt.Fprintf(&b, "$%d = %s", v.Anchor, v.Repr)
+	default:
+		b.WriteString(v.Repr)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// consoleCommand runs a shell command from the Debug Console: it may move
+// in time (go, continue, watch...), so it runs as a move, which pause can
+// stop; what it prints goes to the console; if the present moved, the
+// client hears where.
+func (a *adapter) consoleCommand(req *godap.EvaluateRequest, line string) {
+	a.runMove(func(ctx context.Context) func() {
+		before := a.target.Now().Time
+		a.console.Exec(line)
+		return func() {
+			a.send(&godap.EvaluateResponse{Response: a.response(&req.Request)})
+			if now := a.target.Now(); now.Time != before {
+				a.stopped(engine.Stop{Location: now}, "goto", "")
+			}
+		}
+	})
+}
