@@ -40,6 +40,16 @@ type Frame struct {
 	FirstLine int // co_firstlineno
 }
 
+// Thread is one of the program's Python threads at the present.
+type Thread struct {
+	ID      int  // its tid when recorded
+	Current bool // the present is in it
+	Main    bool // the interpreter's first thread
+	// Frames is its call stack, innermost first (empty while it runs no
+	// Python code); the current thread's is Stack's.
+	Frames []Frame
+}
+
 // Var is a variable, or a part of an object (an item, an attribute), as
 // decoded from the program's memory at the present.
 type Var struct {
@@ -126,11 +136,16 @@ type Target interface {
 	// Stack returns the current call stack, innermost frame first: frame
 	// 0 is where the present stands, frame i its i-th caller.
 	Stack() ([]Frame, error)
-	// Locals returns the local variables of frame i of the stack.
-	Locals(frame int) ([]Var, error)
-	// Globals returns the module globals frame i sees (its dunders left
-	// out).
-	Globals(frame int) ([]Var, error)
+	// Threads returns the program's Python threads at the present, the
+	// main thread first, each with its call stack: the others wait (for
+	// the GIL, a lock, I/O) where their frames say.
+	Threads() ([]Thread, error)
+	// Locals returns the local variables of frame i of a thread's stack:
+	// thread 0 is the current one, others are named by Thread.ID.
+	Locals(thread, frame int) ([]Var, error)
+	// Globals returns the module globals frame i of a thread sees (its
+	// dunders left out).
+	Globals(thread, frame int) ([]Var, error)
 	// Children returns the parts of a program's object at the present:
 	// a container's items, an instance's or a module's attributes.
 	Children(ctx context.Context, obj uint64) ([]Var, error)

@@ -199,7 +199,6 @@ func (r *Reader) Depth(interpFrame uint64) (int, error) {
 
 // Threads returns the thread states of the main interpreter, newest
 // first.
-
 func (r *Reader) Threads() ([]uint64, error) {
 	l := r.l
 	interp, err := r.MainInterpreter()
@@ -223,6 +222,15 @@ func (r *Reader) Threads() ([]uint64, error) {
 		return nil, fmt.Errorf("read the thread list of interpreter %#x: %w", interp, err)
 	}
 	return threads, nil
+}
+
+// NativeThreadID returns the tid of a thread state's OS thread.
+func (r *Reader) NativeThreadID(tstate uint64) (int, error) {
+	id, err := r.u64(tstate + r.l.ThreadStateNativeThreadID)
+	if err != nil {
+		return 0, fmt.Errorf("read native_thread_id of thread state %#x: %w", tstate, err)
+	}
+	return int(int32(id)), nil // an unsigned long holding a pid_t
 }
 
 // CurrentFrame returns the innermost _PyInterpreterFrame of a thread, or

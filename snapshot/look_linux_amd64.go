@@ -16,22 +16,70 @@ func (tl *Timeline) Stack() ([]engine.Frame, error) {
 	if err != nil {
 		return nil, err
 	}
+	return engineFrames(frames), nil
+}
+
+func engineFrames(frames []pyframes.Frame) []engine.Frame {
 	out := make([]engine.Frame, len(frames))
 	for i, f := range frames {
 		out[i] = engine.Frame{File: f.Code.Filename, Line: f.Line, Func: f.Code.Name, FirstLine: f.Code.FirstLine}
 	}
+	return out
+}
+
+// Threads returns the program's Python threads at the present, the main
+// thread first and then as they started, each with its stack as its
+// thread state holds it.
+func (tl *Timeline) Threads() ([]engine.Thread, error) {
+	rd, current, err := tl.frames()
+	if err != nil {
+		return nil, err
+	}
+	states, err := rd.Threads()
+	if err != nil {
+		return nil, err
+	}
+	var out []engine.Thread
+	for i := len(states) - 1; i >= 0; i-- { // the interpreter lists the newest first
+		tid, frames, err := threadFrames(rd, states[i])
+		if err != nil {
+			return nil, err
+		}
+		th := engine.Thread{ID: tid, Main: i == len(states)-1}
+		if tid == int(tl.here.Thread) {
+			th.Current, frames = true, current
+		}
+		th.Frames = engineFrames(frames)
+		out = append(out, th)
+	}
 	return out, nil
 }
 
-// Locals returns the local variables of frame i of the stack.
-func (tl *Timeline) Locals(frame int) ([]engine.Var, error) {
-	rd, fr, err := tl.frameAt(frame)
+// threadFrames reads a thread state's tid and its stack.
+func threadFrames(rd *pyframes.Reader, ts uint64) (tid int, frames []pyframes.Frame, err error) {
+	if tid, err = rd.NativeThreadID(ts); err != nil {
+		return 0, nil, err
+	}
+	top, err := rd.CurrentFrame(ts)
+	if err != nil || top == 0 {
+		return tid, nil, err
+	}
+	frames, err = rd.Stack(top)
+	return tid, frames, err
+}
+
+// Locals returns the local variables of frame i of a thread's stack.
+func (tl *Timeline) Locals(thread, frame int) ([]engine.Var, error) {
+	rd, fr, current, err := tl.threadFrameAt(thread, frame)
 	if err != nil {
 		return nil, err
 	}
 	vars, err := rd.Locals(fr)
 	if err != nil {
 		return nil, err
+	}
+	if !current {
+		return tl.engineVars(rd, vars), nil
 	}
 	out := make([]engine.Var, len(vars))
 	for i, v := range vars {
@@ -40,9 +88,9 @@ func (tl *Timeline) Locals(frame int) ([]engine.Var, error) {
 	return out, nil
 }
 
-// Globals returns the module globals frame i sees.
-func (tl *Timeline) Globals(frame int) ([]engine.Var, error) {
-	rd, fr, err := tl.frameAt(frame)
+// Globals returns the module globals frame i of a thread sees.
+func (tl *Timeline) Globals(thread, frame int) ([]engine.Var, error) {
+	rd, fr, _, err := tl.threadFrameAt(thread, frame)
 	if err != nil {
 		return nil, err
 	}
@@ -171,16 +219,43 @@ func (tl *Timeline) frames() (*pyframes.Reader, []pyframes.Frame, error) {
 	return rd, frames, nil
 }
 
-// frameAt returns frame i of the current stack.
-func (tl *Timeline) frameAt(i int) (*pyframes.Reader, pyframes.Frame, error) {
+// threadFrameAt returns frame i of a thread's stack (thread 0: the
+// current one's), and whether that is the current thread, whose frames p
+// can run in.
+func (tl *Timeline) threadFrameAt(thread, i int) (*pyframes.Reader, pyframes.Frame, bool, error) {
 	rd, frames, err := tl.frames()
 	if err != nil {
-		return nil, pyframes.Frame{}, err
+		return nil, pyframes.Frame{}, false, err
+	}
+	current := thread == 0 || thread == int(tl.here.Thread)
+	if !current {
+		if frames, err = tl.otherThreadFrames(rd, thread); err != nil {
+			return nil, pyframes.Frame{}, false, err
+		}
 	}
 	if i < 0 || i >= len(frames) {
-		return nil, pyframes.Frame{}, fmt.Errorf("no frame %d: the stack has %d", i, len(frames))
+		return nil, pyframes.Frame{}, false, fmt.Errorf("no frame %d: the stack has %d", i, len(frames))
 	}
-	return rd, frames[i], nil
+	return rd, frames[i], current, nil
+}
+
+// otherThreadFrames reads the stack of the thread whose tid is tid.
+func (tl *Timeline) otherThreadFrames(rd *pyframes.Reader, tid int) ([]pyframes.Frame, error) {
+	states, err := rd.Threads()
+	if err != nil {
+		return nil, err
+	}
+	for _, ts := range states {
+		id, err := rd.NativeThreadID(ts)
+		if err != nil {
+			return nil, err
+		}
+		if id == tid {
+			_, frames, err := threadFrames(rd, ts)
+			return frames, err
+		}
+	}
+	return nil, fmt.Errorf("no Python thread %d at time %d", tid, tl.here.Time)
 }
 
 // Source returns a Python source file as it was when recorded.

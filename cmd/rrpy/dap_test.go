@@ -23,11 +23,13 @@ type dapClient struct {
 	seq int
 	// events keeps the events read while waiting for a response.
 	events []godap.Message
+	thread int    // the last stopped event's thread
+	output string // what output events said
 }
 
-func startDAP(t *testing.T) *dapClient {
+func startDAP(t *testing.T, env ...string) *dapClient {
 	t.Helper()
-	cmd := rrpyCommand(nil, "dap")
+	cmd := rrpyCommand(env, "dap")
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +111,9 @@ func (c *dapClient) call(command string, args any) godap.ResponseMessage {
 		if r, ok := m.(godap.ResponseMessage); ok && r.GetResponse().RequestSeq == seq {
 			return r
 		}
+		if o, ok := m.(*godap.OutputEvent); ok {
+			c.output += o.Body.Output
+		}
 		c.events = append(c.events, m)
 	}
 }
@@ -135,7 +140,10 @@ func (c *dapClient) stopped() *godap.StoppedEvent {
 		}
 		switch e := m.(type) {
 		case *godap.StoppedEvent:
+			c.thread = e.Body.ThreadId
 			return e
+		case *godap.OutputEvent:
+			c.output += e.Body.Output
 		case *godap.TerminatedEvent:
 			return nil
 		}
@@ -145,7 +153,7 @@ func (c *dapClient) stopped() *godap.StoppedEvent {
 // location is the innermost frame's function and line.
 func (c *dapClient) location() (string, int) {
 	c.t.Helper()
-	r := c.ok("stackTrace", godap.StackTraceArguments{ThreadId: 1}).(*godap.StackTraceResponse)
+	r := c.ok("stackTrace", godap.StackTraceArguments{ThreadId: c.thread}).(*godap.StackTraceResponse)
 	if len(r.Body.StackFrames) == 0 {
 		c.t.Fatal("no stack frames")
 	}
@@ -235,6 +243,20 @@ func TestDAPSession(t *testing.T) {
 		if _, line := c.location(); line != 1 {
 			t.Errorf("go 1 went to line %d", line)
 		}
+		// A hit count: the third run of line 12 is the third item's.
+		hc := c.ok("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: src},
+			Breakpoints: []godap.SourceBreakpoint{{Line: 12, HitCondition: "== 3"}, {Line: 13, HitCondition: "often"}}}).(*godap.SetBreakpointsResponse)
+		if b := hc.Body.Breakpoints; len(b) != 2 || !b[0].Verified || b[1].Verified || !strings.Contains(b[1].Message, "write N, >= N") {
+			t.Errorf("setBreakpoints with hit counts: %+v", b)
+		}
+		c.ok("continue", godap.ContinueArguments{ThreadId: c.thread})
+		if ev := c.stopped(); ev == nil || ev.Body.Reason != "breakpoint" {
+			t.Fatalf("continue to the third hit: %+v", ev)
+		}
+		third := c.ok("evaluate", godap.EvaluateArguments{Expression: "x is lst1[2]", Context: "hover"}).(*godap.EvaluateResponse)
+		if third.Body.Result != "True" {
+			t.Errorf("at the third hit of line 12, x is lst1[2]: %s", third.Body.Result)
+		}
 		c.ok("disconnect", godap.DisconnectArguments{})
 	})
 }
@@ -251,6 +273,7 @@ func TestDAPErrors(t *testing.T) {
 		{"launch", map[string]any{"trace": "/nonexistent/trace"}, "no trace at /nonexistent/trace"},
 		{"launch", map[string]any{"trace": 7}, "launch arguments:"},
 		{"frobnicate", nil, `rrpy does not handle "frobnicate" requests`},
+		{"launch", map[string]any{"program": "app.py", "trace": "/tmp"}, "launch names a trace and a program: one or the other"},
 	} {
 		r := c.call(tc.command, tc.args)
 		if r.GetResponse().Success || !strings.Contains(r.GetResponse().Message, tc.want) {
@@ -265,4 +288,94 @@ func TestDAPErrors(t *testing.T) {
 		t.Errorf("a malformed request: %+v", r)
 	}
 	c.ok("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
+}
+
+// A launch without a trace opens the latest; with none, it says how to
+// make one.
+func TestDAPNoLatestTrace(t *testing.T) {
+	c := startDAP(t, "XDG_DATA_HOME="+t.TempDir())
+	r := c.call("launch", map[string]any{})
+	if r.GetResponse().Success || !strings.Contains(r.GetResponse().Message, "no trace yet: record one with rrpy record") {
+		t.Errorf("launch with no trace recorded: %+v", r.GetResponse())
+	}
+}
+
+// A launch with a program records it first; each Python thread is listed,
+// the main thread first, and its stack and locals read where it waits;
+// p runs only in the present's thread.
+func TestDAPThreads(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		c := startDAP(t)
+		c.ok("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
+		src := testdata(t, "py/threads_queue.py")
+		c.ok("launch", map[string]any{"program": src, "python": py})
+		c.ok("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: src},
+			Breakpoints: []godap.SourceBreakpoint{{Line: 13}}})
+		c.ok("configurationDone", nil)
+		c.stopped()
+		c.ok("continue", godap.ContinueArguments{ThreadId: 1})
+		ev := c.stopped()
+		if ev == nil || ev.Body.Reason != "breakpoint" {
+			t.Fatalf("continue: %+v", ev)
+		}
+		worker := ev.Body.ThreadId
+		threads := c.ok("threads", nil).(*godap.ThreadsResponse).Body.Threads
+		if len(threads) < 2 || !strings.HasPrefix(threads[0].Name, "main thread ") || threads[0].Id == worker {
+			t.Fatalf("threads at the worker's breakpoint (thread %d): %+v", worker, threads)
+		}
+		st := c.ok("stackTrace", godap.StackTraceArguments{ThreadId: worker}).(*godap.StackTraceResponse)
+		if f := st.Body.StackFrames; len(f) == 0 || f[0].Name != "worker" || f[0].Line != 13 {
+			t.Fatalf("the worker's stack: %+v", f)
+		}
+		main := c.ok("stackTrace", godap.StackTraceArguments{ThreadId: threads[0].Id}).(*godap.StackTraceResponse).Body.StackFrames
+		if len(main) < 2 || main[len(main)-1].Name != "<module>" {
+			t.Fatalf("the main thread's stack: %+v", main)
+		}
+		scopes := c.ok("scopes", godap.ScopesArguments{FrameId: main[len(main)-1].Id}).(*godap.ScopesResponse)
+		vars := c.ok("variables", godap.VariablesArguments{VariablesReference: scopes.Body.Scopes[0].VariablesReference}).(*godap.VariablesResponse)
+		found := false
+		for _, v := range vars.Body.Variables {
+			found = found || (v.Name == "ts" && strings.HasPrefix(v.Value, "[<threading.Thread object at "))
+		}
+		if !found {
+			t.Errorf("the main thread's module locals have no ts: %+v", vars.Body.Variables)
+		}
+		r := c.call("evaluate", godap.EvaluateArguments{Expression: "1", FrameId: main[0].Id, Context: "watch"})
+		if r.GetResponse().Success || !strings.Contains(r.GetResponse().Message, "p runs in the thread the present is in") {
+			t.Errorf("evaluate in another thread's frame: %+v", r.GetResponse())
+		}
+		c.ok("disconnect", godap.DisconnectArguments{})
+	})
+}
+
+// Pause stops a long search at a stop point; a request while it runs is
+// refused, and the adapter goes on.
+func TestDAPPause(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "trace")
+	src := testdata(t, "py/long_loop.py")
+	rrpy(t, nil, "record", "-o", dir, "--", "/usr/bin/python3.11", src, "200000")
+	c := startDAP(t)
+	c.ok("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
+	c.ok("launch", map[string]any{"trace": dir})
+	// The condition never holds: continue would look at every run of
+	// line 6.
+	c.ok("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: src},
+		Breakpoints: []godap.SourceBreakpoint{{Line: 6, Condition: "i < 0"}}})
+	c.ok("configurationDone", nil)
+	c.stopped()
+	c.ok("continue", godap.ContinueArguments{ThreadId: 1})
+	r := c.call("stackTrace", godap.StackTraceArguments{ThreadId: 1})
+	if r.GetResponse().Success || !strings.Contains(r.GetResponse().Message, "rrpy is searching the recording: pause it first") {
+		t.Errorf("stackTrace during a search: %+v", r.GetResponse())
+	}
+	time.Sleep(200 * time.Millisecond)
+	c.ok("pause", godap.PauseArguments{ThreadId: 1})
+	ev := c.stopped()
+	if ev == nil || ev.Body.Reason != "pause" {
+		t.Fatalf("pause: %+v; output: %s", ev, c.output)
+	}
+	if fn, line := c.location(); fn != "<module>" || line < 5 || line > 6 {
+		t.Errorf("paused at %s:%d, want the loop", fn, line)
+	}
+	c.ok("disconnect", godap.DisconnectArguments{})
 }

@@ -59,6 +59,13 @@ func TestThreadSwitches(t *testing.T) {
 			return m[1]
 		}
 		worker, at := thread(sh.do("continue")), sh.now
+		// threads lists the main thread first, and marks the present's.
+		list := sh.do("threads")
+		current := regexp.MustCompile(`(?m)^\* thread (\d+): File ".*threads_queue.py", line 13 in worker$`).FindStringSubmatch(list)
+		if current == nil || current[1] != worker || !regexp.MustCompile(`^  main thread \d+: File `).MatchString(list) ||
+			strings.Count(list, "\n") < 2 {
+			t.Errorf("threads at the worker's line 13 (thread %s):\n%s", worker, list)
+		}
 		sh.do("delete 1")
 		other, switched := thread(sh.do("nthread")), sh.now
 		if other == worker || switched <= at {

@@ -23,10 +23,10 @@ type breakpoints struct {
 // spec is one breakpoint and what decides whether a hit stops: a
 // condition (Python, in the frame hit) and a hit count.
 type spec struct {
-	bp           engine.Breakpoint
-	condition    string
-	hitCondition string
-	hits         int
+	bp        engine.Breakpoint
+	condition string
+	hitCount  hitCount
+	hits      int
 }
 
 // firstID numbers the editor's breakpoints apart from the console's (1,
@@ -37,10 +37,16 @@ func newBreakpoints() *breakpoints {
 	return &breakpoints{bySource: map[string][]spec{}, nextID: firstID}
 }
 
-func (b *breakpoints) add(bp engine.Breakpoint, condition, hitCondition string) spec {
+// add numbers a breakpoint; a hit condition it cannot read makes its
+// problem, for the client to show on an unverified breakpoint.
+func (b *breakpoints) add(bp engine.Breakpoint, condition, hitCondition string) (s spec, problem string) {
 	bp.ID = b.nextID
 	b.nextID++
-	return spec{bp: bp, condition: condition, hitCondition: hitCondition}
+	hc, err := parseHitCount(hitCondition)
+	if err != nil {
+		problem = err.Error()
+	}
+	return spec{bp: bp, condition: condition, hitCount: hc}, problem
 }
 
 // all lists them for the engine.
@@ -78,33 +84,43 @@ func (b *breakpoints) find(id int) *spec {
 
 // takes tells whether a hit of breakpoint id stops: its condition holds
 // there (Python, in the frame hit) and its hit count is reached. Hits
-// count as the user meets them, in either direction.
-func (b *breakpoints) takes(ctx context.Context, t engine.Target, id int) (bool, error) {
+// count as the user meets them, in either direction. A condition that
+// raises stops, and why is in note.
+func (b *breakpoints) takes(ctx context.Context, t engine.Target, id int) (stop bool, note string, err error) {
 	s := b.find(id)
 	if s == nil {
-		return true, nil // the console's
+		return true, "", nil // the console's
 	}
 	if s.condition != "" {
 		v, err := t.Print(ctx, "bool("+s.condition+")", 0)
 		if err != nil {
-			return true, err
+			return true, "", err
 		}
-		if v.Err == "" && v.Repr == "False" {
-			return false, nil
+		switch {
+		case v.Err != "":
+			return true, fmt.Sprintf("the condition %s raised %s", s.condition, strings.TrimSpace(v.Err)), nil
+		case v.Repr == "False":
+			return false, "", nil
 		}
 	}
 	s.hits++
-	return hitCountReached(s.hitCondition, s.hits), nil
+	return s.hitCount.reached(s.hits), "", nil
 }
 
-// hitCountReached reads a hit condition as VS Code's users write it: "5"
-// or ">= 5" (from the 5th hit on), "== 5", "> 5", "% 5" (every 5th).
-func hitCountReached(cond string, hits int) bool {
+// hitCount is a hit condition as VS Code's users write it: "5" or ">= 5"
+// (from the 5th hit on), "== 5", "> 5", "% 5" (every 5th); the zero
+// value stops at every hit.
+type hitCount struct {
+	op string
+	n  int
+}
+
+func parseHitCount(cond string) (hitCount, error) {
 	cond = strings.TrimSpace(cond)
 	if cond == "" {
-		return true
+		return hitCount{}, nil
 	}
-	op := ""
+	op := ">="
 	for _, o := range []string{">=", "==", ">", "%"} {
 		if strings.HasPrefix(cond, o) {
 			op, cond = o, strings.TrimSpace(cond[len(o):])
@@ -113,17 +129,24 @@ func hitCountReached(cond string, hits int) bool {
 	}
 	n, err := strconv.Atoi(cond)
 	if err != nil || n <= 0 {
-		return true // unreadable: every hit stops, the safe side
+		return hitCount{}, fmt.Errorf("hit count %q: write N, >= N, == N, > N or %% N, N a positive number", cond)
 	}
-	switch op {
+	return hitCount{op: op, n: n}, nil
+}
+
+// reached tells whether the hits-th hit stops.
+func (h hitCount) reached(hits int) bool {
+	switch h.op {
+	case "":
+		return true
 	case "==":
-		return hits == n
+		return hits == h.n
 	case ">":
-		return hits > n
+		return hits > h.n
 	case "%":
-		return hits%n == 0
+		return hits%h.n == 0
 	}
-	return hits >= n
+	return hits >= h.n
 }
 
 // allBreakpoints are the editor's and the console's.
@@ -141,9 +164,11 @@ func (a *adapter) setBreakpoints(msg godap.Message) error {
 	var specs []spec
 	var out []godap.Breakpoint
 	for _, sb := range req.Arguments.Breakpoints {
-		s := a.bps.add(engine.Breakpoint{File: path, Line: sb.Line}, sb.Condition, sb.HitCondition)
+		s, problem := a.bps.add(engine.Breakpoint{File: path, Line: sb.Line}, sb.Condition, sb.HitCondition)
 		res := godap.Breakpoint{Id: s.bp.ID, Verified: true, Line: sb.Line, Source: &req.Arguments.Source}
 		switch {
+		case problem != "":
+			res.Verified, res.Message = false, problem
 		case srcErr != nil:
 			res.Verified, res.Message = false, "the recording did not read this file"
 		case sb.Line < 1 || sb.Line > len(lines) || codeless(lines[sb.Line-1]):
@@ -170,11 +195,14 @@ func (a *adapter) setFunctionBreakpoints(msg godap.Message) error {
 	var out []godap.Breakpoint
 	lister, _ := a.target.(engine.SourceLister)
 	for _, fb := range req.Arguments.Breakpoints {
-		s := a.bps.add(engine.Breakpoint{Func: fb.Name}, fb.Condition, fb.HitCondition)
+		s, problem := a.bps.add(engine.Breakpoint{Func: fb.Name}, fb.Condition, fb.HitCondition)
 		res := godap.Breakpoint{Id: s.bp.ID, Verified: true}
-		if lister != nil && !lister.DefinesFunction(fb.Name) {
+		switch {
+		case problem != "":
+			res.Verified, res.Message = false, problem
+		case lister != nil && !lister.DefinesFunction(fb.Name):
 			res.Verified, res.Message = false, fmt.Sprintf("no function %s in the sources the recording read", fb.Name)
-		} else {
+		default:
 			a.bps.funcs = append(a.bps.funcs, s)
 		}
 		out = append(out, res)
@@ -223,12 +251,14 @@ func (a *adapter) setDataBreakpoints(msg godap.Message) error {
 	a.bps.data = nil
 	var out []godap.Breakpoint
 	for _, db := range req.Arguments.Breakpoints {
-		s := a.bps.add(engine.Breakpoint{Watch: db.DataId}, db.Condition, db.HitCondition)
+		s, problem := a.bps.add(engine.Breakpoint{Watch: db.DataId}, db.Condition, db.HitCondition)
 		res := godap.Breakpoint{Id: s.bp.ID, Verified: true}
 		v, err := a.target.WatchValue(context.Background(), db.DataId)
 		switch {
 		case err != nil:
 			return err
+		case problem != "":
+			res.Verified, res.Message = false, problem
 		case strings.HasPrefix(v.Err, "SyntaxError"):
 			res.Verified, res.Message = false, v.Err
 		default:

@@ -29,6 +29,7 @@ func (a *adapter) startMove(ack godap.Message, reason string, fn func(ctx contex
 				Body: godap.OutputEventBody{Category: "stderr", Output: "rrpy: " + err.Error() + "\n"}})
 			return func() { a.stopped(engine.Stop{Location: a.target.Now()}, "pause", "") }
 		case ctx.Err() != nil:
+			st.Hit = nil // where the pause found it, maybe a hit not yet taken
 			return func() { a.stopped(st, "pause", "") }
 		case st.AtEdge && st.Note == "" && st.Time == before.Time && st.Hit == nil && reason == "continue":
 			// Continue at the end of the recording: the session is over.
@@ -135,7 +136,14 @@ func (a *adapter) continueTo(ctx context.Context, backward bool) (engine.Stop, e
 		if err != nil || st.Hit == nil || ctx.Err() != nil {
 			return st, err
 		}
-		stop, err := a.bps.takes(ctx, a.target, st.Hit.ID)
+		stop, note, err := a.bps.takes(ctx, a.target, st.Hit.ID)
+		if ctx.Err() != nil {
+			return st, nil // paused, maybe in the condition: that is no answer
+		}
+		if note != "" {
+			a.send(&godap.OutputEvent{Event: a.event("output"),
+				Body: godap.OutputEventBody{Category: "console", Output: fmt.Sprintf("rrpy: at time %d, %s\n", st.Time, note)}})
+		}
 		if err != nil || stop {
 			return st, err
 		}

@@ -290,23 +290,36 @@ func (a *adapter) configurationDone(msg godap.Message) error {
 	return nil
 }
 
-// threads: the thread that runs at the present (the recording's other
-// threads show as the present moves to them: nthread in the console).
+// threads lists the program's Python threads at the present; the one
+// the present is in is the stopped event's. Before the interpreter has
+// its threads (or after), the present's alone.
 func (a *adapter) threads(msg godap.Message) error {
 	req := msg.(*godap.ThreadsRequest)
 	loc := a.target.Now()
-	a.send(&godap.ThreadsResponse{Response: a.response(&req.Request),
-		Body: godap.ThreadsResponseBody{Threads: []godap.Thread{{Id: threadID(loc), Name: threadName(loc)}}}})
+	list := []godap.Thread{{Id: threadID(loc), Name: fmt.Sprintf("thread %d", loc.Thread)}}
+	if threads, err := a.target.Threads(); err == nil && len(threads) > 0 {
+		list = list[:0]
+		for _, th := range threads {
+			list = append(list, godap.Thread{Id: max(th.ID, 1), Name: threadName(th)})
+		}
+	}
+	a.send(&godap.ThreadsResponse{Response: a.response(&req.Request), Body: godap.ThreadsResponseBody{Threads: list}})
 	return nil
 }
 
+// threadID is the DAP id of the present's thread: its tid.
 func threadID(loc engine.Location) int { return max(loc.Thread, 1) }
 
-func threadName(loc engine.Location) string {
-	if loc.Threads > 1 {
-		return fmt.Sprintf("thread %d (of %d)", loc.Thread, loc.Threads)
+func threadName(th engine.Thread) string {
+	name := fmt.Sprintf("thread %d", th.ID)
+	if th.Main {
+		name = fmt.Sprintf("main thread %d", th.ID)
 	}
-	return fmt.Sprintf("thread %d", loc.Thread)
+	if len(th.Frames) > 0 && !th.Current {
+		f := th.Frames[0]
+		name += fmt.Sprintf(" (waits in %s, line %d)", f.Func, f.Line)
+	}
+	return name
 }
 
 // source: the recorded source of a frame the client cannot open itself.

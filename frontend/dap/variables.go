@@ -13,21 +13,29 @@ import (
 	"rrpy/frontend/shell"
 )
 
-// refs are the variables references of one stop: scopes of frames and
-// objects to expand, numbered from 1 and forgotten when the present moves.
+// refs are the references of one stop, forgotten when the present moves:
+// variables references (scopes of frames, objects to expand) and frame
+// ids, each numbered from 1.
 type refs struct {
-	list []ref
+	list   []ref
+	frames []frameRef
 }
 
 // ref is a scope (a frame's locals or globals) or a program's object.
 type ref struct {
-	frame    int
+	frame    frameRef
 	globals  bool
 	obj      uint64
 	evalName string // how Python reaches the object, for its children's names
 }
 
-func (r *refs) reset() { r.list = nil }
+// frameRef is frame index of a thread's stack: thread 0 is the current
+// one, where p runs; others are named by tid.
+type frameRef struct {
+	thread, index int
+}
+
+func (r *refs) reset() { r.list, r.frames = nil, nil }
 
 func (r *refs) add(x ref) int {
 	r.list = append(r.list, x)
@@ -41,13 +49,26 @@ func (r *refs) get(id int) (ref, bool) {
 	return r.list[id-1], true
 }
 
-// frameIndex turns a DAP frame id (frame i of the stack is id i+1) into
-// the engine's index.
-func frameIndex(id int) int { return max(id-1, 0) }
+func (r *refs) addFrame(f frameRef) int {
+	r.frames = append(r.frames, f)
+	return len(r.frames)
+}
+
+// frame returns the frame a DAP frame id names; 0, as a request without
+// one sends, is the current thread's innermost.
+func (r *refs) frame(id int) (frameRef, error) {
+	if id == 0 {
+		return frameRef{}, nil
+	}
+	if id < 1 || id > len(r.frames) {
+		return frameRef{}, fmt.Errorf("no frame %d here: the present moved", id)
+	}
+	return r.frames[id-1], nil
+}
 
 func (a *adapter) stackTrace(msg godap.Message) error {
 	req := msg.(*godap.StackTraceRequest)
-	frames, err := a.target.Stack()
+	thread, frames, err := a.threadStack(req.Arguments.ThreadId)
 	if err != nil {
 		return err
 	}
@@ -59,11 +80,31 @@ func (a *adapter) stackTrace(msg godap.Message) error {
 	out := make([]godap.StackFrame, 0, end-start)
 	for i := start; i < end; i++ {
 		f := frames[i]
-		out = append(out, godap.StackFrame{Id: i + 1, Name: f.Func, Line: f.Line, Column: 1, Source: frameSource(f.File)})
+		id := a.refs.addFrame(frameRef{thread: thread, index: i})
+		out = append(out, godap.StackFrame{Id: id, Name: f.Func, Line: f.Line, Column: 1, Source: frameSource(f.File)})
 	}
 	a.send(&godap.StackTraceResponse{Response: a.response(&req.Request),
 		Body: godap.StackTraceResponseBody{StackFrames: out, TotalFrames: len(frames)}})
 	return nil
+}
+
+// threadStack returns a thread's stack: the current thread's (thread 0)
+// or another's, as it waits.
+func (a *adapter) threadStack(id int) (thread int, frames []engine.Frame, err error) {
+	if id == threadID(a.target.Now()) {
+		frames, err := a.target.Stack()
+		return 0, frames, err
+	}
+	threads, err := a.target.Threads()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, th := range threads {
+		if th.ID == id {
+			return id, th.Frames, nil
+		}
+	}
+	return 0, nil, fmt.Errorf("no Python thread %d at time %d", id, a.target.Now().Time)
 }
 
 // frameSource names a frame's file so the client opens it; a frozen or
@@ -81,7 +122,10 @@ func frameSource(file string) *godap.Source {
 
 func (a *adapter) scopes(msg godap.Message) error {
 	req := msg.(*godap.ScopesRequest)
-	frame := frameIndex(req.Arguments.FrameId)
+	frame, err := a.refs.frame(req.Arguments.FrameId)
+	if err != nil {
+		return err
+	}
 	a.send(&godap.ScopesResponse{Response: a.response(&req.Request), Body: godap.ScopesResponseBody{Scopes: []godap.Scope{
 		{Name: "Locals", PresentationHint: "locals", VariablesReference: a.refs.add(ref{frame: frame})},
 		{Name: "Globals", VariablesReference: a.refs.add(ref{frame: frame, globals: true}), Expensive: true},
@@ -101,9 +145,9 @@ func (a *adapter) variables(msg godap.Message) error {
 	case r.obj != 0:
 		vars, err = a.target.Children(context.Background(), r.obj)
 	case r.globals:
-		vars, err = a.target.Globals(r.frame)
+		vars, err = a.target.Globals(r.frame.thread, r.frame.index)
 	default:
-		vars, err = a.target.Locals(r.frame)
+		vars, err = a.target.Locals(r.frame.thread, r.frame.index)
 	}
 	if err != nil {
 		return err
@@ -143,7 +187,14 @@ func (a *adapter) evaluate(msg godap.Message) error {
 		a.consoleCommand(req, expr)
 		return nil
 	}
-	v, err := a.target.Print(context.Background(), expr, frameIndex(req.Arguments.FrameId))
+	frame, err := a.refs.frame(req.Arguments.FrameId)
+	if err != nil {
+		return err
+	}
+	if frame.thread != 0 {
+		return fmt.Errorf("p runs in the thread the present is in (%d), not thread %d: nthread in the console moves to the next stop of another", a.target.Now().Thread, frame.thread)
+	}
+	v, err := a.target.Print(context.Background(), expr, frame.index)
 	if err != nil {
 		return err
 	}

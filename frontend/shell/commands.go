@@ -100,6 +100,11 @@ func commands() []command {
 		{name: "backtrace", aliases: []string{"bt", "where"}, group: groupInspect,
 			short: "print the call stack, most recent call last",
 			fn:    (*shell).backtrace},
+		{name: "threads", group: groupInspect,
+			short: "list the program's Python threads and where each is",
+			long: "* marks the thread the present is in; the others wait (for the GIL, a lock,\n" +
+				"I/O) at the line shown. nthread and bthread move to another thread's turn.",
+			fn: (*shell).threads},
 		{name: "list", aliases: []string{"l"}, group: groupInspect,
 			short: "print the current function's source with line numbers",
 			long:  "At module level, the lines around the current one. B marks a breakpoint.",

@@ -180,14 +180,19 @@ func (f *fakeTarget) Stack() ([]engine.Frame, error) {
 }
 
 // Locals knows the current frame's variables only.
-func (f *fakeTarget) Locals(frame int) ([]engine.Var, error) {
-	if frame != 0 {
+func (f *fakeTarget) Threads() ([]engine.Thread, error) {
+	frames, err := f.Stack()
+	return []engine.Thread{{ID: 1, Current: true, Main: true, Frames: frames}}, err
+}
+
+func (f *fakeTarget) Locals(thread, frame int) ([]engine.Var, error) {
+	if thread != 0 || frame != 0 {
 		return nil, nil
 	}
 	return f.script[f.cur].vars, nil
 }
 
-func (f *fakeTarget) Globals(int) ([]engine.Var, error) { return nil, nil }
+func (f *fakeTarget) Globals(int, int) ([]engine.Var, error) { return nil, nil }
 
 func (f *fakeTarget) Children(context.Context, uint64) ([]engine.Var, error) { return nil, nil }
 

@@ -144,11 +144,42 @@ func (s *shell) backtrace(arg string) error {
 	return nil
 }
 
+func (s *shell) threads(arg string) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	threads, err := s.t.Threads()
+	if err != nil {
+		return err
+	}
+	if len(threads) == 0 {
+		s.out.printf("No Python threads: the interpreter is not running.\n")
+	}
+	for _, th := range threads {
+		mark, name := " ", "thread"
+		if th.Current {
+			mark = "*"
+		}
+		if th.Main {
+			name = "main thread"
+		}
+		s.out.printf("%s %s %d", mark, name, th.ID)
+		if len(th.Frames) == 0 {
+			s.out.printf(": no Python code running\n")
+			continue
+		}
+		f := th.Frames[0]
+		s.files[f.File] = true
+		s.out.printf(": File \"%s\", line %d in %s\n", f.File, f.Line, f.Func)
+	}
+	return nil
+}
+
 func (s *shell) locals(arg string) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	vars, err := s.t.Locals(0)
+	vars, err := s.t.Locals(0, 0)
 	if err != nil {
 		return err
 	}
