@@ -35,8 +35,11 @@ type LaunchOptions struct {
 // Proc is one traced task.
 type Proc struct {
 	Pid int
-	t   *Tracer
-	mem *os.File // /proc/PID/mem, reopened after each exec
+	// group is the thread group's id (the process's pid), which tgkill
+	// needs with a thread's own tid.
+	group int
+	t     *Tracer
+	mem   *os.File // /proc/PID/mem, reopened after each exec
 }
 
 // Launch starts a program with address-space randomization off, stopped
@@ -48,7 +51,7 @@ func (t *Tracer) Launch(opts LaunchOptions) (*Proc, error) {
 		if err != nil {
 			return err
 		}
-		p.Pid = pid
+		p.Pid, p.group = pid, pid
 		return p.waitInitialExec()
 	})
 	if err != nil {
@@ -115,9 +118,13 @@ func (p *Proc) waitInitialExec() error {
 	return nil
 }
 
-// Adopt takes over a task that was auto-attached by a fork event, once it
-// has reported its first stop.
-func (t *Tracer) Adopt(pid int) *Proc { return &Proc{Pid: pid, t: t} }
+// Adopt takes over a process that was auto-attached by a fork event, once
+// it has reported its first stop.
+func (t *Tracer) Adopt(pid int) *Proc { return &Proc{Pid: pid, group: pid, t: t} }
+
+// AdoptThread takes over a thread of p's process that was auto-attached
+// by a clone event.
+func (p *Proc) AdoptThread(tid int) *Proc { return &Proc{Pid: tid, group: p.group, t: p.t} }
 
 // ResumeMode says how far a tracee runs.
 type ResumeMode int
@@ -272,8 +279,8 @@ func (p *Proc) KillAlone() {
 
 // Signal sends sig to the task with tgkill.
 func (p *Proc) Signal(sig unix.Signal) error {
-	if err := unix.Tgkill(p.Pid, p.Pid, sig); err != nil {
-		return fmt.Errorf("send %v to pid %d: %w", sig, p.Pid, err)
+	if err := unix.Tgkill(p.group, p.Pid, sig); err != nil {
+		return fmt.Errorf("send %v to task %d of process %d: %w", sig, p.Pid, p.group, err)
 	}
 	return nil
 }

@@ -571,13 +571,17 @@ func (r *recorder) emulateTimeInstruction(t *task) (bool, error) {
 
 // onNewTask takes in a task created by a clone or fork event of t.
 func (r *recorder) onNewTask(t *task, tid int, clone bool) error {
+	thread := clone && t.entry != nil && t.entry.args[0]&unix.CLONE_THREAD != 0
 	child := r.tracer.Adopt(tid)
+	if thread {
+		child = t.proc.AdoptThread(tid)
+	}
 	if r.early[tid] {
 		delete(r.early, tid)
 	} else if err := child.AwaitFirstStop(); err != nil {
 		return err
 	}
-	if clone && t.entry != nil && t.entry.args[0]&unix.CLONE_THREAD != 0 {
+	if thread {
 		r.addTask(child)
 		r.policy.Ready(tid) // its first turn runs it up to its first syscall
 		return nil

@@ -32,7 +32,8 @@ type replayer struct {
 	armed      *probe.Conditions // what the probe was last told, nil when unknown
 	trap       *Trap             // set when the probe trapped for cond
 	last       uint64            // the probe's time when the program ended
-	showOutput bool              // show what the program writes to fds 1 and 2
+	showOutput bool              // show what the program writes to its outputs
+	outputs    outputFds         // which fds are its stdout and stderr
 	watched    []uint64          // words whose writes are logged (WatchWords)
 	writes     []WordWrite       // the log
 	// interrupted is set by another goroutine to stop a run at the next
@@ -81,7 +82,7 @@ func newReplayer(opts ReplayOptions) (*replayer, error) {
 		return nil, err
 	}
 	defer events.Close()
-	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}}
+	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}, outputs: newOutputFds()}
 	for {
 		ev, err := events.Next()
 		if errors.Is(err, io.EOF) || errors.Is(err, trace.ErrIncomplete) {
@@ -225,6 +226,15 @@ func (r *replayer) run() error {
 		t := r.tasks[ev.Tid]
 		if t == nil {
 			return r.diverge(fmt.Sprintf("the trace names thread %d, which this replay has not created", ev.Tid))
+		}
+		if ev.Kind == trace.KindSignal && !t.atEntry {
+			// Recorded at t's last syscall exit, after other threads'
+			// events (a pthread_kill from another thread): t has not run
+			// since, so it gets the signal where it got it then.
+			if err := r.raiseRecordedSignals(t); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := r.armProbe(t, ev); err != nil {
 			return err
@@ -371,7 +381,7 @@ func (r *replayer) newThread(t *rtask, regs ptrace.Regs, ev *trace.Event) error 
 	if isError(out.Result) || len(out.NewTasks) != 1 {
 		return r.diverge(fmt.Sprintf("clone made %d threads here (%s), one when recorded", len(out.NewTasks), describeResult(out.Result)))
 	}
-	return r.armWatch(r.addTask(t.proc.Tracer().Adopt(out.NewTasks[0]), int32(ev.Result)))
+	return r.armWatch(r.addTask(t.proc.AdoptThread(out.NewTasks[0]), int32(ev.Result)))
 }
 
 // afterClone gives the probe to the thread state CPython made for the
@@ -496,9 +506,12 @@ func (r *replayer) killedFromOutside(t *rtask, sig unix.Signal) error {
 	return r.reapAll()
 }
 
-// echo shows what the program wrote to its stdout and stderr.
+// echo shows what the program wrote to its stdout and stderr, wherever
+// dup put them.
 func (r *replayer) echo(t *rtask, ev *trace.Event) error {
-	if !r.showOutput || ev.Result <= 0 || (ev.Args[0] != 1 && ev.Args[0] != 2) {
+	r.outputs.follow(ev)
+	stream, ok := r.outputs[ev.Args[0]]
+	if !r.showOutput || ev.Result <= 0 || !ok {
 		return nil
 	}
 	var data []byte
@@ -517,7 +530,7 @@ func (r *replayer) echo(t *rtask, ev *trace.Event) error {
 		return nil
 	}
 	out := r.opts.Stdout
-	if ev.Args[0] == 2 {
+	if stream == 2 {
 		out = r.opts.Stderr
 	}
 	if out != nil {

@@ -219,6 +219,7 @@ func (s *Session) fork() (*Session, error) {
 	}
 	c := *r
 	c.tasks = map[int32]*rtask{}
+	c.outputs = r.outputs.clone()
 	c.main = c.addTask(proc, t.recTid)
 	c.main.atEntry, c.main.deliver = t.atEntry, t.deliver
 	for sig, n := range t.expect {

@@ -158,3 +158,20 @@ func TestCommandProgram(t *testing.T) {
 		sh.quit()
 	})
 }
+
+// Replay shows what the program wrote to its stdout and stderr where they
+// are: not what went to a file dup2 put on fd 1 (repro dup2.py), and
+// what a dup of fd 1 wrote.
+func TestReplayOutputFollowsDup(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/dup2_output.py"))
+		want := "visible; the file holds b'this went to a temp file, not the terminal\\n'\n"
+		if rec.code != 0 || rec.stdout != want {
+			t.Fatalf("recording: exit %d, printed %q", rec.code, rec.stdout)
+		}
+		if rep := rrpy(t, nil, "replay", "--autopilot", dir); rep.code != 0 || rep.stdout != want {
+			t.Errorf("replay printed %q, the recording %q", rep.stdout, want)
+		}
+	})
+}

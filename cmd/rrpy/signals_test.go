@@ -78,3 +78,20 @@ func TestKillINTFromOutsideReplays(t *testing.T) {
 		t.Fatalf("replay: exit %d, stderr\n%s\nrecorded\n%s", rep.code, rep.stderr, programStderr(stderr))
 	}
 }
+
+// A signal sent to a non-main thread blocked in a syscall (pthread_kill)
+// is handled once, recorded and replayed: replay sends it to that thread
+// of the replayed process, where the recording got it, though other
+// threads' events came between (repro tsig2.py).
+func TestSignalToThread(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/signal_thread.py"))
+		if rec.code != 0 || rec.stdout != "handled 1\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		if rep := rrpy(t, nil, "replay", "--autopilot", dir); rep.code != 0 || rep.stdout != rec.stdout {
+			t.Errorf("replay: exit %d, printed %q, stderr %s", rep.code, rep.stdout, rep.stderr)
+		}
+	})
+}
