@@ -217,9 +217,12 @@ func (p *Proc) setRegs(r *Regs) error {
 	return nil
 }
 
-// Detach lets the task run on untraced.
+// Detach lets the task run on untraced, on every CPU rrpy may use.
 func (p *Proc) Detach() error {
 	return p.t.do(func() error {
+		if err := p.t.unbind(p.Pid); err != nil {
+			return err
+		}
 		if err := unix.PtraceDetach(p.Pid); err != nil {
 			return fmt.Errorf("detach pid %d: %w", p.Pid, err)
 		}

@@ -33,6 +33,7 @@ type recorder struct {
 	interrupted atomic.Bool
 	lastStop    atomic.Int64 // when a stop was last handled (unix ns), for the spin watchdog
 	replacedAt  int64        // when a syscall exit last looked whether the clock was replaced (unix ns)
+	ownAffinity bool         // the program set its own CPU affinity: it is told the truth
 	warnedSpin  atomic.Bool
 	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
 	probe       pyProbe
@@ -453,6 +454,9 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 	t.exitRegs = regs
 	ev := &trace.Event{Kind: trace.KindSyscall, Tid: int32(t.tid), Nr: int32(e.nr), Args: e.args, Result: result}
 	if e.sc != nil && !e.refused {
+		if err := r.beforeOutputs(t, e, result); err != nil {
+			return err
+		}
 		if err := r.readOutputs(t, e, ev); err != nil {
 			return err
 		}
@@ -467,6 +471,18 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 		return r.probe.coverThreads(t.proc)
 	}
 	return r.checkReplaced(t)
+}
+
+// beforeOutputs changes what a call returned before it is recorded, for
+// the few calls whose answer rrpy's tracing alone made different.
+func (r *recorder) beforeOutputs(t *task, e *syscallEntry, result int64) error {
+	switch e.nr {
+	case unix.SYS_SCHED_GETAFFINITY:
+		return r.showFreeCPUs(t, e, result)
+	case unix.SYS_SCHED_SETAFFINITY:
+		r.noteOwnAffinity(e, result)
+	}
+	return nil
 }
 
 // afterOutputs keeps what only some calls need beside their outputs: the
