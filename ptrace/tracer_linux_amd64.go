@@ -57,10 +57,15 @@ func (t *Tracer) serve(ready chan<- struct{}) {
 	}
 }
 
+// onThread tells whether the caller runs on the tracer thread (inside
+// Run). The requests of every stop check it first and go straight to the
+// kernel: a closure for do would cost them an allocation each.
+func (t *Tracer) onThread() bool { return int32(unix.Gettid()) == t.tid.Load() }
+
 // do runs f on the tracer thread and waits for it. Called on the tracer
 // thread itself (inside Run), it calls f directly.
 func (t *Tracer) do(f func() error) error {
-	if int32(unix.Gettid()) == t.tid.Load() {
+	if t.onThread() {
 		return f()
 	}
 	errc := make(chan error, 1)
