@@ -65,13 +65,15 @@ func quietChildStops() {
 	_, _, _ = unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), uintptr(unsafe.Pointer(&sa)), 0, sigsetSize, 0, 0)
 }
 
-// unbind gives a task the CPUs rrpy could use, before it is let go.
-func (t *Tracer) unbind(pid int) error {
-	if t.free == nil {
+// Unbind lets the task run on every CPU rrpy may use: a task let go, or
+// one that will compute more than it stops (code run in a scratch copy),
+// which on the tracer's CPU would only wait for it when that CPU is busy.
+func (p *Proc) Unbind() error {
+	if p.t.free == nil {
 		return nil
 	}
-	if err := unix.SchedSetaffinity(pid, t.free); err != nil {
-		return fmt.Errorf("give pid %d its CPUs back: %w", pid, err)
+	if err := unix.SchedSetaffinity(p.Pid, p.t.free); err != nil {
+		return fmt.Errorf("give pid %d its CPUs back: %w", p.Pid, err)
 	}
 	return nil
 }

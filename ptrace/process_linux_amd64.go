@@ -234,7 +234,7 @@ func (p *Proc) setRegs(r *Regs) error {
 // Detach lets the task run on untraced, on every CPU rrpy may use.
 func (p *Proc) Detach() error {
 	return p.t.do(func() error {
-		if err := p.t.unbind(p.Pid); err != nil {
+		if err := p.Unbind(); err != nil {
 			return err
 		}
 		if err := unix.PtraceDetach(p.Pid); err != nil {
