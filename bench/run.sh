@@ -9,6 +9,11 @@
 # cpu, calls, mixed, files, threads, subprocesses) to all of them.
 # CLOCK=settrace or CLOCK=monitoring records with that clock (rrpy record
 # --clock) instead of the cheaper one for the version.
+#
+# The workload getppid (not among the defaults) prints a second table
+# instead: what one traced syscall costs rrpy when recording and when
+# replaying, next to a minimal C tracer (bench/floor/floor.c) and strace,
+# each the best of five runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${1:-$(python3 -c 'import sys; print(sys.executable)')}
@@ -23,9 +28,13 @@ go build -o "$work/rrpy" ./cmd/rrpy
 rrpy="$work/rrpy"
 
 # best3 CMD...: the best wall time of three runs, in seconds.
-best3() {
-	local best=""
-	for _ in 1 2 3; do
+best3() { bestof 3 "$@"; }
+
+# bestof N CMD...: the best wall time of N runs, in seconds.
+bestof() {
+	local n=$1 best=""
+	shift
+	for _ in $(seq "$n"); do
 		local t0 t1
 		t0=$(date +%s.%N)
 		"$@" >/dev/null 2>&1 || true
@@ -50,6 +59,47 @@ net() {
 	[ -n "${pass_rec:-}" ] || { echo "-"; return; }
 	echo "$1 $pass_rec $2 $pass_plain" | awk '{printf "%.1fx", ($1-$2)/($3-$4)}'
 }
+
+# per_call CMD...: what CMD adds to each of 20,000 os.getppid() calls, in
+# µs: its best time over 20,000 calls less its best over none, less the
+# same difference for plain python3 (the loop and the calls themselves).
+per_call() {
+	local many none
+	many=$(bestof 5 "$@" "$py" bench/workloads.py getppid 20000)
+	none=$(bestof 5 "$@" "$py" bench/workloads.py getppid 0)
+	echo "$many $none $plain_many $plain_none" | awk '{printf "%.1f", (($1-$2)-($3-$4))/20000*1e6}'
+}
+
+# replay_per_call: the same for replaying a recording of each.
+replay_per_call() {
+	local many none
+	"$rrpy" record -o "$work/many" -- "$py" bench/workloads.py getppid 20000 >/dev/null 2>&1
+	"$rrpy" record -o "$work/none" -- "$py" bench/workloads.py getppid 0 >/dev/null 2>&1
+	many=$(bestof 5 "$rrpy" replay --autopilot "$work/many")
+	none=$(bestof 5 "$rrpy" replay --autopilot "$work/none")
+	echo "$many $none $plain_many $plain_none" | awk '{printf "%.1f", (($1-$2)-($3-$4))/20000*1e6}'
+}
+
+# stop_path: the getppid table.
+stop_path() {
+	gcc -O2 -o "$work/floor" bench/floor/floor.c
+	local cpu
+	cpu=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
+	plain_many=$(bestof 5 "$py" bench/workloads.py getppid 20000)
+	plain_none=$(bestof 5 "$py" bench/workloads.py getppid 0)
+	echo "| 20,000 os.getppid() | µs per traced syscall |"
+	echo "|---|---|"
+	echo "| rrpy record | $(per_call record_fresh) |"
+	echo "| rrpy replay --autopilot | $(replay_per_call) |"
+	echo "| floor: PTRACE_SYSCALL + GETREGS, one CPU | $(per_call taskset -c "$cpu" "$work/floor") |"
+	echo "| floor, rdtsc trapped, one CPU | $(per_call taskset -c "$cpu" "$work/floor" -tsc) |"
+	echo "| floor, rdtsc trapped, CPUs as the kernel places them | $(per_call "$work/floor" -tsc) |"
+	echo "| strace -f -o /dev/null | $(per_call strace -f -o /dev/null) |"
+}
+if [ "$wanted" = getppid ]; then
+	stop_path
+	exit
+fi
 
 echo "| workload | python3 | record | replay | record/python3 | net of startup | replay/record | trace bytes |"
 echo "|---|---|---|---|---|---|---|---|"

@@ -90,6 +90,13 @@ def hot(n):
     print(len(d))
 
 
+def getppid(n):
+    # n of the cheapest syscall there is: what a traced syscall costs
+    # rrpy, with next to nothing of Python around it.
+    for _ in range(n):
+        os.getppid()
+
+
 def subprocesses():
     # 100 runs of /bin/true.
     import subprocess
@@ -127,5 +134,7 @@ if __name__ == "__main__":
         watched(int(sys.argv[2]))
     elif name == "hot":
         hot(int(sys.argv[2]))
+    elif name == "getppid":
+        getppid(int(sys.argv[2]))
     else:
         subprocesses()

@@ -138,6 +138,9 @@ const (
 
 // Resume restarts the tracee, delivering sig (0 for none).
 func (p *Proc) Resume(mode ResumeMode, sig unix.Signal) error {
+	if p.t.onThread() {
+		return p.resume(mode, sig)
+	}
 	return p.t.do(func() error { return p.resume(mode, sig) })
 }
 
@@ -167,16 +170,19 @@ func (p *Proc) Wait() (Stop, error) {
 // ResumeWait resumes the tracee and waits for its next stop in one trip
 // to the tracer thread.
 func (p *Proc) ResumeWait(mode ResumeMode, sig unix.Signal) (Stop, error) {
+	if p.t.onThread() {
+		return p.resumeWait(mode, sig)
+	}
 	var s Stop
-	err := p.t.do(func() error {
-		if err := p.resume(mode, sig); err != nil {
-			return err
-		}
-		var err error
-		s, err = p.wait()
-		return err
-	})
+	err := p.t.do(func() (err error) { s, err = p.resumeWait(mode, sig); return err })
 	return s, err
+}
+
+func (p *Proc) resumeWait(mode ResumeMode, sig unix.Signal) (Stop, error) {
+	if err := p.resume(mode, sig); err != nil {
+		return Stop{}, err
+	}
+	return p.wait()
 }
 
 func (p *Proc) wait() (Stop, error) {
@@ -200,6 +206,10 @@ func (p *Proc) wait() (Stop, error) {
 
 // Regs reads the tracee's registers.
 func (p *Proc) Regs() (Regs, error) {
+	if p.t.onThread() {
+		var r Regs
+		return r, p.getRegs(&r)
+	}
 	var r Regs
 	err := p.t.do(func() error { return p.getRegs(&r) })
 	return r, err
@@ -207,7 +217,11 @@ func (p *Proc) Regs() (Regs, error) {
 
 // SetRegs writes the tracee's registers.
 func (p *Proc) SetRegs(r Regs) error {
-	return p.t.do(func() error { return p.setRegs(&r) })
+	if p.t.onThread() {
+		return p.setRegs(&r)
+	}
+	regs := r // what the closure takes, so that r itself stays on the stack
+	return p.t.do(func() error { return p.setRegs(&regs) })
 }
 
 func (p *Proc) getRegs(r *Regs) error {
@@ -224,9 +238,12 @@ func (p *Proc) setRegs(r *Regs) error {
 	return nil
 }
 
-// Detach lets the task run on untraced.
+// Detach lets the task run on untraced, on every CPU rrpy may use.
 func (p *Proc) Detach() error {
 	return p.t.do(func() error {
+		if err := p.Unbind(); err != nil {
+			return err
+		}
 		if err := unix.PtraceDetach(p.Pid); err != nil {
 			return fmt.Errorf("detach pid %d: %w", p.Pid, err)
 		}
@@ -341,30 +358,36 @@ func (p *Proc) Tracer() *Tracer { return p.t }
 
 // WaitAny waits for the next stop of any task the tracer traces. With
 // noHang it returns ok=false at once when none has stopped.
-func (t *Tracer) WaitAny(noHang bool) (s Stop, ok bool, err error) {
-	err = t.do(func() error {
-		opts := unix.WALL
-		if noHang {
-			opts |= unix.WNOHANG
-		}
-		var ws unix.WaitStatus
-		for {
-			pid, err := unix.Wait4(-1, &ws, opts, nil)
-			if err == unix.EINTR {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("wait for any tracee: %w", err)
-			}
-			if pid == 0 {
-				return nil
-			}
-			ok = true
-			s, err = decodeStop(pid, ws, func() (uint, error) { return unix.PtraceGetEventMsg(pid) })
-			return err
-		}
-	})
+func (t *Tracer) WaitAny(noHang bool) (Stop, bool, error) {
+	if t.onThread() {
+		return waitAny(noHang)
+	}
+	var s Stop
+	var ok bool
+	err := t.do(func() (err error) { s, ok, err = waitAny(noHang); return err })
 	return s, ok, err
+}
+
+func waitAny(noHang bool) (Stop, bool, error) {
+	opts := unix.WALL
+	if noHang {
+		opts |= unix.WNOHANG
+	}
+	var ws unix.WaitStatus
+	for {
+		pid, err := unix.Wait4(-1, &ws, opts, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return Stop{}, false, fmt.Errorf("wait for any tracee: %w", err)
+		}
+		if pid == 0 {
+			return Stop{}, false, nil
+		}
+		s, err := decodeStop(pid, ws, func() (uint, error) { return unix.PtraceGetEventMsg(pid) })
+		return s, true, err
+	}
 }
 
 // AwaitFirstStop waits for a task created by a fork or clone event to

@@ -117,3 +117,30 @@ func TestClosedTracerKillsTracee(t *testing.T) {
 		t.Fatalf("tracee ended with %v, want killed by SIGKILL", describeExit(ws))
 	}
 }
+
+// A tracee runs on its tracer thread's one CPU, and gets rrpy's CPUs back
+// when it is unbound.
+func TestTraceeSharesTheTracersCPU(t *testing.T) {
+	tr, p := launchTrue(t)
+	free, bound := tr.FreeCPUs()
+	if !bound {
+		t.Skip("the tracer thread could not bind itself to one CPU")
+	}
+	var cpus unix.CPUSet
+	if err := unix.SchedGetaffinity(p.Pid, &cpus); err != nil {
+		t.Fatal(err)
+	}
+	var mine unix.CPUSet
+	if err := tr.do(func() error { return unix.SchedGetaffinity(0, &mine) }); err != nil {
+		t.Fatal(err)
+	}
+	if cpus.Count() != 1 || cpus != mine {
+		t.Errorf("the tracee may run on %d CPUs (%v), its tracer thread on %v", cpus.Count(), cpus, mine)
+	}
+	if err := p.Unbind(); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.SchedGetaffinity(p.Pid, &cpus); err != nil || cpus != free {
+		t.Errorf("unbound, the tracee may run on %v (%v), want %v", cpus, err, free)
+	}
+}

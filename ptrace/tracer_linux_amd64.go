@@ -17,25 +17,36 @@ type Tracer struct {
 	done  chan struct{}
 	close sync.Once
 	tid   atomic.Int32 // the tracer thread's id, set once it is locked
+	// free is the CPUs rrpy may use, which a task let go untraced gets
+	// back; nil when the tracer thread is not bound to one (cpu_linux_amd64.go).
+	free *unix.CPUSet
 }
 
 // errTracerClosed is returned by requests made after Close.
 var errTracerClosed = errors.New("tracer closed")
 
-// NewTracer starts the tracer thread. Close ends it; the thread then dies
-// with it, which kills any tracee still attached (PTRACE_O_EXITKILL).
+// NewTracer starts the tracer thread, bound to one CPU with the tracees
+// it launches. Close ends it; the thread then dies with it, which kills
+// any tracee still attached (PTRACE_O_EXITKILL).
 func NewTracer() *Tracer {
 	t := &Tracer{work: make(chan func()), done: make(chan struct{})}
-	go t.serve()
+	ready := make(chan struct{})
+	go t.serve(ready)
+	<-ready
 	return t
 }
 
-func (t *Tracer) serve() {
+// serve runs requests on the tracer thread; ready is closed once the
+// thread is set up.
+func (t *Tracer) serve(ready chan<- struct{}) {
 	// Never unlocked: when this goroutine returns, Go terminates the
 	// thread instead of reusing it, so no other goroutine ever runs on a
 	// thread that still owns tracees.
 	runtime.LockOSThread()
+	quietChildStops()
+	t.free = bindToOneCPU()
 	t.tid.Store(int32(unix.Gettid()))
+	close(ready)
 	for {
 		select {
 		case f := <-t.work:
@@ -46,10 +57,15 @@ func (t *Tracer) serve() {
 	}
 }
 
+// onThread tells whether the caller runs on the tracer thread (inside
+// Run). The requests of every stop check it first and go straight to the
+// kernel: a closure for do would cost them an allocation each.
+func (t *Tracer) onThread() bool { return int32(unix.Gettid()) == t.tid.Load() }
+
 // do runs f on the tracer thread and waits for it. Called on the tracer
 // thread itself (inside Run), it calls f directly.
 func (t *Tracer) do(f func() error) error {
-	if int32(unix.Gettid()) == t.tid.Load() {
+	if t.onThread() {
 		return f()
 	}
 	errc := make(chan error, 1)

@@ -147,16 +147,13 @@ func (pp *pyProbe) arm(proc *ptrace.Proc, img *stackImage) error {
 // Installed reports whether the probe counts stop points in the tracee.
 func (pp *pyProbe) installed() bool { return pp.stage == probeInstalled }
 
-// onBreakpoint handles a SIGTRAP stop of proc if it is one of the probe's
-// breakpoints, and reports whether it was. On return the thread stands
-// where the breakpoint was, with the code as the program had it.
-func (pp *pyProbe) onBreakpoint(proc *ptrace.Proc) (bool, error) {
+// onBreakpoint handles a SIGTRAP stop of proc, whose registers are regs,
+// if it is one of the probe's breakpoints, and reports whether it was. On
+// return the thread stands where the breakpoint was, with the code as the
+// program had it.
+func (pp *pyProbe) onBreakpoint(proc *ptrace.Proc, regs ptrace.Regs) (bool, error) {
 	if pp.next.addr == 0 && pp.guard.addr == 0 {
 		return false, nil
-	}
-	regs, err := proc.Regs()
-	if err != nil {
-		return false, err
 	}
 	if pp.guard.addr != 0 && regs.Rip-1 == pp.guard.addr {
 		tstate, what, err := pp.clock.guarded(proc, regs)

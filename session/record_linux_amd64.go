@@ -31,7 +31,9 @@ type recorder struct {
 	warned      map[string]bool
 	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
-	lastStop    atomic.Int64 // when a stop was last handled, for the spin watchdog
+	lastStop    atomic.Int64 // when a stop was last handled (unix ns), for the spin watchdog
+	replacedAt  int64        // when a syscall exit last looked whether the clock was replaced (unix ns)
+	ownAffinity bool         // the program set its own CPU affinity: it is told the truth
 	warnedSpin  atomic.Bool
 	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
 	probe       pyProbe
@@ -46,7 +48,8 @@ type recorder struct {
 type task struct {
 	proc       *ptrace.Proc
 	tid        int
-	entry      *syscallEntry // set between a syscall's entry and exit stops
+	entry      *syscallEntry // set between a syscall's entry and exit stops: &call
+	call       syscallEntry  // the syscall it is in, kept here to spare an allocation a call
 	inKernel   bool          // resumed into its syscall, its exit stop to come
 	announced  bool          // its entry was written as a SyscallEnter event
 	atBoundary bool          // its last stop was a syscall exit
@@ -385,7 +388,8 @@ func (r *recorder) onSyscall(t *task) error {
 // calls are skipped (they fail with ENOSYS), and vfork becomes fork so the
 // child cannot write into the recorded memory.
 func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
-	e := &syscallEntry{nr: int(regs.Orig_rax), args: regs.Args()}
+	t.call = syscallEntry{nr: int(regs.Orig_rax), args: regs.Args()}
+	e := &t.call
 	sc, known := syscalls.Lookup(e.nr)
 	e.sc = sc
 	rewrite := false
@@ -395,16 +399,20 @@ func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 		regs.Orig_rax = ^uint64(0) // the kernel skips syscall -1
 		rewrite = true
 		r.warnRefused(e.nr, sc)
-	case sc.Name == "ioctl" && !syscalls.KnownIoctl(e.args[1]):
+	case e.nr == unix.SYS_IOCTL && !syscalls.KnownIoctl(e.args[1]):
 		r.warn(fmt.Sprintf("ioctl request %#x is not modelled: if it writes memory, replay will diverge there", e.args[1]))
-	case sc.Name == "vfork":
+	case e.nr == unix.SYS_VFORK:
 		regs.Orig_rax = unix.SYS_FORK
 		rewrite = true
-	case sc.Name == "clone" && e.args[0]&unix.CLONE_THREAD == 0 && e.args[0]&(unix.CLONE_VM|unix.CLONE_VFORK) != 0:
+	case e.nr == unix.SYS_CLONE && e.args[0]&unix.CLONE_THREAD == 0 && e.args[0]&(unix.CLONE_VM|unix.CLONE_VFORK) != 0:
 		regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
 		rewrite = true
-	case sc.Name == "exit_group":
+	case e.nr == unix.SYS_EXIT_GROUP:
 		r.exiting = t
+		// The last look: the program ends without another syscall exit.
+		if err := r.probe.checkReplaced(t.proc); err != nil {
+			return err
+		}
 	}
 	if rewrite {
 		if err := t.proc.SetRegs(regs); err != nil {
@@ -446,24 +454,62 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 	t.exitRegs = regs
 	ev := &trace.Event{Kind: trace.KindSyscall, Tid: int32(t.tid), Nr: int32(e.nr), Args: e.args, Result: result}
 	if e.sc != nil && !e.refused {
+		if err := r.beforeOutputs(t, e, result); err != nil {
+			return err
+		}
 		if err := r.readOutputs(t, e, ev); err != nil {
 			return err
 		}
-		if e.sc.Name == "mmap" {
-			if err := r.storeMappedFile(t, ev); err != nil {
-				return err
-			}
-		}
-		if err := r.noteSource(t, e, result); err != nil {
+		if err := r.afterOutputs(t, e, ev); err != nil {
 			return err
 		}
 	}
 	if err := r.w.Append(ev); err != nil {
 		return err
 	}
-	if e.sc != nil && e.sc.Name == "clone" && e.args[0]&unix.CLONE_THREAD != 0 && !isError(result) {
+	if e.nr == unix.SYS_CLONE && e.args[0]&unix.CLONE_THREAD != 0 && !isError(result) {
 		return r.probe.coverThreads(t.proc)
 	}
+	return r.checkReplaced(t)
+}
+
+// beforeOutputs changes what a call returned before it is recorded, for
+// the few calls whose answer rrpy's tracing alone made different.
+func (r *recorder) beforeOutputs(t *task, e *syscallEntry, result int64) error {
+	switch e.nr {
+	case unix.SYS_SCHED_GETAFFINITY:
+		return r.showFreeCPUs(t, e, result)
+	case unix.SYS_SCHED_SETAFFINITY:
+		r.noteOwnAffinity(e, result)
+	}
+	return nil
+}
+
+// afterOutputs keeps what only some calls need beside their outputs: the
+// file a mapping maps, a Python source file the program looked at.
+func (r *recorder) afterOutputs(t *task, e *syscallEntry, ev *trace.Event) error {
+	if e.nr == unix.SYS_MMAP {
+		return r.storeMappedFile(t, ev)
+	}
+	return r.noteSource(t, e, ev.Result)
+}
+
+// replacedEvery is how often, at most, a syscall exit looks whether the
+// program took the clock away (clock.replaced: two to four reads of its
+// memory). Where a guard catches the call that does it, the look only
+// backs it up; where none can, the warning names a place up to this much
+// later than at the syscall right after, and says "before this point".
+// Every syscall would cost a syscall-heavy recording ~3 µs a call.
+const replacedEvery = time.Millisecond
+
+// checkReplaced looks whether the program took the clock away, when the
+// last look is replacedEvery old.
+func (r *recorder) checkReplaced(t *task) error {
+	now := r.lastStop.Load()
+	if now-r.replacedAt < int64(replacedEvery) {
+		return nil
+	}
+	r.replacedAt = now
 	return r.probe.checkReplaced(t.proc)
 }
 

@@ -55,7 +55,13 @@ func (s *Session) Scratch() (*Scratch, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Scratch{proc: proc, parent: t.proc}, nil
+	c := &Scratch{proc: proc, parent: t.proc}
+	// The code it runs computes and seldom stops: any CPU will do.
+	if err := proc.Unbind(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // forkTask forks the process from t, with an injected fork at the probe

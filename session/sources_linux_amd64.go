@@ -17,23 +17,29 @@ import (
 // those calls name every source file the run used.
 
 // pathArg says which argument of a call that looks at a file is its path,
-// and which its directory descriptor (-1 for none).
-var pathArg = map[string]struct{ path, dirfd int }{
-	"open": {0, -1}, "stat": {0, -1}, "lstat": {0, -1},
-	"openat": {1, 0}, "newfstatat": {1, 0},
+// and which its directory descriptor (-1 for none); ok is false for a
+// call that looks at no file by its path.
+func pathArg(nr int) (path, dirfd int, ok bool) {
+	switch nr {
+	case unix.SYS_OPEN, unix.SYS_STAT, unix.SYS_LSTAT:
+		return 0, -1, true
+	case unix.SYS_OPENAT, unix.SYS_NEWFSTATAT:
+		return 1, 0, true
+	}
+	return 0, 0, false
 }
 
 // noteSource stores a .py file the program just opened or stat'ed.
 func (r *recorder) noteSource(t *task, e *syscallEntry, result int64) error {
-	arg, ok := pathArg[e.sc.Name]
+	pathAt, dirfd, ok := pathArg(e.nr)
 	if !ok || isError(result) {
 		return nil
 	}
-	path, err := readCString(t.proc, e.args[arg.path], unix.PathMax)
+	path, err := readCString(t.proc, e.args[pathAt], unix.PathMax)
 	if err != nil || !strings.HasSuffix(path, ".py") {
 		return nil // a path the kernel accepted but rrpy cannot read is no source
 	}
-	abs := r.absPath(t, path, arg.dirfd, e.args)
+	abs := r.absPath(t, path, dirfd, e.args)
 	m := r.w.Meta()
 	if _, seen := m.Sources[abs]; seen {
 		return nil

@@ -21,19 +21,19 @@ const tickPoll = 2 * time.Millisecond
 // onTrap handles a SIGTRAP stop that rrpy caused: one of the probe
 // installer's breakpoints or a probe trap, which is a tick.
 func (r *recorder) onTrap(t *task) (bool, error) {
-	handled, err := r.probe.onBreakpoint(t.proc)
+	regs, err := t.proc.Regs()
+	if err != nil {
+		return false, err
+	}
+	handled, err := r.probe.onBreakpoint(t.proc, regs)
 	if handled || err != nil {
 		if err == nil && r.probe.installed() && r.probeMem.Load() == nil {
 			err = r.openProbeMem()
 		}
 		return handled, err
 	}
-	if !r.probe.installed() {
+	if !r.probe.installed() || !probe.IsTrap(regs.Rip) {
 		return false, nil
-	}
-	regs, err := t.proc.Regs()
-	if err != nil || !probe.IsTrap(regs.Rip) {
-		return false, err
 	}
 	return true, r.tick(t, regs)
 }

@@ -59,15 +59,15 @@ func (r *replayer) onTrap(t *rtask) (bool, error) {
 	if handled, err := r.onWatchTrap(t); handled || err != nil {
 		return handled, err
 	}
-	if handled, err := r.probe.onBreakpoint(t.proc); handled || err != nil {
+	regs, err := t.proc.Regs()
+	if err != nil {
+		return false, err
+	}
+	if handled, err := r.probe.onBreakpoint(t.proc, regs); handled || err != nil {
 		return handled, err
 	}
-	if !r.probe.installed() {
+	if !r.probe.installed() || !probe.IsTrap(regs.Rip) {
 		return false, nil
-	}
-	regs, err := t.proc.Regs()
-	if err != nil || !probe.IsTrap(regs.Rip) {
-		return false, err
 	}
 	now, err := probe.Time(t.proc)
 	if err != nil {

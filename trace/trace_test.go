@@ -484,6 +484,7 @@ func TestFlushAfterInterval(t *testing.T) {
 	w.now = func() time.Time { return clock }
 	w.lastChunk = clock
 	size := func() int64 {
+		w.chunks.sync() // what was handed over is written
 		fi, err := os.Stat(filepath.Join(dir, eventsFile))
 		if err != nil {
 			t.Fatal(err)
@@ -591,5 +592,33 @@ func TestCloseListsBlobsOnce(t *testing.T) {
 	defer r.Close()
 	if got := r.Meta().Blobs; len(got) != 2 || got[0] != "aa" || got[1] != "bb" {
 		t.Errorf("meta lists blobs %q, want [aa bb]", got)
+	}
+}
+
+// A chunk the chunk writer fails to write is reported: by the next
+// Append, by Flush and by Close, and the trace stays incomplete.
+func TestWriteErrorIsReported(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "trace")
+	w, err := Create(dir, testMeta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.f.Close() // every write(2) from now on fails
+	for _, ev := range manyEvents(10) {
+		if err := w.Append(ev); err != nil {
+			t.Fatalf("append before any chunk was written: %v", err)
+		}
+	}
+	if err := w.Flush(); err == nil || !strings.Contains(err.Error(), "write chunk 0") {
+		t.Fatalf("Flush of a chunk that cannot be written: %v", err)
+	}
+	if err := w.Append(manyEvents(1)[0]); err == nil {
+		t.Error("Append after a failed chunk succeeded")
+	}
+	if err := w.Close(0); err == nil {
+		t.Error("Close after a failed chunk succeeded")
+	}
+	if m, err := readMeta(dir); err != nil || m.Complete {
+		t.Errorf("meta after a failed chunk: %+v, %v", m, err)
 	}
 }

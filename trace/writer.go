@@ -3,13 +3,10 @@ package trace
 import (
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/klauspost/compress/zstd"
 )
 
 // flushInterval bounds how long an appended event may wait in memory while
@@ -26,24 +23,24 @@ const maxEventSize = MaxChunkSize - 64<<10
 var errClosed = errors.New("trace writer is closed")
 
 // Writer appends events to DIR/events. It is not safe for concurrent use.
+// Append encodes events into a buffer; a chunk writer of its own
+// (chunks.go) compresses and writes each full one, so that the recorder
+// waits neither for zstd nor for the disk.
 type Writer struct {
-	dir  string
-	path string // DIR/events
-	f    *os.File
-	enc  *zstd.Encoder
-	meta Meta
+	dir    string
+	path   string // DIR/events
+	f      *os.File
+	chunks *chunkWriter
+	meta   Meta
 
-	buf       []byte // encoded events not yet written
+	buf       []byte // encoded events not yet handed to the chunk writer
 	count     int    // events in buf
-	out       []byte // chunk header + compressed bytes, reused
 	lastChunk time.Time
-	chunks    int
 	events    int64
 
 	blobs map[string]bool // blobs the appended events refer to
 
 	now    func() time.Time // time source; tests replace it
-	err    error            // first write error; the file is unusable after it
 	closed bool
 }
 
@@ -75,16 +72,13 @@ func Create(dir string, meta *Meta) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("write header of %s: %w", w.path, err)
 	}
-	// One goroutine and the fastest level: the recorder runs this between
-	// tracee stops, so latency matters more than ratio.
-	enc, err := zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(zstd.SpeedFastest),
-		zstd.WithEncoderConcurrency(1))
+	chunks, err := startChunkWriter(f, w.path)
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("create zstd encoder: %w", err)
+		return nil, err
 	}
-	w.f, w.enc = f, enc
+	w.f, w.chunks = f, chunks
+	w.buf = make([]byte, 0, chunkTarget)
 	w.lastChunk = w.now()
 	return w, nil
 }
@@ -150,9 +144,11 @@ func (w *Writer) SaveMeta() error { return writeMeta(w.dir, &w.meta) }
 // Events returns how many events were appended so far.
 func (w *Writer) Events() int64 { return w.events }
 
-// Append encodes ev into the buffer. It writes a chunk when the buffer
-// passes ~256 KiB or when more than 200 ms passed since the last chunk; the
-// time is only checked here, so an idle recorder should call Flush itself.
+// Append encodes ev into the buffer. It hands the buffer over as a chunk
+// when it passes ~256 KiB or when more than 200 ms passed since the last
+// chunk; the time is only checked here, so an idle recorder should call
+// Flush itself. A chunk that failed to be written is reported by the next
+// call.
 func (w *Writer) Append(ev *Event) error {
 	if err := w.usable(); err != nil {
 		return err
@@ -179,72 +175,48 @@ func (w *Writer) Append(ev *Event) error {
 			ev.Kind, w.events, size, maxEventSize)
 	}
 	if len(w.buf) > maxEventSize {
-		// The new event does not fit with the pending ones: write those
-		// first and keep the new one as the start of the next chunk.
-		if err := w.writeChunk(w.buf[:start], w.count); err != nil {
-			return err
-		}
-		w.buf = w.buf[:copy(w.buf, w.buf[start:])]
+		// The new event does not fit with the pending ones: those go
+		// first and the new one starts the next chunk.
+		pending := w.buf
+		w.buf = append(w.chunks.send(pending[:start], w.count), pending[start:]...)
 		w.count = 0
+		w.lastChunk = w.now()
 	}
 	w.count++
 	w.events++
 	if len(w.buf) >= chunkTarget || w.now().Sub(w.lastChunk) > flushInterval {
-		return w.Flush()
+		w.handOver()
 	}
 	return nil
 }
 
-// Flush writes the buffered events as one complete chunk. It does not fsync:
-// the data only needs to survive rrpy dying, which write(2) ensures.
+// handOver sends the buffered events to the chunk writer as one chunk.
+func (w *Writer) handOver() {
+	if w.count == 0 {
+		return
+	}
+	w.buf = w.chunks.send(w.buf, w.count)
+	w.count = 0
+	w.lastChunk = w.now()
+}
+
+// Flush writes the buffered events as one complete chunk and waits until
+// every chunk so far is written. It does not fsync: the data only needs
+// to survive rrpy dying, which write(2) ensures.
 func (w *Writer) Flush() error {
 	if err := w.usable(); err != nil {
 		return err
 	}
-	if w.count == 0 {
-		return nil
-	}
-	if err := w.writeChunk(w.buf, w.count); err != nil {
-		return err
-	}
-	w.buf = w.buf[:0]
-	w.count = 0
-	return nil
-}
-
-// writeChunk compresses raw (count encoded events) and writes header and
-// data with a single write(2), so a crash leaves at most one partial chunk.
-func (w *Writer) writeChunk(raw []byte, count int) error {
-	var room [chunkHeaderSize]byte // filled in once the compressed length is known
-	w.out = append(w.out[:0], room[:]...)
-	w.out = w.enc.EncodeAll(raw, w.out)
-	comp := w.out[chunkHeaderSize:]
-	if len(comp) > MaxChunkSize {
-		// Cannot happen given maxEventSize; refuse rather than write a
-		// chunk the reader would reject.
-		return fmt.Errorf("write chunk %d of %s: compressed to %d bytes, over the limit", w.chunks, w.path, len(comp))
-	}
-	h := chunkHeader{
-		rawLen:  uint32(len(raw)),
-		compLen: uint32(len(comp)),
-		crc:     crc32.Checksum(comp, castagnoli),
-		count:   uint32(count),
-	}
-	h.append(w.out[:0])
-	if _, err := w.f.Write(w.out); err != nil {
-		w.err = fmt.Errorf("write chunk %d of %s: %w", w.chunks, w.path, err)
-		return w.err
-	}
-	w.chunks++
-	w.lastChunk = w.now()
-	return nil
+	w.handOver()
+	w.chunks.sync()
+	return w.chunks.failed()
 }
 
 func (w *Writer) usable() error {
 	if w.closed {
 		return errClosed
 	}
-	return w.err
+	return w.chunks.failed()
 }
 
 // Close flushes the buffered events, closes the events file and rewrites
@@ -279,12 +251,14 @@ func (w *Writer) Abort() error {
 	return err
 }
 
-// finish flushes and releases the file and encoder. It always closes them,
-// and returns the first error.
+// finish writes what is buffered and releases the file and the chunk
+// writer. It always closes them, and returns the first error.
 func (w *Writer) finish() error {
-	err := w.Flush()
+	if w.chunks.failed() == nil {
+		w.handOver()
+	}
+	err := w.chunks.stop()
 	w.closed = true
-	w.enc.Close()
 	// Close and Abort happen once per recording, so a sync here is cheap and
 	// makes the final meta.json never point at events lost by a power cut.
 	if serr := w.f.Sync(); serr != nil && err == nil {

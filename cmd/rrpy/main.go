@@ -25,6 +25,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // run is main without the process exit, so tests can call it.
 func run(args []string, stdout, stderr io.Writer) int {
+	defer startProfile(stderr)()
 	app := newApp(stdout, stderr)
 	err := app.Run(args)
 	var ee exitError
