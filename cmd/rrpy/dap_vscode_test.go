@@ -93,6 +93,22 @@ func runNode(t *testing.T, dir string, env []string, name string, args ...string
 	return out.String()
 }
 
+// TestVSCodeDebugClient debugs the seed demo with VS Code's own DAP client
+// (editors/vscode/test/debugclient.js): what VS Code sends and insists on,
+// and what its user sees, under each CPython.
+func TestVSCodeDebugClient(t *testing.T) {
+	dir := vscodeDir(t, "@vscode/debugadapter-testsupport")
+	forEachPython(t, func(t *testing.T, py string) {
+		src := testdata(t, "py/seed_demo.py")
+		trace := filepath.Join(t.TempDir(), "trace")
+		rrpy(t, nil, "record", "-o", trace, "--", py, src)
+		out := runNode(t, dir, []string{"XDG_DATA_HOME=" + dataHome}, "node", "test/debugclient.js", rrpyBin, trace, src, py)
+		if !strings.Contains(out, "rrpy dap: the VS Code DebugClient sessions passed\n") {
+			t.Errorf("node test/debugclient.js said:\n%s", out)
+		}
+	})
+}
+
 // TestVsixPackage packages the extension as its README says and checks
 // what VS Code installs: the rrpy debug type, its launch configurations,
 // and an extension.js that starts `rrpy dap` (run against a stand-in
