@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -378,4 +379,92 @@ func TestDAPPause(t *testing.T) {
 		t.Errorf("paused at %s:%d, want the loop", fn, line)
 	}
 	c.ok("disconnect", godap.DisconnectArguments{})
+}
+
+// A source the editor cannot open, a -c program's or a file gone since
+// the recording, comes with a source reference: the editor shows the
+// recorded text (a source request), and breakpoints and goto work there.
+func TestDAPSourceReference(t *testing.T) {
+	py := anyPython(t)
+	tmp := t.TempDir()
+	command := "x = 1\ny = x + 1\nprint(y)\n"
+	cTrace := filepath.Join(tmp, "c")
+	rrpy(t, nil, "record", "-o", cTrace, "--", py, "-c", command)
+	script := filepath.Join(tmp, "gone.py")
+	demo, err := os.ReadFile(testdata(t, "py/seed_demo.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(script, demo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goneTrace := filepath.Join(tmp, "gone")
+	rrpy(t, nil, "record", "-o", goneTrace, "--", py, script)
+
+	// frameSource is the innermost frame's source at the entry.
+	open := func(trace string) (*dapClient, godap.Source) {
+		c := startDAP(t)
+		c.ok("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
+		c.ok("launch", map[string]any{"trace": trace})
+		c.ok("configurationDone", nil)
+		if ev := c.stopped(); ev == nil || ev.Body.Reason != "entry" {
+			t.Fatalf("first stop: %+v", ev)
+		}
+		return c, c.frameSource()
+	}
+	text := func(c *dapClient, src godap.Source) string {
+		return c.ok("source", godap.SourceArguments{Source: &src, SourceReference: src.SourceReference}).(*godap.SourceResponse).Body.Content
+	}
+
+	c, src := open(cTrace)
+	if src.Name != "<string>" || src.Path != "" || src.SourceReference <= 0 || src.PresentationHint != "" {
+		t.Errorf("the -c program's source: %+v", src)
+	}
+	if got := text(c, src); got != command {
+		t.Errorf("the -c program's text: %q, want %q", got, command)
+	}
+	// As VS Code sends them from the editor showing it: the reference alone.
+	byRef := godap.Source{Name: src.Name, SourceReference: src.SourceReference}
+	bps := c.ok("setBreakpoints", godap.SetBreakpointsArguments{Source: byRef,
+		Breakpoints: []godap.SourceBreakpoint{{Line: 3}}}).(*godap.SetBreakpointsResponse)
+	if len(bps.Body.Breakpoints) != 1 || !bps.Body.Breakpoints[0].Verified {
+		t.Fatalf("a breakpoint in the -c program: %+v", bps.Body.Breakpoints)
+	}
+	c.ok("continue", godap.ContinueArguments{ThreadId: c.thread})
+	if ev := c.stopped(); ev == nil || ev.Body.Reason != "breakpoint" {
+		t.Fatalf("continue to line 3 of the -c program: %+v", ev)
+	}
+	if _, line := c.location(); line != 3 {
+		t.Errorf("stopped at line %d of the -c program, want 3", line)
+	}
+	targets := c.ok("gotoTargets", godap.GotoTargetsArguments{Source: byRef, Line: 2}).(*godap.GotoTargetsResponse)
+	if len(targets.Body.Targets) != 1 || targets.Body.Targets[0].Line != 2 || !strings.HasSuffix(targets.Body.Targets[0].Label, "(earlier)") {
+		t.Errorf("goto targets at line 2 of the -c program: %+v", targets.Body.Targets)
+	}
+
+	// A file that is there opens by its path; once gone, by reference.
+	c, src = open(goneTrace)
+	if src.Path != script || src.SourceReference != 0 {
+		t.Errorf("a file that is there: %+v", src)
+	}
+	if err := os.Remove(script); err != nil {
+		t.Fatal(err)
+	}
+	src = c.frameSource()
+	if src.Name != "gone.py" || src.Path != script || src.SourceReference <= 0 || src.PresentationHint != "" {
+		t.Errorf("a file gone since the recording: %+v", src)
+	}
+	if got := text(c, src); got != string(demo) {
+		t.Errorf("the recorded text of a file gone since: %q", got)
+	}
+}
+
+// frameSource is the innermost frame's source.
+func (c *dapClient) frameSource() godap.Source {
+	c.t.Helper()
+	r := c.ok("stackTrace", godap.StackTraceArguments{ThreadId: c.thread}).(*godap.StackTraceResponse)
+	if len(r.Body.StackFrames) == 0 || r.Body.StackFrames[0].Source == nil {
+		c.t.Fatalf("no source for the innermost frame: %+v", r.Body.StackFrames)
+	}
+	return *r.Body.StackFrames[0].Source
 }

@@ -158,7 +158,7 @@ func (a *adapter) allBreakpoints() []engine.Breakpoint {
 // recording never ran code at is not verified: pdb's rule, as the shell's.
 func (a *adapter) setBreakpoints(msg godap.Message) error {
 	req := msg.(*godap.SetBreakpointsRequest)
-	path := req.Arguments.Source.Path
+	path := a.sources.path(req.Arguments.Source)
 	src, srcErr := a.target.Source(path)
 	lines := strings.Split(string(src), "\n")
 	var specs []spec

@@ -184,12 +184,13 @@ func (a *adapter) stepOut(msg godap.Message) error {
 // present and first runs after it: a goto there travels in time.
 func (a *adapter) gotoTargets(msg godap.Message) error {
 	req := msg.(*godap.GotoTargetsRequest)
-	if req.Arguments.Source.Path == "" {
+	file := a.sources.path(req.Arguments.Source)
+	if file == "" {
 		return fmt.Errorf("goto needs a source file")
 	}
 	ctx := context.Background()
 	here := a.target.Now().Time
-	bp := []engine.Breakpoint{{ID: gotoID, File: req.Arguments.Source.Path, Line: req.Arguments.Line}}
+	bp := []engine.Breakpoint{{ID: gotoID, File: file, Line: req.Arguments.Line}}
 	var targets []godap.GotoTarget
 	for _, backward := range []bool{true, false} {
 		st, err := a.target.Continue(ctx, backward, bp)

@@ -58,6 +58,7 @@ type adapter struct {
 	console *shell.Console
 	bps     *breakpoints
 	refs    refs
+	sources sourceRefs
 
 	// mu orders requests and the end of a move: a request's handler holds
 	// it, and so does the move's goroutine while it says where it stopped.
@@ -325,11 +326,14 @@ func threadName(th engine.Thread) string {
 // source: the recorded source of a frame the client cannot open itself.
 func (a *adapter) source(msg godap.Message) error {
 	req := msg.(*godap.SourceRequest)
-	path := ""
+	var src godap.Source
 	if req.Arguments.Source != nil {
-		path = req.Arguments.Source.Path
+		src = *req.Arguments.Source
 	}
-	data, err := a.target.Source(path)
+	if src.SourceReference == 0 {
+		src.SourceReference = req.Arguments.SourceReference // before DAP had Source here
+	}
+	data, err := a.target.Source(a.sources.path(src))
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (a *adapter) stackTrace(msg godap.Message) error {
 	for i := start; i < end; i++ {
 		f := frames[i]
 		id := a.refs.addFrame(frameRef{thread: thread, index: i})
-		out = append(out, godap.StackFrame{Id: id, Name: f.Func, Line: f.Line, Column: 1, Source: frameSource(f.File)})
+		out = append(out, godap.StackFrame{Id: id, Name: f.Func, Line: f.Line, Column: 1, Source: a.frameSource(f.File)})
 	}
 	a.send(&godap.StackTraceResponse{Response: a.response(&req.Request),
 		Body: godap.StackTraceResponseBody{StackFrames: out, TotalFrames: len(frames)}})
@@ -107,17 +107,54 @@ func (a *adapter) threadStack(id int) (thread int, frames []engine.Frame, err er
 	return 0, nil, fmt.Errorf("no Python thread %d at time %d", id, a.target.Now().Time)
 }
 
-// frameSource names a frame's file so the client opens it; a frozen or
-// generated module ("<frozen codecs>", "<string>") has no file to open.
-func frameSource(file string) *godap.Source {
-	if strings.HasPrefix(file, "<") {
-		return &godap.Source{Name: file, PresentationHint: "deemphasize"}
+// frameSource names a frame's file so the client shows it: by its path
+// when the file is there to open; otherwise (a -c program's "<string>", a
+// file gone since the recording) by a source reference, for which the
+// client asks the recorded text with a source request; deemphasized when
+// the recording kept no text either ("<frozen codecs>").
+func (a *adapter) frameSource(file string) *godap.Source {
+	src := &godap.Source{Name: file}
+	if !strings.HasPrefix(file, "<") {
+		src.Name, src.Path = filepath.Base(file), file
+		if _, err := os.Stat(file); err == nil {
+			return src
+		}
 	}
-	src := &godap.Source{Name: filepath.Base(file), Path: file}
-	if _, err := os.Stat(file); err != nil {
+	if _, err := a.target.Source(file); err == nil {
+		src.SourceReference = a.sources.ref(file)
+	} else {
 		src.PresentationHint = "deemphasize"
 	}
 	return src
+}
+
+// sourceRefs number the files frameSource gives a source reference, for
+// the whole session, as DAP has them.
+type sourceRefs struct {
+	ids   map[string]int
+	files []string // file i+1
+}
+
+func (s *sourceRefs) ref(file string) int {
+	if id, ok := s.ids[file]; ok {
+		return id
+	}
+	if s.ids == nil {
+		s.ids = map[string]int{}
+	}
+	s.files = append(s.files, file)
+	s.ids[file] = len(s.files)
+	return len(s.files)
+}
+
+// path is the file a client's source names: the one its reference stands
+// for, else its path. A breakpoint or a goto in a source shown by
+// reference comes with the reference alone.
+func (s *sourceRefs) path(src godap.Source) string {
+	if src.SourceReference > 0 && src.SourceReference <= len(s.files) {
+		return s.files[src.SourceReference-1]
+	}
+	return src.Path
 }
 
 func (a *adapter) scopes(msg godap.Message) error {
