@@ -1,0 +1,284 @@
+//go:build linux && amd64
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// runLog is one run's ending and output.
+type runLog struct {
+	ending
+	stdout, stderr string // the files
+	out, err       []byte
+}
+
+func (l *runLog) read() error {
+	var err error
+	if l.out, err = os.ReadFile(l.stdout); err != nil {
+		return err
+	}
+	l.err, err = os.ReadFile(l.stderr)
+	return err
+}
+
+// outcome is what a run of regrtest says of the tests: its exit status
+// and its summary lines.
+type outcome struct {
+	status  int
+	summary string // "Total tests: run=170 skipped=1; Result: SUCCESS"; "" when none was printed
+}
+
+func (l runLog) outcome() outcome {
+	var total, res string
+	for _, line := range lines(l.out) {
+		switch {
+		case strings.HasPrefix(line, "Total tests:"):
+			total = line
+		case strings.HasPrefix(line, "Result:"):
+			res = line
+		}
+	}
+	if total == "" && res == "" {
+		return outcome{status: l.Status}
+	}
+	return outcome{status: l.Status, summary: total + "; " + res}
+}
+
+func (o outcome) String() string {
+	if o.summary == "" {
+		return fmt.Sprintf("exit status %d, no summary", o.status)
+	}
+	return fmt.Sprintf("exit status %d, %s", o.status, o.summary)
+}
+
+func lines(b []byte) []string {
+	if len(b) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// rrpyLine is a line rrpy itself printed among the program's stderr.
+func rrpyLine(line string) bool { return strings.HasPrefix(line, "rrpy:") }
+
+// rrpyWarnings are the warnings rrpy printed.
+func (l runLog) rrpyWarnings() []string {
+	var w []string
+	for _, line := range lines(l.err) {
+		if msg, ok := strings.CutPrefix(line, "rrpy: warning: "); ok {
+			w = append(w, msg)
+		}
+	}
+	return w
+}
+
+// failure is the class and the message of a run of rrpy that did not end
+// as the program did: it hung, panicked, or said why it stopped.
+func (l runLog) failure(side, trace string) (class, detail string) {
+	if l.TimedOut {
+		return side + " hangs", fmt.Sprintf("%s killed after %.0f s", side, l.Seconds)
+	}
+	if p := goPanic(l.err); p != "" {
+		return side + ": rrpy panics: " + normalize(p), p
+	}
+	if msg := rrpyError(l.err, trace); msg != "" {
+		return side + ": " + normalize(msg), msg
+	}
+	return "", ""
+}
+
+var goroutineLine = regexp.MustCompile(`(?m)^goroutine \d+ \[`)
+
+// goPanic is the first line of a Go panic or fatal error in stderr.
+func goPanic(stderr []byte) string {
+	if !goroutineLine.Match(stderr) {
+		return ""
+	}
+	for _, line := range lines(stderr) {
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			return line
+		}
+	}
+	return ""
+}
+
+// rrpyError is the last error rrpy printed, without the trace directory
+// a failed recording names.
+func rrpyError(stderr []byte, trace string) string {
+	var msg string
+	for _, line := range lines(stderr) {
+		if !rrpyLine(line) || strings.HasPrefix(line, "rrpy: recorded into ") || strings.HasPrefix(line, "rrpy: warning: ") {
+			continue
+		}
+		msg = strings.TrimSuffix(strings.TrimPrefix(line, "rrpy: "), ": "+trace)
+	}
+	return msg
+}
+
+var (
+	hexNumber = regexp.MustCompile(`0x[0-9a-fA-F]+`)
+	number    = regexp.MustCompile(`\d+`)
+)
+
+// normalize makes a message a class: numbers (events, pids, addresses)
+// are left out, and long messages cut.
+func normalize(msg string) string {
+	msg = number.ReplaceAllString(hexNumber.ReplaceAllString(msg, "0x…"), "N")
+	if r := []rune(msg); len(r) > 160 {
+		msg = string(r[:160]) + "…"
+	}
+	return msg
+}
+
+// outputDifference says where the replay's output first differs from the
+// recording's, rrpy's own lines left out; "" when they are the same.
+func outputDifference(rec, rep runLog) string {
+	if rec.Status != rep.Status {
+		return fmt.Sprintf("exit status: recorded %d, replayed %d", rec.Status, rep.Status)
+	}
+	if d := firstDifference(lines(rec.out), lines(rep.out)); d != "" {
+		return "stdout: " + d
+	}
+	if d := firstDifference(withoutRrpy(rec.err), withoutRrpy(rep.err)); d != "" {
+		return "stderr: " + d
+	}
+	return ""
+}
+
+func withoutRrpy(b []byte) []string {
+	var out []string
+	for _, line := range lines(b) {
+		if !rrpyLine(line) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func firstDifference(rec, rep []string) string {
+	for i := range max(len(rec), len(rep)) {
+		switch {
+		case i >= len(rep):
+			return fmt.Sprintf("the replay stops at line %d; recorded %q", i+1, cut(rec[i]))
+		case i >= len(rec):
+			return fmt.Sprintf("the replay goes on at line %d: %q", i+1, cut(rep[i]))
+		case rec[i] != rep[i]:
+			return fmt.Sprintf("line %d: recorded %q, replayed %q", i+1, cut(rec[i]), cut(rep[i]))
+		}
+	}
+	return ""
+}
+
+func cut(s string) string {
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:120]) + "…"
+	}
+	return s
+}
+
+// A test's result as unittest prints it in verbose mode, and the header
+// of a failure's report.
+var (
+	verboseResult = regexp.MustCompile(`^\S+ \(([^)]+)\)(?: \[[^]]*\])? \.\.\. (ok|FAIL|ERROR|skipped|expected failure|unexpected success)`)
+	failureHeader = regexp.MustCompile(`^(FAIL|ERROR): \S+ \(([^)]+)\)`)
+)
+
+// testResults maps each test id to its result.
+func testResults(out []byte) map[string]string {
+	res := map[string]string{}
+	for _, line := range lines(out) {
+		if m := verboseResult.FindStringSubmatch(line); m != nil && res[m[1]] == "" {
+			res[m[1]] = m[2]
+		}
+		if m := failureHeader.FindStringSubmatch(line); m != nil {
+			res[m[2]] = m[1]
+		}
+	}
+	return res
+}
+
+func failed(result string) bool { return result == "FAIL" || result == "ERROR" }
+
+// outcomeDifference names how a recording's outcome differs from plain's,
+// and lists the tests whose results differ with the exception each failed
+// with.
+func outcomeDifference(plain, rec runLog) (class string, details []string) {
+	details = []string{"plain: " + plain.outcome().String(), "rrpy: " + rec.outcome().String()}
+	was, is := testResults(plain.out), testResults(rec.out)
+	var fails, skips, others []string
+	for _, id := range sortedKeys(is, was) {
+		p, r := was[id], is[id]
+		switch {
+		case p == r:
+			continue
+		case failed(r):
+			fails = append(fails, id)
+			details = append(details, fmt.Sprintf("%s: plain %s, rrpy %s: %s", id, orNone(p), r, failureOf(rec.out, id)))
+		case r == "skipped" || p == "skipped":
+			skips = append(skips, id)
+			details = append(details, fmt.Sprintf("%s: plain %s, rrpy %s", id, orNone(p), orNone(r)))
+		default:
+			others = append(others, id)
+			details = append(details, fmt.Sprintf("%s: plain %s, rrpy %s", id, orNone(p), orNone(r)))
+		}
+	}
+	switch {
+	case rec.outcome().summary == "":
+		return fmt.Sprintf("outcome differs: regrtest ended without its summary (exit status %d)", rec.Status), details
+	case len(fails) > 0:
+		return "outcome differs: tests fail under rrpy", details
+	case len(skips) > 0:
+		return "outcome differs: tests skipped one way and not the other", details
+	case len(others) > 0:
+		return "outcome differs: tests' results differ", details
+	}
+	return "outcome differs: " + normalize(rec.outcome().String()), details
+}
+
+func orNone(result string) string {
+	if result == "" {
+		return "(not run)"
+	}
+	return result
+}
+
+func sortedKeys(a, b map[string]string) []string {
+	var keys []string
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// failureOf is the last line of the report of a test's failure: the
+// exception it failed with.
+func failureOf(out []byte, id string) string {
+	ls := lines(out)
+	for i, line := range ls {
+		if m := failureHeader.FindStringSubmatch(line); m == nil || m[2] != id {
+			continue
+		}
+		last := ""
+		for _, l := range ls[i+2:] {
+			if strings.HasPrefix(l, "=====") || strings.HasPrefix(l, "-----") {
+				break
+			}
+			if strings.TrimSpace(l) != "" {
+				last = l
+			}
+		}
+		return cut(last)
+	}
+	return "(no report)"
+}
