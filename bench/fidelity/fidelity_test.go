@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,7 +29,7 @@ func TestQuickModules(t *testing.T) {
 			t.Skipf("%s: %v", in.Path, err)
 		}
 		cfg := config{rrpy: rrpy, timeout: 60 * time.Second, jobs: 2, out: t.TempDir()}
-		results, err := runSuite(cfg, s, modules, func(result) {})
+		results, err := runSuite(context.Background(), cfg, s, modules, func(result) {})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,10 +3,13 @@
 package main
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -46,8 +49,11 @@ type result struct {
 func (r result) scored() bool { return r.LeftOut == "" }
 
 // runSuite tests the modules, cfg.jobs at a time, calling done as each
-// ends; the results come back in the modules' order.
-func runSuite(cfg config, s suite, mods []string, done func(result)) ([]result, error) {
+// ends; the results come back in the modules' order. The first error, or
+// ctx's end, stops it: the runs under way are killed.
+func runSuite(ctx context.Context, cfg config, s suite, mods []string, done func(result)) ([]result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	type finished struct {
 		i   int
 		r   result
@@ -55,33 +61,38 @@ func runSuite(cfg config, s suite, mods []string, done func(result)) ([]result, 
 	}
 	todo := make(chan int)
 	ends := make(chan finished)
+	var workers sync.WaitGroup
 	for range cfg.jobs {
-		go func() {
+		workers.Go(func() {
 			for i := range todo {
-				r, err := testModule(cfg, s, mods[i])
+				r, err := testModule(ctx, cfg, s, mods[i])
 				ends <- finished{i, r, err}
 			}
-		}()
+		})
 	}
 	go func() {
+		defer close(todo)
 		for i := range mods {
-			todo <- i
+			select {
+			case todo <- i:
+			case <-ctx.Done():
+				return
+			}
 		}
-		close(todo)
 	}()
+	go func() { workers.Wait(); close(ends) }()
 	results := make([]result, len(mods))
 	var firstErr error
-	for range mods {
-		f := <-ends
-		if f.err != nil && firstErr == nil {
-			firstErr = fmt.Errorf("%s: %w", mods[f.i], f.err)
+	for f := range ends {
+		if f.err != nil {
+			firstErr = cmp.Or(firstErr, fmt.Errorf("%s: %w", mods[f.i], f.err))
+			cancel()
+			continue
 		}
 		results[f.i] = f.r
-		if f.err == nil {
-			done(f.r)
-		}
+		done(f.r)
 	}
-	return results, firstErr
+	return results, cmp.Or(firstErr, context.Cause(ctx))
 }
 
 // moduleRun is one module's runs: where their logs go and the directory
@@ -102,7 +113,7 @@ func (m moduleRun) regrtest() []string {
 func (m moduleRun) trace() string { return filepath.Join(m.logs, "trace") }
 
 // testModule runs one module plain, recorded and replayed.
-func testModule(cfg config, s suite, module string) (result, error) {
+func testModule(ctx context.Context, cfg config, s suite, module string) (result, error) {
 	m := moduleRun{cfg: cfg, s: s, module: module, logs: filepath.Join(cfg.out, s.version, module)}
 	if err := os.RemoveAll(m.logs); err != nil {
 		return result{}, err
@@ -117,7 +128,7 @@ func testModule(cfg config, s suite, module string) (result, error) {
 	defer os.RemoveAll(work)
 	m.work = work
 	r := result{Module: module, Dir: m.logs}
-	if err := m.test(&r); err != nil {
+	if err := m.test(ctx, &r); err != nil {
 		return result{}, err
 	}
 	if !r.scored() || r.Same && r.Replays {
@@ -126,8 +137,8 @@ func testModule(cfg config, s suite, module string) (result, error) {
 	return r, nil
 }
 
-func (m moduleRun) test(r *result) error {
-	plain, err := m.plain("plain")
+func (m moduleRun) test(ctx context.Context, r *result) error {
+	plain, err := m.plain(ctx, "plain")
 	if err != nil {
 		return err
 	}
@@ -140,15 +151,15 @@ func (m moduleRun) test(r *result) error {
 		r.LeftOut = plainFails
 		return nil
 	}
-	rec, err := m.record(plain.Seconds)
+	rec, err := m.record(ctx, plain.Seconds)
 	if err != nil {
 		return err
 	}
 	r.Record = &rec.ending
-	if done, err := m.judgeRecording(r, plain, rec); done || err != nil {
+	if done, err := m.judgeRecording(ctx, r, plain, rec); done || err != nil {
 		return err
 	}
-	rep, err := m.replay(rec.Seconds)
+	rep, err := m.replay(ctx, rec.Seconds)
 	if err != nil {
 		return err
 	}
@@ -159,7 +170,7 @@ func (m moduleRun) test(r *result) error {
 
 // judgeRecording compares the recording with plain; done says the
 // recording cannot be replayed or the module is out of the score.
-func (m moduleRun) judgeRecording(r *result, plain, rec runLog) (done bool, err error) {
+func (m moduleRun) judgeRecording(ctx context.Context, r *result, plain, rec runLog) (done bool, err error) {
 	r.Warnings = rec.rrpyWarnings()
 	if class, detail := rec.failure("record", m.trace()); class != "" {
 		r.Classes, r.Details = append(r.Classes, class), append(r.Details, detail)
@@ -169,7 +180,7 @@ func (m moduleRun) judgeRecording(r *result, plain, rec runLog) (done bool, err 
 		r.Same = true
 		return false, nil
 	}
-	again, err := m.plain("plain2")
+	again, err := m.plain(ctx, "plain2")
 	if err != nil {
 		return true, err
 	}
@@ -198,27 +209,27 @@ func (m moduleRun) judgeReplay(r *result, rec, rep runLog) {
 }
 
 // plain runs the module without rrpy.
-func (m moduleRun) plain(name string) (runLog, error) {
-	return m.run(name, m.regrtest(), m.cfg.timeout)
+func (m moduleRun) plain(ctx context.Context, name string) (runLog, error) {
+	return m.run(ctx, name, m.regrtest(), m.cfg.timeout)
 }
 
 // record records the module, allowing it five times plain's time and
-// then some: a recording that outlives that is a hang.
-func (m moduleRun) record(plain float64) (runLog, error) {
+// then some: a recording that outlives that times out, hung or too slow.
+func (m moduleRun) record(ctx context.Context, plain float64) (runLog, error) {
 	argv := append([]string{m.cfg.rrpy, "record", "-o", m.trace(), "--"}, m.regrtest()...)
-	return m.run("record", argv, 5*seconds(plain)+30*time.Second)
+	return m.run(ctx, "record", argv, 5*seconds(plain)+30*time.Second)
 }
 
 // replay replays the recording, allowing it twice its time and then some.
-func (m moduleRun) replay(record float64) (runLog, error) {
-	return m.run("replay", []string{m.cfg.rrpy, "replay", "--autopilot", m.trace()}, 2*seconds(record)+30*time.Second)
+func (m moduleRun) replay(ctx context.Context, record float64) (runLog, error) {
+	return m.run(ctx, "replay", []string{m.cfg.rrpy, "replay", "--autopilot", m.trace()}, 2*seconds(record)+30*time.Second)
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // run runs argv in a fresh working directory with a fresh HOME and
 // TMPDIR, its output in the module's logs as NAME.out and NAME.err.
-func (m moduleRun) run(name string, argv []string, timeout time.Duration) (runLog, error) {
+func (m moduleRun) run(ctx context.Context, name string, argv []string, timeout time.Duration) (runLog, error) {
 	dir := filepath.Join(m.work, "run")
 	if err := os.RemoveAll(dir); err != nil {
 		return runLog{}, fmt.Errorf("clean the working directory: %w", err)
@@ -232,7 +243,7 @@ func (m moduleRun) run(name string, argv []string, timeout time.Duration) (runLo
 	var err error
 	l.ending, err = command{
 		argv: argv, dir: dir, env: m.env(dir), stdout: l.stdout, stderr: l.stderr, timeout: timeout,
-	}.run()
+	}.run(ctx)
 	if err != nil {
 		return runLog{}, err
 	}

@@ -5,7 +5,7 @@
 // many behave the same recorded (exit status and regrtest's summary) and
 // replay the same (the recording's output and exit status, byte for byte).
 // Every failure is put in a class by what rrpy said (a divergence, a trace
-// that ended early, a panic, a hang, tests that fail only under rrpy), and
+// that ended early, a panic, a timeout, tests that fail only under rrpy), and
 // the logs of each module are kept under -out; the traces of modules that
 // passed are deleted.
 //
@@ -19,12 +19,15 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"rrpy/internal/pythons"
@@ -48,8 +51,12 @@ func main() {
 		modules: splitList(*modules), sample: *sample, seed: *seed,
 		timeout: *timeout, jobs: *jobs, out: *out, rrpy: *rrpyBin,
 	}
-	if err := run(cfg, pys); err != nil {
+	// A Ctrl-C or a kill ends the runs under way, tracees and all.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	if err := run(ctx, cfg, pys); err != nil {
 		fmt.Fprintln(os.Stderr, "fidelity:", err)
+		stop()
 		os.Exit(1)
 	}
 }
@@ -58,7 +65,7 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
-func run(cfg config, pys []string) error {
+func run(ctx context.Context, cfg config, pys []string) error {
 	if cfg.jobs < 1 || cfg.timeout <= 0 || cfg.sample < 0 {
 		return fmt.Errorf("-jobs must be at least 1, -timeout positive and -sample not negative")
 	}
@@ -79,7 +86,7 @@ func run(cfg config, pys []string) error {
 		}
 	}
 	for _, py := range pys {
-		if err := testInterpreter(cfg, py); err != nil {
+		if err := testInterpreter(ctx, cfg, py); err != nil {
 			return err
 		}
 	}
@@ -89,7 +96,7 @@ func run(cfg config, pys []string) error {
 // testInterpreter runs the harness on one interpreter's suite and prints
 // its table; an interpreter that is absent or lacks its test package is
 // skipped with a note.
-func testInterpreter(cfg config, py string) error {
+func testInterpreter(ctx context.Context, cfg config, py string) error {
 	s, err := findSuite(py)
 	if err != nil {
 		fmt.Printf("\n%s: skipped: %v\n", py, err)
@@ -101,7 +108,7 @@ func testInterpreter(cfg config, py string) error {
 	}
 	fmt.Printf("\nCPython %s (%s): %d of its %d test modules\n", s.version, s.python, len(mods), len(s.modules))
 	t0 := time.Now()
-	results, err := runSuite(cfg, s, mods, func(r result) { fmt.Println(progressLine(s, r)) })
+	results, err := runSuite(ctx, cfg, s, mods, func(r result) { fmt.Println(progressLine(s, r)) })
 	if err != nil {
 		return err
 	}

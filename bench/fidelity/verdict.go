@@ -81,7 +81,7 @@ func (l runLog) rrpyWarnings() []string {
 // as the program did: it hung, panicked, or said why it stopped.
 func (l runLog) failure(side, trace string) (class, detail string) {
 	if l.TimedOut {
-		return side + " hangs", fmt.Sprintf("%s killed after %.0f s", side, l.Seconds)
+		return side + " times out: " + l.idleOrBusy(), fmt.Sprintf("%s killed after %.0f s, having used %.0f s of CPU", side, l.Seconds, l.CPUSeconds)
 	}
 	if p := goPanic(l.err); p != "" {
 		return side + ": rrpy panics: " + normalize(p), p
@@ -90,6 +90,15 @@ func (l runLog) failure(side, trace string) (class, detail string) {
 		return side + ": " + normalize(msg), msg
 	}
 	return "", ""
+}
+
+// idleOrBusy tells a hang, where the processes wait for each other, from
+// a run that computes on, too slowly or in a loop.
+func (e ending) idleOrBusy() string {
+	if e.CPUSeconds < e.Seconds/4 {
+		return "idle (a hang)"
+	}
+	return "busy (slow, or spinning)"
 }
 
 var goroutineLine = regexp.MustCompile(`(?m)^goroutine \d+ \[`)
