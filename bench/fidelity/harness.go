@@ -199,13 +199,12 @@ func (m moduleRun) judgeReplay(r *result, rec, rep runLog) {
 		r.Classes, r.Details = append(r.Classes, class), append(r.Details, detail)
 		return
 	}
-	diff := outputDifference(rec, rep)
-	if diff == "" {
+	class, detail := outputDifference(rec, rep)
+	if class == "" {
 		r.Replays = true
 		return
 	}
-	r.Classes = append(r.Classes, "replay: the output differs ("+strings.SplitN(diff, ":", 2)[0]+")")
-	r.Details = append(r.Details, diff)
+	r.Classes, r.Details = append(r.Classes, class), append(r.Details, detail)
 }
 
 // plain runs the module without rrpy.

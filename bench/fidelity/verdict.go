@@ -144,19 +144,43 @@ func normalize(msg string) string {
 	return msg
 }
 
-// outputDifference says where the replay's output first differs from the
-// recording's, rrpy's own lines left out; "" when they are the same.
-func outputDifference(rec, rep runLog) string {
+// outputDifference names how the replay's output differs from the
+// recording's, rrpy's own lines left out, and says where it first does;
+// "" when they are the same. Child processes run for real while recording
+// and not at all in replay: what they wrote to the stdout or stderr they
+// inherited is missing from the replay, a class of its own.
+func outputDifference(rec, rep runLog) (class, detail string) {
 	if rec.Status != rep.Status {
-		return fmt.Sprintf("exit status: recorded %d, replayed %d", rec.Status, rep.Status)
+		return "replay: the exit status differs", fmt.Sprintf("exit status: recorded %d, replayed %d", rec.Status, rep.Status)
 	}
-	if d := firstDifference(lines(rec.out), lines(rep.out)); d != "" {
-		return "stdout: " + d
+	for _, stream := range []struct {
+		name     string
+		rec, rep []string
+	}{
+		{"stdout", lines(rec.out), lines(rep.out)},
+		{"stderr", withoutRrpy(rec.err), withoutRrpy(rep.err)},
+	} {
+		d := firstDifference(stream.rec, stream.rep)
+		switch {
+		case d == "":
+			continue
+		case isSubsequence(stream.rep, stream.rec):
+			return "replay: " + stream.name + " lacks lines of the recording's (children's output?)", stream.name + ": " + d
+		}
+		return "replay: " + stream.name + " differs", stream.name + ": " + d
 	}
-	if d := firstDifference(withoutRrpy(rec.err), withoutRrpy(rep.err)); d != "" {
-		return "stderr: " + d
+	return "", ""
+}
+
+// isSubsequence reports whether all of sub's lines are in all's, in order.
+func isSubsequence(sub, all []string) bool {
+	i := 0
+	for _, line := range all {
+		if i < len(sub) && sub[i] == line {
+			i++
+		}
 	}
-	return ""
+	return i == len(sub)
 }
 
 func withoutRrpy(b []byte) []string {
