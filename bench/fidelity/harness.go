@@ -37,6 +37,7 @@ type result struct {
 	Dir      string // its logs, and its trace when kept
 	Plain    ending
 	Record   *ending  `json:",omitempty"`
+	Plain2   *ending  `json:",omitempty"` // plain again, when the recording's outcome differed
 	Replay   *ending  `json:",omitempty"`
 	LeftOut  string   `json:",omitempty"` // why the module is out of the score
 	Same     bool     // recorded, it behaved as plain
@@ -143,12 +144,7 @@ func (m moduleRun) test(ctx context.Context, r *result) error {
 		return err
 	}
 	r.Plain = plain.ending
-	switch {
-	case plain.TimedOut:
-		r.LeftOut = plainTimesOut
-		return nil
-	case plain.Status != 0:
-		r.LeftOut = plainFails
+	if judgePlain(r, plain) {
 		return nil
 	}
 	rec, err := m.record(ctx, plain.Seconds)
@@ -156,55 +152,26 @@ func (m moduleRun) test(ctx context.Context, r *result) error {
 		return err
 	}
 	r.Record = &rec.ending
-	if done, err := m.judgeRecording(ctx, r, plain, rec); done || err != nil {
-		return err
+	var again, rep *runLog
+	if rec.rrpyFailure(m.trace()) {
+		judge(r, m.trace(), plain, rec, nil, nil)
+		return nil
 	}
-	rep, err := m.replay(ctx, rec.Seconds)
+	if plain.outcome() != rec.outcome() {
+		// Is it rrpy, or does the module not always end the same?
+		l, err := m.plain(ctx, "plain2")
+		if err != nil {
+			return err
+		}
+		again, r.Plain2 = &l, &l.ending
+	}
+	l, err := m.replay(ctx, rec.Seconds)
 	if err != nil {
 		return err
 	}
-	r.Replay = &rep.ending
-	m.judgeReplay(r, rec, rep)
+	rep, r.Replay = &l, &l.ending
+	judge(r, m.trace(), plain, rec, again, rep)
 	return nil
-}
-
-// judgeRecording compares the recording with plain; done says the
-// recording cannot be replayed or the module is out of the score.
-func (m moduleRun) judgeRecording(ctx context.Context, r *result, plain, rec runLog) (done bool, err error) {
-	r.Warnings = rec.rrpyWarnings()
-	if class, detail := rec.failure("record", m.trace()); class != "" {
-		r.Classes, r.Details = append(r.Classes, class), append(r.Details, detail)
-		return true, nil
-	}
-	if plain.outcome() == rec.outcome() {
-		r.Same = true
-		return false, nil
-	}
-	again, err := m.plain(ctx, "plain2")
-	if err != nil {
-		return true, err
-	}
-	if again.TimedOut || again.outcome() != plain.outcome() {
-		r.LeftOut = plainIsFlaky
-		return true, nil
-	}
-	class, details := outcomeDifference(plain, rec)
-	r.Classes, r.Details = append(r.Classes, class), append(r.Details, details...)
-	return false, nil
-}
-
-// judgeReplay compares the replay with the recording.
-func (m moduleRun) judgeReplay(r *result, rec, rep runLog) {
-	if class, detail := rep.failure("replay", m.trace()); class != "" {
-		r.Classes, r.Details = append(r.Classes, class), append(r.Details, detail)
-		return
-	}
-	class, detail := outputDifference(rec, rep)
-	if class == "" {
-		r.Replays = true
-		return
-	}
-	r.Classes, r.Details = append(r.Classes, class), append(r.Details, detail)
 }
 
 // plain runs the module without rrpy.

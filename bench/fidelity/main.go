@@ -11,11 +11,15 @@
 //
 //	go run ./bench/fidelity [-python PATH ...] [-modules test_json,test_os,...]
 //	    [-sample N] [-seed S] [-timeout 60s] [-jobs 2] [-out DIR] [-rrpy PATH]
+//	go run ./bench/fidelity -report DIR
 //
 // Without -python it takes rrpy's interpreters (internal/pythons) that
 // exist and hold their test package. A module that fails plain, does not
 // finish plain within -timeout, or gives another outcome on a second plain
 // run is left out of the score and counted apart.
+//
+// -report judges a finished run again from the logs under its -out
+// directory (as the classes are refined) and prints its report.
 package main
 
 import (
@@ -46,6 +50,7 @@ func main() {
 	jobs := flag.Int("jobs", 2, "modules tested at once")
 	out := flag.String("out", "", "where logs, kept traces and results go (default: a new temporary directory)")
 	rrpyBin := flag.String("rrpy", "", "the rrpy binary (default: built from this checkout)")
+	again := flag.String("report", "", "judge a finished run again from its logs and print its report: the -out `DIR` of the run (no test is run)")
 	flag.Parse()
 	cfg := config{
 		modules: splitList(*modules), sample: *sample, seed: *seed,
@@ -54,7 +59,13 @@ func main() {
 	// A Ctrl-C or a kill ends the runs under way, tracees and all.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	if err := run(ctx, cfg, pys); err != nil {
+	var err error
+	if *again != "" {
+		err = rejudgeAll(*again)
+	} else {
+		err = run(ctx, cfg, pys)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "fidelity:", err)
 		stop()
 		os.Exit(1)
@@ -114,7 +125,8 @@ func testInterpreter(ctx context.Context, cfg config, py string) error {
 	}
 	text := report(s, results, time.Since(t0))
 	fmt.Print(text)
-	return saveResults(filepath.Join(cfg.out, s.version), results, text)
+	rn := suiteRun{Python: s.python, Version: s.version, Seconds: time.Since(t0).Seconds(), Results: results}
+	return saveRun(filepath.Join(cfg.out, s.version), rn, text)
 }
 
 // prepareOut makes the output directory, a new temporary one when none

@@ -4,11 +4,8 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -67,7 +64,7 @@ func report(s suite, results []result, took time.Duration) string {
 	b.WriteString(countedList("rrpy's warnings while recording", results, func(r result) []string {
 		var w []string
 		for _, msg := range r.Warnings {
-			w = append(w, normalize(msg))
+			w = append(w, normalizeWarning(msg))
 		}
 		return slices.Compact(slices.Sorted(slices.Values(w)))
 	}))
@@ -90,11 +87,14 @@ func someOf(names []string, n int) string {
 	return strings.Join(names[:n], " ") + fmt.Sprintf(" … (%d more)", len(names)-n)
 }
 
-// countedList counts the modules in each of the keys keysOf gives them,
-// most first, with the modules' names.
+// countedList counts the scored modules in each of the keys keysOf gives
+// them, most first, with the modules' names.
 func countedList(title string, results []result, keysOf func(result) []string) string {
 	modules := map[string][]string{}
 	for _, r := range results {
+		if !r.scored() {
+			continue
+		}
 		for _, k := range keysOf(r) {
 			modules[k] = append(modules[k], r.Module)
 		}
@@ -141,8 +141,13 @@ func ratios(results []result) string {
 	}
 	slices.SortFunc(rec, func(a, b ratio) int { return cmp.Compare(b.other/b.plain, a.other/a.plain) })
 	var b strings.Builder
-	fmt.Fprintf(&b, "record/plain wall time over %d modules: geometric mean %.2fx, median %.2fx; worst:\n",
+	fmt.Fprintf(&b, "record/plain wall time over %d modules: geometric mean %.2fx, median %.2fx",
 		len(rec), geomean(rec), rec[len(rec)/2].other/rec[len(rec)/2].plain)
+	// A module of a fraction of a second plain measures rrpy's start.
+	if long := slices.DeleteFunc(slices.Clone(rec), func(x ratio) bool { return x.plain < 1 }); len(long) > 0 {
+		fmt.Fprintf(&b, "; over the %d of 1 s or more plain: %.2fx", len(long), geomean(long))
+	}
+	b.WriteString("; worst:\n")
 	for _, x := range rec[:min(5, len(rec))] {
 		fmt.Fprintf(&b, "  %-40s %6.1fx  (%.1f s -> %.1f s)\n", x.module, x.other/x.plain, x.plain, x.other)
 	}
@@ -158,24 +163,4 @@ func geomean(rs []ratio) float64 {
 		sum += math.Log(r.other / r.plain)
 	}
 	return math.Exp(sum / float64(len(rs)))
-}
-
-// saveResults writes the results as JSON, for a report made later, and
-// the report beside them.
-func saveResults(dir string, results []result, text string) error {
-	b, err := json.MarshalIndent(results, "", "  ")
-	if err != nil {
-		return err
-	}
-	err = os.MkdirAll(dir, 0o755)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "results.json"), b, 0o644)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "report.txt"), []byte(text), 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("save the results: %w", err)
-	}
-	return nil
 }

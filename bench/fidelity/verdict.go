@@ -63,15 +63,33 @@ func lines(b []byte) []string {
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
 
-// rrpyLine is a line rrpy itself printed among the program's stderr.
-func rrpyLine(line string) bool { return strings.HasPrefix(line, "rrpy:") }
+// splitRrpy splits a line of stderr into the program's output and what
+// rrpy printed after it: rrpy's line follows whatever the program left
+// without a newline ("STDINrrpy: replay diverged …").
+func splitRrpy(line string) (program, rrpy string) {
+	if i := strings.Index(line, "rrpy: "); i >= 0 {
+		return line[:i], line[i:]
+	}
+	return line, ""
+}
+
+// rrpyMessages are the lines rrpy printed, without "rrpy: ".
+func rrpyMessages(stderr []byte) []string {
+	var msgs []string
+	for _, line := range lines(stderr) {
+		if _, msg := splitRrpy(line); msg != "" {
+			msgs = append(msgs, strings.TrimPrefix(msg, "rrpy: "))
+		}
+	}
+	return msgs
+}
 
 // rrpyWarnings are the warnings rrpy printed.
 func (l runLog) rrpyWarnings() []string {
 	var w []string
-	for _, line := range lines(l.err) {
-		if msg, ok := strings.CutPrefix(line, "rrpy: warning: "); ok {
-			w = append(w, msg)
+	for _, msg := range rrpyMessages(l.err) {
+		if warning, ok := strings.CutPrefix(msg, "warning: "); ok {
+			w = append(w, warning)
 		}
 	}
 	return w
@@ -119,29 +137,42 @@ func goPanic(stderr []byte) string {
 // rrpyError is the last error rrpy printed, without the trace directory
 // a failed recording names.
 func rrpyError(stderr []byte, trace string) string {
-	var msg string
-	for _, line := range lines(stderr) {
-		if !rrpyLine(line) || strings.HasPrefix(line, "rrpy: recorded into ") || strings.HasPrefix(line, "rrpy: warning: ") {
-			continue
+	var last string
+	for _, msg := range rrpyMessages(stderr) {
+		if !strings.HasPrefix(msg, "recorded into ") && !strings.HasPrefix(msg, "warning: ") {
+			last = strings.TrimSuffix(msg, ": "+trace)
 		}
-		msg = strings.TrimSuffix(strings.TrimPrefix(line, "rrpy: "), ": "+trace)
 	}
-	return msg
+	return last
 }
 
 var (
 	hexNumber = regexp.MustCompile(`0x[0-9a-fA-F]+`)
 	number    = regexp.MustCompile(`\d+`)
+	// A syscall's arguments: "clock_gettime(0x1, 0x7ffff731cc00)".
+	syscallArgs = regexp.MustCompile(`\b([a-z_0-9]+)\([^()]*\)`)
+	// A replay that went on where the recording took a signal: which
+	// syscall it made instead is whatever the program did next.
+	missedSignal = regexp.MustCompile(`the program made [a-z_0-9]+\(…\), the trace has signal`)
+	// The file of a warning: "/usr/lib/python3.11/doctest.py line 1500 calls …".
+	warningPlace = regexp.MustCompile(`^/\S+ line \d+ `)
 )
 
 // normalize makes a message a class: numbers (events, pids, addresses)
-// are left out, and long messages cut.
+// and syscall arguments are left out, and long messages cut.
 func normalize(msg string) string {
+	msg = syscallArgs.ReplaceAllString(msg, "$1(…)")
+	msg = missedSignal.ReplaceAllString(msg, "the program made a syscall, the trace has signal")
 	msg = number.ReplaceAllString(hexNumber.ReplaceAllString(msg, "0x…"), "N")
 	if r := []rune(msg); len(r) > 160 {
 		msg = string(r[:160]) + "…"
 	}
 	return msg
+}
+
+// normalizeWarning makes a warning a class, wherever the program was.
+func normalizeWarning(msg string) string {
+	return normalize(warningPlace.ReplaceAllString(msg, ""))
 }
 
 // outputDifference names how the replay's output differs from the
@@ -186,8 +217,8 @@ func isSubsequence(sub, all []string) bool {
 func withoutRrpy(b []byte) []string {
 	var out []string
 	for _, line := range lines(b) {
-		if !rrpyLine(line) {
-			out = append(out, line)
+		if program, rrpy := splitRrpy(line); rrpy == "" || program != "" {
+			out = append(out, program)
 		}
 	}
 	return out
