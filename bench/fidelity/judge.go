@@ -1,0 +1,176 @@
+//go:build linux && amd64
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The verdicts are made from the runs' logs alone, so that a finished run
+// can be judged again (-report) when the classes are refined.
+
+// judgePlain leaves a module out of the score when plain did not pass;
+// it reports whether it did.
+func judgePlain(r *result, plain runLog) bool {
+	switch {
+	case plain.TimedOut:
+		r.LeftOut = plainTimesOut
+	case plain.Status != 0:
+		r.LeftOut = plainFails
+	}
+	return r.LeftOut != ""
+}
+
+// rrpyFailure reports whether the recording ended on rrpy's account (a
+// timeout, a panic, an error), leaving nothing to replay.
+func (l runLog) rrpyFailure(trace string) bool {
+	class, _ := l.failure("record", trace)
+	return class != ""
+}
+
+// judge compares the recording with plain, and the replay, if one was
+// made, with the recording. again is plain's second run, made when the
+// outcomes differed: a module whose two plain runs differ is flaky, out
+// of the score.
+func judge(r *result, trace string, plain, rec runLog, again, rep *runLog) {
+	r.Warnings = rec.rrpyWarnings()
+	if class, detail := rec.failure("record", trace); class != "" {
+		r.add(class, detail)
+		return
+	}
+	switch {
+	case plain.outcome() == rec.outcome():
+		r.Same = true
+	case again != nil && (again.TimedOut || again.outcome() != plain.outcome()):
+		r.LeftOut = plainIsFlaky
+	default:
+		class, details := outcomeDifference(plain, rec)
+		r.add(class, details...)
+	}
+	if rep == nil {
+		return
+	}
+	if class, detail := rep.failure("replay", trace); class != "" {
+		r.add(class, detail)
+		return
+	}
+	class, detail := outputDifference(rec, *rep)
+	if class == "" {
+		r.Replays = true
+		return
+	}
+	r.add(class, detail)
+}
+
+func (r *result) add(class string, details ...string) {
+	r.Classes, r.Details = append(r.Classes, class), append(r.Details, details...)
+}
+
+// suiteRun is what results.json holds: one interpreter's results.
+type suiteRun struct {
+	Python, Version string
+	Seconds         float64 // how long the harness took
+	Results         []result
+}
+
+// saveRun writes the results as JSON, to be judged again later, and the
+// report beside them.
+func saveRun(dir string, rn suiteRun, text string) error {
+	b, err := json.MarshalIndent(rn, "", "  ")
+	if err != nil {
+		return err
+	}
+	err = os.MkdirAll(dir, 0o755)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "results.json"), b, 0o644)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "report.txt"), []byte(text), 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("save the results: %w", err)
+	}
+	return nil
+}
+
+// rejudgeAll judges again the run of each interpreter under out.
+func rejudgeAll(out string) error {
+	runs, err := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		return fmt.Errorf("no results under %s (its */results.json)", out)
+	}
+	for _, path := range runs {
+		if err := rejudge(filepath.Dir(path)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rejudge judges a finished run of one interpreter again from its logs,
+// and saves and prints its report.
+func rejudge(dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		return err
+	}
+	var rn suiteRun
+	if err := json.Unmarshal(b, &rn); err != nil {
+		return fmt.Errorf("%s/results.json: %w", dir, err)
+	}
+	for i, r := range rn.Results {
+		if rn.Results[i], err = judgeAgain(r); err != nil {
+			return fmt.Errorf("%s: %w", r.Module, err)
+		}
+	}
+	s := suite{python: rn.Python, version: rn.Version}
+	text := report(s, rn.Results, time.Duration(rn.Seconds*float64(time.Second)))
+	fmt.Print(text)
+	return saveRun(dir, rn, text)
+}
+
+// judgeAgain makes a module's verdicts again from its logs and endings.
+func judgeAgain(old result) (result, error) {
+	r := result{Module: old.Module, Dir: old.Dir, Plain: old.Plain, Record: old.Record, Plain2: old.Plain2, Replay: old.Replay}
+	plain, err := loadLog(r.Dir, "plain", &r.Plain)
+	if err != nil || judgePlain(&r, plain) {
+		return r, err
+	}
+	rec, err := loadLog(r.Dir, "record", r.Record)
+	if err != nil {
+		return r, err
+	}
+	again, err := loadOptionalLog(r.Dir, "plain2", r.Plain2)
+	if err != nil {
+		return r, err
+	}
+	rep, err := loadOptionalLog(r.Dir, "replay", r.Replay)
+	if err != nil {
+		return r, err
+	}
+	judge(&r, filepath.Join(r.Dir, "trace"), plain, rec, again, rep)
+	return r, nil
+}
+
+func loadLog(dir, name string, e *ending) (runLog, error) {
+	if e == nil {
+		return runLog{}, fmt.Errorf("no %s run", name)
+	}
+	l := runLog{ending: *e, stdout: filepath.Join(dir, name+".out"), stderr: filepath.Join(dir, name+".err")}
+	return l, l.read()
+}
+
+func loadOptionalLog(dir, name string, e *ending) (*runLog, error) {
+	if e == nil {
+		return nil, nil
+	}
+	l, err := loadLog(dir, name, e)
+	return &l, err
+}
