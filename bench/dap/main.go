@@ -60,6 +60,46 @@ func main() {
 // measure records argv, opens it over the adapter, goes to the starting
 // point and steps back from there.
 func measure(python, name string, argv []string, line, steps int) error {
+	var bps []godap.SourceBreakpoint
+	if line > 0 {
+		bps = []godap.SourceBreakpoint{{Line: line}}
+	}
+	return debug(python, argv, bps, func(c *client, went time.Duration) {
+		fmt.Printf("%s (%s): continue to the start of the measures: %v\n", name, python, went.Round(time.Millisecond))
+		c.call("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: argv[0]}})
+		var back, look []time.Duration
+		for range steps {
+			t0 := time.Now()
+			c.call("stepBack", godap.StepBackArguments{ThreadId: c.thread})
+			c.stopped()
+			back = append(back, time.Since(t0))
+			t0 = time.Now()
+			c.lookAround()
+			look = append(look, time.Since(t0))
+		}
+		if c.err == nil {
+			fmt.Printf("  stepBack to stopped: %s\n", spread(back))
+			fmt.Printf("  stackTrace+scopes+variables: %s\n", spread(look))
+		}
+	})
+}
+
+// conditional measures a breakpoint condition's cost per hit: the seed
+// demo's line 12 runs 100 times, and x.value != 6 first holds at the
+// 51st.
+func conditional(python string) error {
+	const hits = 51
+	bps := []godap.SourceBreakpoint{{Line: 12, Condition: "x.value != 6"}}
+	return debug(python, []string{"testdata/py/seed_demo.py"}, bps, func(c *client, went time.Duration) {
+		fmt.Printf("seed demo: continue to a condition that first holds at hit %d: %v, %v per hit\n",
+			hits, went.Round(time.Millisecond), (went / hits).Round(10*time.Microsecond))
+	})
+}
+
+// debug records argv, opens the recording over the adapter with
+// breakpoints in argv[0], continues from the first stop and hands the
+// client and the continue's time to then.
+func debug(python string, argv []string, bps []godap.SourceBreakpoint, then func(c *client, went time.Duration)) error {
 	r, err := rec.Record(python, argv...)
 	if err != nil {
 		return err
@@ -72,66 +112,19 @@ func measure(python, name string, argv []string, line, steps int) error {
 	defer done()
 	c.call("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
 	c.call("launch", map[string]any{"trace": r.Dir})
-	if line > 0 {
-		c.call("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: argv[0]},
-			Breakpoints: []godap.SourceBreakpoint{{Line: line}}})
+	if len(bps) > 0 {
+		c.call("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: argv[0]}, Breakpoints: bps})
 	}
 	c.call("configurationDone", nil)
 	c.stopped()
 	t0 := time.Now()
 	c.call("continue", godap.ContinueArguments{ThreadId: c.thread})
 	c.stopped()
-	fmt.Printf("%s (%s): continue to the start of the measures: %v\n", name, python, time.Since(t0).Round(time.Millisecond))
-	c.call("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: argv[0]}})
-	var back, look []time.Duration
-	for range steps {
-		t0 := time.Now()
-		c.call("stepBack", godap.StepBackArguments{ThreadId: c.thread})
-		c.stopped()
-		back = append(back, time.Since(t0))
-		t0 = time.Now()
-		c.lookAround()
-		look = append(look, time.Since(t0))
+	went := time.Since(t0)
+	if c.err == nil {
+		then(c, went)
 	}
-	if c.err != nil {
-		return c.err
-	}
-	fmt.Printf("  stepBack to stopped: %s\n", spread(back))
-	fmt.Printf("  stackTrace+scopes+variables: %s\n", spread(look))
-	return nil
-}
-
-// conditional measures a breakpoint condition's cost per hit: the seed
-// demo's line 12 runs 100 times, and x.value != 6 first holds at the
-// 51st.
-func conditional(python string) error {
-	const src, hits = "testdata/py/seed_demo.py", 51
-	r, err := rec.Record(python, src)
-	if err != nil {
-		return err
-	}
-	defer r.Remove()
-	c, done, err := serve(r)
-	if err != nil {
-		return err
-	}
-	defer done()
-	c.call("initialize", godap.InitializeRequestArguments{AdapterID: "rrpy"})
-	c.call("launch", map[string]any{"trace": r.Dir})
-	c.call("setBreakpoints", godap.SetBreakpointsArguments{Source: godap.Source{Path: src},
-		Breakpoints: []godap.SourceBreakpoint{{Line: 12, Condition: "x.value != 6"}}})
-	c.call("configurationDone", nil)
-	c.stopped()
-	t0 := time.Now()
-	c.call("continue", godap.ContinueArguments{ThreadId: c.thread})
-	c.stopped()
-	if c.err != nil {
-		return c.err
-	}
-	d := time.Since(t0)
-	fmt.Printf("seed demo: continue to a condition that first holds at hit %d: %v, %v per hit\n",
-		hits, d.Round(time.Millisecond), (d / hits).Round(10*time.Microsecond))
-	return nil
+	return c.err
 }
 
 // spread says the best, the median and the worst of some durations.

@@ -154,7 +154,9 @@ func TestPrintInScratchCopy(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
 		dir := filepath.Join(t.TempDir(), "trace")
 		recordOK(t, nil, dir, py, testdata(t, "py/reprs.py"))
-		sh := startShell(t, dir, "--eval-timeout", "2s")
+		// Long enough for a million maps on a loaded machine; the endless
+		// loop below waits it out.
+		sh := startShell(t, dir, "--eval-timeout", "6s")
 		sh.do("break 6")
 		sh.do("continue")
 		at := sh.now
