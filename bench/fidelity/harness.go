@@ -26,9 +26,10 @@ type config struct {
 
 // Why a module is out of the score.
 const (
-	plainFails    = "plain fails"
-	plainTimesOut = "plain times out"
-	plainIsFlaky  = "plain is flaky (a second plain run had another outcome)"
+	plainFails      = "plain fails"
+	plainTimesOut   = "plain times out"
+	plainRunsNoTest = "plain runs no test (the module is skipped)"
+	plainIsFlaky    = "plain is flaky (a second plain run had another outcome)"
 )
 
 // result is what the harness found for one module.

@@ -13,12 +13,15 @@ import (
 // The verdicts are made from the runs' logs alone, so that a finished run
 // can be judged again (-report) when the classes are refined.
 
-// judgePlain leaves a module out of the score when plain did not pass;
-// it reports whether it did.
+// judgePlain leaves a module out of the score when plain did not pass or
+// ran no test (the module skipped, a resource denied: 3.11 exits 0, 3.12
+// and 3.13 exit 4); it reports whether it did.
 func judgePlain(r *result, plain runLog) bool {
 	switch {
 	case plain.TimedOut:
 		r.LeftOut = plainTimesOut
+	case plain.outcome().ranNoTest():
+		r.LeftOut = plainRunsNoTest
 	case plain.Status != 0:
 		r.LeftOut = plainFails
 	}

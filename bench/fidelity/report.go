@@ -52,7 +52,7 @@ func report(s suite, results []result, took time.Duration) string {
 		fmt.Fprintf(&b, "  %-34s %4d  %5.1f%%\n", name, n, 100*float64(n)/float64(max(scored, 1)))
 	}
 	row("tried", len(results))
-	for _, why := range []string{plainFails, plainTimesOut, plainIsFlaky} {
+	for _, why := range []string{plainFails, plainTimesOut, plainRunsNoTest, plainIsFlaky} {
 		fmt.Fprintf(&b, "  %-34s %4d  %s\n", "left out: "+strings.SplitN(why, " (", 2)[0], len(left[why]), someOf(left[why], 12))
 	}
 	row("passed plain (scored)", scored)

@@ -49,6 +49,9 @@ func (l runLog) outcome() outcome {
 	return outcome{status: l.Status, summary: total + "; " + res}
 }
 
+// ranNoTest reports whether regrtest ran no test at all.
+func (o outcome) ranNoTest() bool { return strings.HasPrefix(o.summary, "Total tests: run=0;") }
+
 func (o outcome) String() string {
 	if o.summary == "" {
 		return fmt.Sprintf("exit status %d, no summary", o.status)
