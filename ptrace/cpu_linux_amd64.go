@@ -11,7 +11,7 @@ import (
 // them dear is where the two run. The tracer thread binds itself to the
 // CPU it is on, and every tracee it launches inherits that: on one CPU a
 // stop is a switch between two tasks, where on two it is an idle CPU
-// woken each way, three to five times dearer on the VM of bench/README.md
+// woken each way, three to six times dearer on the VM of bench/README.md
 // (where the kernel, left to itself, split a tracer and its tracee in
 // about half the runs, a C tracer's as well as rrpy's). rrpy runs one
 // thread of the tracee at a time, so the tracee gives up little. rr binds
