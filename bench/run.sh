@@ -6,7 +6,7 @@
 #   bench/run.sh [PYTHON [WORKLOAD...]]
 #
 # PYTHON defaults to the python3 rrpy would record; the workloads (pass,
-# cpu, calls, mixed, files, threads, subprocesses) to all of them.
+# cpu, calls, mixed, files, threads, pipeline, subprocesses) to all of them.
 # CLOCK=settrace or CLOCK=monitoring records with that clock (rrpy record
 # --clock) instead of the cheaper one for the version.
 #
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${1:-$(python3 -c 'import sys; print(sys.executable)')}
 shift || true
-wanted=${*:-pass cpu calls mixed files threads subprocesses}
+wanted=${*:-pass cpu calls mixed files threads pipeline subprocesses}
 clock=()
 [ -n "${CLOCK:-}" ] && clock=(--clock "$CLOCK")
 work=$(mktemp -d)
@@ -129,5 +129,6 @@ run mixed && bench "json round trips + string processing" "$py" bench/workloads.
 rm -rf "$work/files"
 run files && bench "stat+read 2,000 small files" "$py" bench/workloads.py files "$work/files"
 run threads && bench "thread pool: 4 threads, 2,000 file reads" "$py" bench/workloads.py threads "$work/threads"
+run pipeline && bench "queue pipeline: 5 threads, 4,000 items" "$py" bench/workloads.py pipeline
 run subprocesses && bench "100 x subprocess.run(/bin/true)" "$py" bench/workloads.py subprocesses
 true

@@ -116,6 +116,38 @@ def calls():
     print(total)
 
 
+def pipeline():
+    # Work passed through queues: a producer, three stages, a consumer,
+    # 4,000 items; each hand-over wakes a thread that needs the GIL.
+    import queue, threading
+
+    stages = [queue.Queue(maxsize=16) for _ in range(4)]
+
+    def stage(src, dst):
+        while (item := src.get()) is not None:
+            dst.put(item * 2 + 1)
+        dst.put(None)
+
+    workers = [threading.Thread(target=stage, args=(stages[i], stages[i + 1])) for i in range(3)]
+    for w in workers:
+        w.start()
+    total = 0
+
+    def consume():
+        nonlocal total
+        while (item := stages[3].get()) is not None:
+            total += item
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    for i in range(4000):
+        stages[0].put(i)
+    stages[0].put(None)
+    for w in workers + [consumer]:
+        w.join()
+    print(total)
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     if name == "cpu":
@@ -124,6 +156,8 @@ if __name__ == "__main__":
         files(sys.argv[2])
     elif name == "threads":
         threads(sys.argv[2])
+    elif name == "pipeline":
+        pipeline()
     elif name == "mixed":
         mixed()
     elif name == "calls":

@@ -307,6 +307,28 @@ func (r *Reader) GILHolder() (uint64, error) {
 	return holder, nil
 }
 
+// GILOwner returns the kernel thread id of the thread that holds the GIL
+// at gil (as GIL returns it) now, 0 when none does: a thread that
+// released it around a blocking call no longer holds it.
+func (r *Reader) GILOwner(gil uint64) (int, error) {
+	locked, err := r.u32(gil + r.l.GilLocked)
+	if err != nil {
+		return 0, fmt.Errorf("read the GIL at %#x: %w", gil, err)
+	}
+	if locked == 0 {
+		return 0, nil
+	}
+	holder, err := r.u64(gil + r.l.GilLastHolder)
+	if err != nil || holder == 0 {
+		return 0, err
+	}
+	tid, err := r.u64(holder + r.l.ThreadStateNativeThreadID)
+	if err != nil {
+		return 0, fmt.Errorf("read the GIL holder's thread id: %w", err)
+	}
+	return int(tid), nil
+}
+
 // Finalizing tells whether the interpreter is shutting down
 // (Py_FinalizeEx has begun): from then on its state is torn down.
 func (r *Reader) Finalizing() (bool, error) {

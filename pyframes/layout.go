@@ -207,6 +207,7 @@ type Layout struct {
 	RuntimeGil     int64  `c:"offsetof(_PyRuntimeState, ceval.gil)" c312:"-1"`
 	InterpStateGil int64  `c:"-1" c312:"offsetof(PyInterpreterState, ceval.gil)" debug:"interpreter_state.ceval_gil"`
 	GilLastHolder  uint64 `c:"offsetof(struct _gil_runtime_state, last_holder)"`
+	GilLocked      uint64 `c:"offsetof(struct _gil_runtime_state, locked)"` // an int: whether a thread holds it
 
 	// sys.monitoring (3.12+): the interpreter's callables, by tool and
 	// event. -1: none in 3.11.

@@ -69,6 +69,7 @@ var layout311 = Layout{
 	RuntimeGil:                     360,       // offsetof(_PyRuntimeState, ceval.gil)
 	InterpStateGil:                 -1,        // -1
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)
+	GilLocked:                      16,        // offsetof(struct _gil_runtime_state, locked)
 	InterpStateMonitoringCallables: -1,        // -1
 	MonitoringEvents:               0,         // 0
 	InterpStateMonitors:            -1,        // -1

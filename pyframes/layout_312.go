@@ -69,6 +69,7 @@ var layout312 = Layout{
 	RuntimeGil:                     -1,        // -1
 	InterpStateGil:                 384,       // offsetof(PyInterpreterState, ceval.gil)
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)
+	GilLocked:                      16,        // offsetof(struct _gil_runtime_state, locked)
 	InterpStateMonitoringCallables: 381784,    // offsetof(PyInterpreterState, monitoring_callables)
 	MonitoringEvents:               17,        // _PY_MONITORING_EVENTS
 	InterpStateMonitors:            381744,    // offsetof(PyInterpreterState, monitors)

@@ -69,6 +69,7 @@ var layout313 = Layout{
 	RuntimeGil:                     -1,        // -1
 	InterpStateGil:                 16,        // offsetof(PyInterpreterState, ceval.gil)
 	GilLastHolder:                  8,         // offsetof(struct _gil_runtime_state, last_holder)
+	GilLocked:                      16,        // offsetof(struct _gil_runtime_state, locked)
 	InterpStateMonitoringCallables: 193176,    // offsetof(PyInterpreterState, monitoring_callables)
 	MonitoringEvents:               17,        // _PY_MONITORING_EVENTS
 	InterpStateMonitors:            193136,    // offsetof(PyInterpreterState, monitors)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"rrpy/pyframes"
 	"rrpy/trace"
@@ -28,7 +29,16 @@ type RecordOptions struct {
 	// (the cheaper one for the version), ClockSettrace or
 	// ClockMonitoring. The trace keeps it; replay does the same.
 	Clock string
+	// StallLimit is how long threads may wait for their turn while the
+	// running one goes on without a syscall or a Python stop point, the
+	// only places rrpy can switch threads, before the recording stops
+	// with ErrStalled, its trace kept; 0 for never.
+	StallLimit time.Duration
 }
+
+// DefaultStallLimit is the stall limit of rrpy record: long past the
+// warning, which comes after spinWarnAfter.
+const DefaultStallLimit = time.Minute
 
 // The clocks a recording can ask for.
 const (
@@ -50,6 +60,10 @@ func hasMonitoring(py *pyframes.Python) bool { return py.Layout.InterpStateMonit
 
 // ErrInterrupted is returned when Stop ended a recording.
 var ErrInterrupted = errors.New("recording interrupted: the trace is incomplete")
+
+// ErrStalled is returned when a recording stopped at its StallLimit.
+var ErrStalled = errors.New("recording stopped: a thread ran without a syscall or a Python stop point " +
+	"while others waited for their turn, which rrpy could not give them; the trace holds the run up to here")
 
 // ReplayOptions configure one replay.
 type ReplayOptions struct {

@@ -11,6 +11,7 @@ import (
 
 	"rrpy/linux_amd64"
 	"rrpy/ptrace"
+	"rrpy/pyframes"
 	"rrpy/sched"
 	"rrpy/syscalls"
 	"rrpy/trace"
@@ -31,12 +32,14 @@ type recorder struct {
 	warned      map[string]bool
 	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
+	stalled     atomic.Bool  // stopped at the stall limit
 	lastStop    atomic.Int64 // when a stop was last handled (unix ns), for the spin watchdog
 	replacedAt  int64        // when a syscall exit last looked whether the clock was replaced (unix ns)
 	ownAffinity bool         // the program set its own CPU affinity: it is told the truth
 	warnedSpin  atomic.Bool
 	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
 	probe       pyProbe
+	gil         uint64 // the address of CPython's GIL, once looked up
 	// tickDue is when (unix ns) the running thread should be stopped at
 	// its next stop point, to let another thread run or to deliver a held
 	// signal; 0 for never. The ticker goroutine asks the probe for it.
@@ -57,6 +60,7 @@ type task struct {
 	held       []unix.Signal // async signals waiting for its next syscall
 	deliver    unix.Signal   // to deliver when next resumed
 	stopped    bool          // at a ptrace stop: only rrpy can make it go on
+	entered    time.Time     // when it was resumed into its syscall
 }
 
 type syscallEntry struct {
@@ -98,6 +102,9 @@ func Record(opts RecordOptions) (int32, error) {
 		proc.Kill()
 		return 0, errors.Join(err, r.w.Abort())
 	}
+	if r.stalled.Load() {
+		return status, errors.Join(ErrStalled, r.w.Abort())
+	}
 	if r.interrupted.Load() {
 		return status, errors.Join(ErrInterrupted, r.w.Abort())
 	}
@@ -119,11 +126,17 @@ func (r *recorder) killOnStop(done <-chan struct{}) {
 	}
 }
 
+// spinWarnAfter is how long a thread may run without a stop while others
+// wait before rrpy says so.
+const spinWarnAfter = 5 * time.Second
+
 // watchSpins says so when a thread has run for long without a syscall
 // while others wait and no stop-point probe can stop it: in a program
-// that is not CPython, rrpy switches threads only at syscalls.
+// that is not CPython, rrpy switches threads only at syscalls. At the
+// stall limit it stops the recording, keeping the trace: the waiting
+// threads would wait for as long as the spinner spins, perhaps for ever
+// (it may spin waiting for them).
 func (r *recorder) watchSpins(done <-chan struct{}) {
-	const quiet = 5 * time.Second
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -131,9 +144,17 @@ func (r *recorder) watchSpins(done <-chan struct{}) {
 		case <-done:
 			return
 		case <-tick.C:
-			if r.spinRisk.Load() && time.Since(time.Unix(0, r.lastStop.Load())) > quiet && r.warnedSpin.CompareAndSwap(false, true) {
+			if !r.spinRisk.Load() {
+				continue
+			}
+			quiet := time.Since(time.Unix(0, r.lastStop.Load()))
+			if quiet > spinWarnAfter && r.warnedSpin.CompareAndSwap(false, true) {
 				r.warnUser(fmt.Sprintf("a thread has run for %v without a syscall while others wait: "+
-					"outside Python, rrpy switches threads only at syscalls", quiet))
+					"outside Python, rrpy switches threads only at syscalls", spinWarnAfter))
+			}
+			if limit := r.opts.StallLimit; limit > 0 && quiet > limit && r.stalled.CompareAndSwap(false, true) {
+				r.interrupted.Store(true) // the program's end is rrpy's doing: no exit event
+				_ = unix.Kill(r.main.tid, unix.SIGKILL)
 			}
 		}
 	}
@@ -219,29 +240,99 @@ func (r *recorder) run() (int32, error) {
 		if err := r.schedule(); err != nil && !errors.Is(err, unix.ESRCH) {
 			return 0, err // ESRCH: killed from outside, its exit stop follows
 		}
-		cur := r.running()
-		r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting() && !r.probe.installed())
-		r.tickDue.Store(r.nextTick(cur))
 	}
+}
+
+// publish tells the goroutines beside the tracer what the running thread
+// is doing: when to tick it, and whether it may spin unseen. Called
+// whenever the CPU may have changed hands: a switch that armed no tick
+// would leave a computing thread running forever while others wait.
+func (r *recorder) publish() {
+	cur := r.running()
+	r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting() && !r.probe.installed())
+	r.tickDue.Store(r.nextTick(cur))
 }
 
 // nextStop waits for the next stop of any thread. A thread that enters
 // a syscall while another waits for a turn makes way at once (when
-// mayRunBeside allows), its syscall finishing in the background: as on a real machine, where CPython counts
-// on a thread waiting for the GIL to take it while the holder is in a
-// syscall. (Waiting for the holder to come back first made a thread pool
-// record five times slower: the waiter sat out the GIL's 5 ms timeouts.)
+// mayRunBeside allows), its syscall finishing in the background: as on a
+// real machine, where CPython counts on a thread waiting for the GIL to
+// take it while the holder is in a syscall. (Waiting for the holder to
+// come back first made a thread pool record five times slower: the
+// waiter sat out the GIL's 5 ms timeouts.)
+//
+// Two kinds of call make way only once they are seen to block: a call
+// made holding the GIL (CPython lets go of it around calls that may
+// block, so this one is short, and no other thread could run Python code
+// meanwhile: handing over would only make the next thread wait for the
+// GIL in its turn, a futex dance that made a thread pool's recording
+// 200x plain python's futex calls), and a visible call (a write, whose
+// order the world sees; one that waits for a full pipe or socket must
+// let the thread that reads it run, or the recording hangs).
 func (r *recorder) nextStop() (ptrace.Stop, error) {
-	if cur := r.running(); cur != nil && cur.inKernel && r.policy.Waiting() && mayRunBeside(cur.entry) {
-		if err := r.leaveInKernel(cur); err != nil {
-			return ptrace.Stop{}, err
-		}
-		if err := r.schedule(); err != nil {
-			return ptrace.Stop{}, err
-		}
+	cur := r.running()
+	if cur == nil || !cur.inKernel || !r.policy.Waiting() {
+		return r.waitAny()
 	}
+	switch {
+	case mayRunBeside(cur.entry) && !r.holdsGIL(cur):
+	case mayRunBeside(cur.entry) || mayRunBesideBlocked(cur.entry):
+		if stop, ok, err := r.waitUntilBlocked(cur); ok || err != nil {
+			return stop, err
+		}
+	default:
+		return r.waitAny()
+	}
+	if err := r.leaveInKernel(cur); err != nil {
+		return ptrace.Stop{}, err
+	}
+	if err := r.schedule(); err != nil {
+		return ptrace.Stop{}, err
+	}
+	return r.waitAny()
+}
+
+func (r *recorder) waitAny() (ptrace.Stop, error) {
+	r.publish()
 	stop, _, err := r.tracer.WaitAny(false)
 	return stop, err
+}
+
+// blockedAfter is how long a syscall that should be short may take
+// before it is deemed blocked: a clock read, a futex wake or a write to
+// a pipe with room takes microseconds.
+const blockedAfter = 2 * time.Millisecond
+
+// waitUntilBlocked waits for a stop until t has been blockedAfter in its
+// syscall, and says whether one came. wait4 has no timeout: it polls,
+// yielding the CPU, which the tracer shares with its tracees, between
+// tries.
+func (r *recorder) waitUntilBlocked(t *task) (ptrace.Stop, bool, error) {
+	deadline := t.entered.Add(blockedAfter)
+	for {
+		stop, ok, err := r.tracer.WaitAny(true)
+		if ok || err != nil || time.Now().After(deadline) {
+			return stop, ok, err
+		}
+		_, _, _ = unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
+	}
+}
+
+// holdsGIL reports whether t holds CPython's GIL now.
+func (r *recorder) holdsGIL(t *task) bool {
+	if !r.probe.installed() {
+		return false
+	}
+	rd := pyframes.NewReader(t.proc, r.probe.py)
+	if r.gil == 0 {
+		gil, err := rd.GIL()
+		if err != nil || gil == 0 {
+			return false
+		}
+		r.gil = gil
+	}
+	owner, err := rd.GILOwner(r.gil)
+	return err == nil && owner == t.tid
 }
 
 // mayRunBeside reports whether other threads may run user code while this
@@ -262,6 +353,13 @@ func mayRunBeside(e *syscallEntry) bool {
 		return false
 	}
 	return e.sc.Policy == syscalls.Emulate || e.sc.Name == "pause" || e.sc.Name == "rt_sigsuspend"
+}
+
+// mayRunBesideBlocked reports whether other threads may run while this
+// syscall blocks: an emulated visible call. Its order among other
+// threads' calls is then the order of their exits, as rrpy sees them.
+func mayRunBesideBlocked(e *syscallEntry) bool {
+	return e != nil && e.sc != nil && !e.refused && e.sc.Visible && e.sc.Policy == syscalls.Emulate
 }
 
 // leaveInKernel takes the CPU from a thread blocked in a syscall. Replay
@@ -316,7 +414,7 @@ func (r *recorder) resume(t *task) error {
 	sig := t.deliver
 	t.deliver = 0
 	if t.entry != nil {
-		t.inKernel = true
+		t.inKernel, t.entered = true, time.Now()
 	}
 	return t.proc.Resume(ptrace.ToSyscall, sig)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"rrpy/session"
 	"rrpy/snapshot"
 )
 
@@ -20,6 +21,8 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the trace into `DIR` (must not exist, or be empty)"},
 				&cli.StringFlag{Name: "clock", Usage: "count Python's stop points with `CLOCK`: settrace or monitoring (3.12+) instead of the cheaper for the version"},
+				&cli.DurationFlag{Name: "stall-limit", Value: session.DefaultStallLimit,
+					Usage: "stop the recording, keeping its trace, when threads have waited `DURATION` for a thread that runs without a syscall or a Python stop point (0: never)"},
 			},
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return recordCmd(c, stderr) },

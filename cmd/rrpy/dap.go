@@ -113,7 +113,7 @@ func (o dapOpener) record(l dap.Launch, messages io.Writer) (string, error) {
 	defer devnull.Close()
 	fmt.Fprintf(messages, "rrpy: recording %s %s\n", python, l.Program)
 	dir, status, err := recordProgram(recording{
-		argv: append([]string{python, l.Program}, l.Args...), stop: nil,
+		argv: append([]string{python, l.Program}, l.Args...), stop: nil, stallLimit: session.DefaultStallLimit,
 		stdio: []*os.File{devnull, devnull, devnull}, stderr: messages,
 	})
 	if dir == "" {

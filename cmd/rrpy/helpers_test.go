@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"rrpy/internal/pythons"
 )
@@ -46,13 +47,26 @@ type result struct {
 	code           int
 }
 
+// commandLimit is how long one rrpy command of a test may take: minutes
+// more than any takes on a loaded machine.
+const commandLimit = 4 * time.Minute
+
 // rrpy runs the rrpy binary and waits for it.
 func rrpy(t *testing.T, env []string, args ...string) result {
 	t.Helper()
 	cmd := rrpyCommand(env, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("run rrpy %v: %v", args, err)
+	}
+	// A hang fails its own test instead of the whole package's run: the
+	// group goes, tracee and all.
+	hung := time.AfterFunc(commandLimit, func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	err := cmd.Wait()
+	if !hung.Stop() {
+		t.Fatalf("rrpy %v did not finish in %v (a hang); it printed %q, stderr %s", args, commandLimit, out.String(), errb.String())
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

@@ -69,6 +69,21 @@ func TestSpinningThreadIsReported(t *testing.T) {
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 }
 
+// A recording whose threads wait for ever for a spinning one stops at the
+// stall limit, says why, and keeps a trace that replays up to there.
+func TestStalledRecordingStops(t *testing.T) {
+	dir := t.TempDir() + "/trace"
+	rec := rrpy(t, nil, "record", "--stall-limit", "6s", "-o", dir, "--", compileC(t, "spin.c", "-pthread"))
+	if rec.code != 1 || !strings.Contains(rec.stderr, "without a syscall while others wait") ||
+		!strings.Contains(rec.stderr, "rrpy: recording stopped: a thread ran without a syscall or a Python stop point") {
+		t.Fatalf("record exited %d; stderr: %s", rec.code, rec.stderr)
+	}
+	rep := rrpy(t, nil, "replay", "--autopilot", dir)
+	if !strings.Contains(rep.stderr, "the recording ended early") {
+		t.Errorf("replay exited %d; stderr: %s", rep.code, rep.stderr)
+	}
+}
+
 // programStderr is what the program itself wrote to stderr during a
 // recording: rrpy's own lines removed.
 func programStderr(s string) string {

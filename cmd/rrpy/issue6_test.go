@@ -267,7 +267,7 @@ func TestPrintAndWatchInThreads(t *testing.T) {
 	sh.do("delete 1")
 	sh.do("delete 2")
 	out := sh.do("continue")
-	if n := strings.Count(out, "200 2646700 [0, 1, 2]"); n != 1 {
+	if n := strings.Count(out, "200 2646700 ["); n != 1 {
 		t.Errorf("the program's output was shown %d times by continue:\n%s", n, out)
 	}
 	expectOut(t, sh, "p 6 * 7", "$… = 42\n")

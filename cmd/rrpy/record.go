@@ -22,7 +22,7 @@ import (
 	"rrpy/trace"
 )
 
-const recordUsage = "usage: rrpy record [-o DIR] [--clock CLOCK] -- PROGRAM [ARGS...]"
+const recordUsage = "usage: rrpy record [-o DIR] [--clock CLOCK] [--stall-limit DURATION] -- PROGRAM [ARGS...]"
 
 func recordCmd(c *cli.Context, stderr io.Writer) error {
 	argv := c.Args().Slice()
@@ -36,10 +36,14 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if clock != session.ClockAuto && clock != session.ClockSettrace && clock != session.ClockMonitoring {
 		return usageError{fmt.Sprintf("--clock %s: the clocks are settrace and monitoring", clock)}
 	}
+	stall := c.Duration("stall-limit")
+	if stall < 0 {
+		return usageError{fmt.Sprintf("--stall-limit %v: a duration, or 0 for never", stall)}
+	}
 	stop := make(chan struct{})
 	defer stopOnSignals(stop)()
 	dir, status, err := recordProgram(recording{
-		argv: argv, output: c.String("output"), clock: clock, stop: stop,
+		argv: argv, output: c.String("output"), clock: clock, stop: stop, stallLimit: stall,
 		stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, stderr: stderr,
 	})
 	if dir == "" {
@@ -59,8 +63,10 @@ type recording struct {
 	output string // the trace directory; "" for a new one beside the others, then latest
 	clock  string
 	stop   <-chan struct{}
-	stdio  []*os.File // the program's stdin, stdout, stderr
-	stderr io.Writer  // rrpy's own messages
+	// stallLimit is RecordOptions.StallLimit.
+	stallLimit time.Duration
+	stdio      []*os.File // the program's stdin, stdout, stderr
+	stderr     io.Writer  // rrpy's own messages
 }
 
 // recordProgram records a program into a trace. It returns the trace's
@@ -89,9 +95,9 @@ func recordProgram(r recording) (dir string, status int32, err error) {
 		Path: path, Argv: r.argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
 		Stdio: r.stdio, Version: version, Stop: r.stop,
 		Warn:  func(msg string) { fmt.Fprintf(r.stderr, "rrpy: warning: %s\n", msg) },
-		Clock: r.clock,
+		Clock: r.clock, StallLimit: r.stallLimit,
 	})
-	if err != nil && !errors.Is(err, session.ErrInterrupted) {
+	if err != nil && !errors.Is(err, session.ErrInterrupted) && !errors.Is(err, session.ErrStalled) {
 		return "", 0, err
 	}
 	if r.output == "" {
