@@ -642,7 +642,8 @@ func checkBlobs(meta *trace.Meta, blobs *trace.BlobStore) error {
 		}
 	}
 	if missing > 0 {
-		return fmt.Errorf("%d of the %d stored files this trace needs are missing from %s", missing, len(meta.Blobs), blobs.Dir())
+		return fmt.Errorf("%d of the %d stored files this trace needs are missing from %s: "+
+			"run rrpy pack on the trace where it was recorded, and copy the packed trace", missing, len(meta.Blobs), blobs.Dir())
 	}
 	return nil
 }

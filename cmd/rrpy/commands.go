@@ -20,6 +20,7 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			ArgsUsage: "-- PROGRAM [ARGS...]",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the trace into `DIR` (must not exist, or be empty)"},
+				&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "name the trace `NAME` in rrpy's traces directory (rrpy ls, rrpy replay NAME)"},
 				&cli.StringFlag{Name: "clock", Usage: "count Python's stop points with `CLOCK`: settrace or monitoring (3.12+) instead of the cheaper for the version"},
 				&cli.DurationFlag{Name: "stall-limit", Value: session.DefaultStallLimit,
 					Usage: "stop the recording, keeping its trace, when threads have waited `DURATION` for a thread that runs without a syscall or a Python stop point (0: never)"},
@@ -29,8 +30,8 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 		},
 		{
 			Name:      "replay",
-			Usage:     "replay a trace (the latest if DIR is not given)",
-			ArgsUsage: "[DIR]",
+			Usage:     "replay a trace (the latest if none is named)",
+			ArgsUsage: "[NAME|DIR]",
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
 				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal"},
@@ -59,9 +60,37 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Action:       func(c *cli.Context) error { return checkCmd(c, stdout) },
 		},
 		{
+			Name:         "ls",
+			Usage:        "list the traces in rrpy's traces directory: program, date, duration, how the run ended, size",
+			ArgsUsage:    " ",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return lsCmd(c, stdout) },
+		},
+		{
+			Name:         "rm",
+			Usage:        "remove traces, then the stored files no trace needs any more",
+			ArgsUsage:    "NAME|DIR...",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return rmCmd(c, stdout) },
+		},
+		{
+			Name:         "gc",
+			Usage:        "remove the stored files (interpreters, libraries, sources) no trace needs any more",
+			ArgsUsage:    " ",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return gcCmd(c, stdout) },
+		},
+		{
+			Name:         "pack",
+			Usage:        "copy into a trace the stored files it needs, so that it replays on another machine",
+			ArgsUsage:    "[NAME|DIR]",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return packCmd(c, stdout) },
+		},
+		{
 			Name:         "dump",
 			Usage:        "print a trace's events, one per line (for debugging rrpy)",
-			ArgsUsage:    "[DIR]",
+			ArgsUsage:    "[NAME|DIR]",
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return dumpCmd(c, stdout) },
 		},

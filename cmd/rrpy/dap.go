@@ -75,10 +75,11 @@ func (o dapOpener) open(_ context.Context, l dap.Launch, stdout, stderr io.Write
 			return nil, nil, err
 		}
 	}
-	if _, err := os.Stat(dir); err != nil {
-		return nil, nil, fmt.Errorf("no trace at %s", dir)
+	dir, err := findTrace(dir)
+	if err != nil {
+		return nil, nil, err
 	}
-	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	blobs, err := trace.BlobsFor(dir, trace.DefaultBlobsDir())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -22,7 +22,7 @@ import (
 	"rrpy/trace"
 )
 
-const recordUsage = "usage: rrpy record [-o DIR] [--clock CLOCK] [--stall-limit DURATION] -- PROGRAM [ARGS...]"
+const recordUsage = "usage: rrpy record [-o DIR | -n NAME] [--clock CLOCK] [--stall-limit DURATION] -- PROGRAM [ARGS...]"
 
 func recordCmd(c *cli.Context, stderr io.Writer) error {
 	argv := c.Args().Slice()
@@ -40,10 +40,19 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if stall < 0 {
 		return usageError{fmt.Sprintf("--stall-limit %v: a duration, or 0 for never", stall)}
 	}
+	name := c.String("name")
+	if name != "" {
+		if c.String("output") != "" {
+			return usageError{"-n names a trace in rrpy's traces directory, -o puts it elsewhere: one or the other"}
+		}
+		if err := validTraceName(name); err != nil {
+			return err
+		}
+	}
 	stop := make(chan struct{})
 	defer stopOnSignals(stop)()
 	dir, status, err := recordProgram(recording{
-		argv: argv, output: c.String("output"), clock: clock, stop: stop, stallLimit: stall,
+		argv: argv, output: c.String("output"), name: name, clock: clock, stop: stop, stallLimit: stall,
 		stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, stderr: stderr,
 	})
 	if dir == "" {
@@ -61,6 +70,7 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 type recording struct {
 	argv   []string
 	output string // the trace directory; "" for a new one beside the others, then latest
+	name   string // the new one's name; "" for one after the program
 	clock  string
 	stop   <-chan struct{}
 	// stallLimit is RecordOptions.StallLimit.
@@ -88,8 +98,14 @@ func recordProgram(r recording) (dir string, status int32, err error) {
 	if err != nil {
 		return "", 0, err
 	}
-	if dir, err = traceDir(r.output, traceName(r.argv)); err != nil {
+	if dir, err = traceDir(r.output, r.name, traceName(r.argv)); err != nil {
 		return "", 0, err
+	}
+	if r.output != "" {
+		// The blob store's collector must know this trace needs its blobs.
+		if err := trace.RememberElsewhere(trace.DefaultDir(), dir); err != nil {
+			return "", 0, err
+		}
 	}
 	status, err = session.Record(session.RecordOptions{
 		Path: path, Argv: r.argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
@@ -211,9 +227,9 @@ func pyenvTarget(path string) (string, bool) {
 	return real, real != ""
 }
 
-// traceDir returns where a new trace goes: the -o directory, or the next
-// numbered directory under the default traces directory.
-func traceDir(output, prog string) (string, error) {
+// traceDir returns where a new trace goes: the -o directory, the named
+// one or the next numbered one under the default traces directory.
+func traceDir(output, name, prog string) (string, error) {
 	if output != "" {
 		if entries, err := os.ReadDir(output); err == nil && len(entries) > 0 {
 			return "", fmt.Errorf("%s exists and is not empty: rrpy never writes over a trace", output)
@@ -223,6 +239,15 @@ func traceDir(output, prog string) (string, error) {
 	base := trace.DefaultTracesDir()
 	if err := os.MkdirAll(base, 0o700); err != nil {
 		return "", fmt.Errorf("create traces directory: %w", err)
+	}
+	if name != "" {
+		dir := filepath.Join(base, name)
+		if err := os.Mkdir(dir, 0o700); errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("a trace named %s exists: rrpy rm %s first, or pick another name", name, name)
+		} else if err != nil {
+			return "", fmt.Errorf("create trace directory: %w", err)
+		}
+		return dir, nil
 	}
 	for n := 0; ; n++ {
 		dir := filepath.Join(base, prog+"-"+strconv.Itoa(n))

@@ -23,7 +23,7 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := session.Supported(); err != nil {
 		return err
 	}
-	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	blobs, err := trace.BlobsFor(dir, trace.DefaultBlobsDir())
 	if err != nil {
 		return err
 	}
@@ -44,24 +44,21 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	return exitError{shellStatus(status)}
 }
 
-// traceArg returns the trace directory named on the command line, or the
-// latest recorded one.
+// traceArg returns the trace named on the command line (a directory, or
+// a name rrpy ls shows), or the latest recorded one.
 func traceArg(c *cli.Context) (string, error) {
 	if c.Args().Len() > 1 {
 		return "", usageError{fmt.Sprintf("one trace at a time, got %d arguments", c.Args().Len())}
 	}
-	if dir := c.Args().First(); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			return "", fmt.Errorf("no trace at %s", dir)
-		}
-		return dir, nil
+	if name := c.Args().First(); name != "" {
+		return findTrace(name)
 	}
 	return latestTrace()
 }
 
 // latestTrace returns the trace recorded last.
 func latestTrace() (string, error) {
-	latest := filepath.Join(trace.DefaultTracesDir(), "latest")
+	latest := filepath.Join(trace.DefaultTracesDir(), trace.LatestName)
 	dir, err := filepath.EvalSymlinks(latest)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", errors.New("no trace yet: record one with rrpy record -- PROGRAM [ARGS...]")

@@ -70,17 +70,29 @@ func (t *terminalInput) readLine(prompt string) (string, error) {
 func (t *terminalInput) close() { t.rl.Close() }
 
 // historyFile is where readline keeps the history between sessions, or ""
-// (no history kept) when the user has no cache directory.
+// (no history kept) when the user has no cache directory. The history
+// holds expressions about the user's program, so like the traces it is
+// the user's alone: the directory is 0700 (readline rewrites the file with
+// its own mode) and the file 0600.
 func historyFile() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return ""
 	}
 	dir = filepath.Join(dir, "rrpy")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil || os.Chmod(dir, 0o700) != nil {
 		return ""
 	}
-	return filepath.Join(dir, "history")
+	path := filepath.Join(dir, "history")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return ""
+	}
+	f.Close()
+	if os.Chmod(path, 0o600) != nil {
+		return ""
+	}
+	return path
 }
 
 // completer completes command names (and info's and help's arguments).
