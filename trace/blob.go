@@ -3,12 +3,15 @@ package trace
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // BlobStore is the per-machine content-addressed store of mapped files,
@@ -95,12 +98,17 @@ func (s *BlobStore) Put(path string) (string, error) {
 			return h, nil
 		}
 	}
-	sum, err := hashReader(f)
+	var sum string
+	if isSparse(fi) {
+		sum, err = hashExtents(f, fi.Size(), nil)
+	} else {
+		sum, err = hashReader(f)
+	}
 	if err != nil {
 		return "", fmt.Errorf("store blob: hash %s: %w", path, err)
 	}
 	if !s.Has(sum) {
-		if err := s.copyIn(f, path, sum); err != nil {
+		if err := s.copyIn(f, fi, path, sum); err != nil {
 			return "", err
 		}
 	}
@@ -148,7 +156,7 @@ func hashReader(r io.Reader) (string, error) {
 // renames it into place so a blob that exists is always complete, and
 // re-hashes while copying because the file may have changed since it was
 // hashed.
-func (s *BlobStore) copyIn(f *os.File, path, want string) error {
+func (s *BlobStore) copyIn(f *os.File, fi os.FileInfo, path, want string) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("store blob %s: %w", path, err)
 	}
@@ -157,15 +165,21 @@ func (s *BlobStore) copyIn(f *os.File, path, want string) error {
 		return fmt.Errorf("store blob %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // harmless after the rename
-	h := sha256.New()
-	err = copyAndSync(io.MultiWriter(tmp, h), tmp, f)
+	var got string
+	if isSparse(fi) {
+		got, err = copySparse(tmp, f, fi.Size())
+	} else {
+		h := sha256.New()
+		err = copyAndSync(io.MultiWriter(tmp, h), tmp, f)
+		got = hex.EncodeToString(h.Sum(nil))
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("store blob %s: %w", path, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+	if got != want {
 		return fmt.Errorf("store blob %s: file changed while being stored", path)
 	}
 	dst := s.Path(want)
@@ -187,4 +201,79 @@ func copyAndSync(w io.Writer, tmp *os.File, src io.Reader) error {
 		return err
 	}
 	return tmp.Sync()
+}
+
+// Sparse files (a test's 4 GiB file with a few bytes written, a database's
+// preallocated one) are stored extent by extent: their holes are neither
+// read, hashed nor written, where reading them would take seconds and
+// copying them fill the disk. Their blob's name hashes the size and the
+// data extents with their offsets, not the plain content: a file stored
+// both ways is kept twice, which is harmless.
+
+// sparseMin is the size from which a file may be stored as sparse.
+const sparseMin = 1 << 20
+
+// isSparse reports whether fewer than half of the file's bytes have disk
+// blocks.
+func isSparse(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && fi.Size() >= sparseMin && st.Blocks*512 < fi.Size()/2
+}
+
+// hashExtents hashes a sparse file's size and data extents, copying each
+// extent to dst as well when dst is not nil.
+func hashExtents(f *os.File, size int64, dst *os.File) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "rrpy sparse file of %d bytes\n", size)
+	err := eachExtent(f, size, func(off, n int64) error {
+		fmt.Fprintf(h, "extent %d %d\n", off, n)
+		var w io.Writer = h
+		if dst != nil {
+			w = io.MultiWriter(h, io.NewOffsetWriter(dst, off))
+		}
+		_, err := io.Copy(w, io.NewSectionReader(f, off, n))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// copySparse copies a sparse file into tmp, holes and all, and returns
+// the hash of what it copied.
+func copySparse(tmp, f *os.File, size int64) (string, error) {
+	if err := tmp.Truncate(size); err != nil {
+		return "", err
+	}
+	sum, err := hashExtents(f, size, tmp)
+	if err != nil {
+		return "", err
+	}
+	return sum, tmp.Sync()
+}
+
+// eachExtent calls fn with each data extent of f (SEEK_DATA, SEEK_HOLE)
+// below size.
+func eachExtent(f *os.File, size int64, fn func(off, n int64) error) error {
+	fd := int(f.Fd())
+	for off := int64(0); off < size; {
+		data, err := unix.Seek(fd, off, unix.SEEK_DATA)
+		if errors.Is(err, unix.ENXIO) {
+			return nil // only a hole from off to the end
+		}
+		if err != nil {
+			return fmt.Errorf("find data: %w", err)
+		}
+		hole, err := unix.Seek(fd, data, unix.SEEK_HOLE)
+		if err != nil {
+			return fmt.Errorf("find a hole: %w", err)
+		}
+		hole = min(hole, size)
+		if err := fn(data, hole-data); err != nil {
+			return err
+		}
+		off = hole
+	}
+	return nil
 }

@@ -103,6 +103,55 @@ func mustOpen(t *testing.T, dir string) *BlobStore {
 	return s
 }
 
+// A sparse file is stored without reading or writing its holes: the blob
+// holds the same bytes, stays sparse, and the same file stores once.
+func TestBlobPutSparse(t *testing.T) {
+	s, err := OpenBlobStore(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "sparse")
+	f, err := os.Create(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 1 << 30
+	for _, at := range []int64{1 << 20, size - 3} {
+		if _, err := f.WriteAt([]byte("end"), at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	start := time.Now()
+	h, err := s.Put(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.Put(src); err != nil || again != h {
+		t.Errorf("Put again: %s, %v; first %s", again, err, h)
+	}
+	blob, err := os.Open(s.Path(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blob.Close()
+	fi, _ := blob.Stat()
+	if fi.Size() != size || !isSparse(fi) {
+		t.Errorf("blob of %d bytes, sparse %v; want %d, sparse", fi.Size(), isSparse(fi), size)
+	}
+	for _, at := range []int64{1 << 20, size - 3} {
+		got := make([]byte, 3)
+		if _, err := blob.ReadAt(got, at); err != nil || string(got) != "end" {
+			t.Errorf("blob at %d: %q, %v", at, got, err)
+		}
+	}
+	got := make([]byte, 4)
+	if _, err := blob.ReadAt(got, 1<<29); err != nil || !bytes.Equal(got, make([]byte, 4)) {
+		t.Errorf("the blob's hole reads %q, %v", got, err)
+	}
+	t.Logf("a 1 GiB sparse file stored in %v", time.Since(start))
+}
+
 func TestBlobPutErrors(t *testing.T) {
 	s := mustOpen(t, t.TempDir())
 	if _, err := s.Put(filepath.Join(t.TempDir(), "missing")); err == nil {

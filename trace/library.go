@@ -229,12 +229,21 @@ func copyBlob(src, dst string) error {
 		return err
 	}
 	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(dst), ".pack-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, in); err != nil {
+	if isSparse(fi) {
+		_, err = copySparse(tmp, in, fi.Size())
+	} else {
+		_, err = io.Copy(tmp, in)
+	}
+	if err != nil {
 		tmp.Close()
 		return err
 	}

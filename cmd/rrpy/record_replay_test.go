@@ -72,6 +72,16 @@ func TestFilesReplayWithoutTouchingDisk(t *testing.T) {
 	})
 }
 
+// A mapped sparse file of 4 GiB records and replays in a moment.
+func TestSparseFileMapped(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/sparse_mmap.py"))
+		if rec.stdout != "4294967296 b'end' 0\n" {
+			t.Errorf("recording printed %q; stderr %s", rec.stdout, rec.stderr)
+		}
+	})
+}
+
 // Child processes run for real while recording; replay shows what the
 // recorded process read from them and creates none.
 func TestSubprocessReplays(t *testing.T) {
