@@ -130,12 +130,13 @@ func (r *recorder) killOnStop(done <-chan struct{}) {
 // wait before rrpy says so.
 const spinWarnAfter = 5 * time.Second
 
-// watchSpins says so when a thread has run for long without a syscall
-// while others wait and no stop-point probe can stop it: in a program
-// that is not CPython, rrpy switches threads only at syscalls. At the
-// stall limit it stops the recording, keeping the trace: the waiting
-// threads would wait for as long as the spinner spins, perhaps for ever
-// (it may spin waiting for them).
+// watchSpins says so when a thread has run for long with neither a
+// syscall nor a stop point while others wait: outside CPython's main
+// interpreter (a C program, C code, a subinterpreter's thread, which has
+// no probe) rrpy switches threads only at syscalls. At the stall limit it
+// stops the recording, keeping the trace: the waiting threads would wait
+// for as long as the spinner spins, perhaps for ever (it may spin waiting
+// for them).
 func (r *recorder) watchSpins(done <-chan struct{}) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -150,7 +151,8 @@ func (r *recorder) watchSpins(done <-chan struct{}) {
 			quiet := time.Since(time.Unix(0, r.lastStop.Load()))
 			if quiet > spinWarnAfter && r.warnedSpin.CompareAndSwap(false, true) {
 				r.warnUser(fmt.Sprintf("a thread has run for %v without a syscall while others wait: "+
-					"outside Python, rrpy switches threads only at syscalls", spinWarnAfter))
+					"outside Python's main interpreter rrpy switches threads only at syscalls; "+
+					"the recording stops at --stall-limit", spinWarnAfter))
 			}
 			if limit := r.opts.StallLimit; limit > 0 && quiet > limit && r.stalled.CompareAndSwap(false, true) {
 				r.interrupted.Store(true) // the program's end is rrpy's doing: no exit event
@@ -249,7 +251,7 @@ func (r *recorder) run() (int32, error) {
 // would leave a computing thread running forever while others wait.
 func (r *recorder) publish() {
 	cur := r.running()
-	r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting() && !r.probe.installed())
+	r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting())
 	r.tickDue.Store(r.nextTick(cur))
 }
 
