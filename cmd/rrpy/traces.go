@@ -143,15 +143,24 @@ func rmCmd(c *cli.Context, stdout io.Writer) error {
 	}
 	latest, _ := latestTrace()
 	for _, dir := range dirs {
-		if latest != "" && sameDir(latest, dir) {
-			os.Remove(filepath.Join(trace.DefaultTracesDir(), trace.LatestName))
-		}
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("remove %s: %w", dir, err)
 		}
 		fmt.Fprintf(stdout, "removed %s\n", dir)
 	}
+	if _, err := os.Stat(latest); latest != "" && err != nil {
+		relinkLatest()
+	}
 	return collect(stdout)
+}
+
+// relinkLatest points the latest link at the newest trace left, or
+// removes it when none is.
+func relinkLatest() {
+	os.Remove(filepath.Join(trace.DefaultTracesDir(), trace.LatestName))
+	if traces, err := trace.List(trace.DefaultTracesDir()); err == nil && len(traces) > 0 {
+		linkLatest(traces[len(traces)-1].Dir)
+	}
 }
 
 func gcCmd(c *cli.Context, stdout io.Writer) error {

@@ -90,10 +90,18 @@ func TestTraceLibrary(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "traces", "one")); !os.IsNotExist(err) {
 		t.Errorf("the removed trace is still there: %v", err)
 	}
-	// rm of the latest trace takes the latest link with it.
+	// rm of the latest trace points the link at the newest trace left,
+	// and takes it away with the last.
+	if r := rrpy(t, env, "record", "-n", "three", "--", py, first); r.code != 0 {
+		t.Fatalf("record -n three: %+v", r)
+	}
+	rrpy(t, env, "rm", "three")
+	if r := rrpy(t, env, "replay", "--autopilot"); r.code != 3 || r.stdout != "the second\n" {
+		t.Errorf("replay of the latest after rm of the latest: %+v", r)
+	}
 	rrpy(t, env, "rm", "two")
 	if r := rrpy(t, env, "replay", "--autopilot"); r.code != 1 || !strings.Contains(r.stderr, "no trace yet") {
-		t.Errorf("replay of the latest after rm: %+v", r)
+		t.Errorf("replay of the latest after rm of the last: %+v", r)
 	}
 }
 
