@@ -6,7 +6,10 @@
 #   bench/run.sh [PYTHON [WORKLOAD...]]
 #
 # PYTHON defaults to the python3 rrpy would record; the workloads (pass,
-# cpu, calls, mixed, files, threads, pipeline, subprocesses) to all of them.
+# cpu, calls, mixed, files, threads, pipeline, print, server, subprocesses)
+# to all of them. print writes PRINT_MB megabytes (default 50) with
+# PYTHONUNBUFFERED=1; server answers 300 requests of a client process that
+# runs outside the recording.
 # CLOCK=settrace or CLOCK=monitoring records with that clock (rrpy record
 # --clock) instead of the cheaper one for the version.
 #
@@ -18,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${1:-$(python3 -c 'import sys; print(sys.executable)')}
 shift || true
-wanted=${*:-pass cpu calls mixed files threads pipeline subprocesses}
+wanted=${*:-pass cpu calls mixed files threads pipeline print server subprocesses}
 clock=()
 [ -n "${CLOCK:-}" ] && clock=(--clock "$CLOCK")
 work=$(mktemp -d)
@@ -42,6 +45,18 @@ bestof() {
 		best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
 	done
 	echo "$best"
+}
+
+# served ARGV...: runs ARGV (a server's command line, recorded or not),
+# which is given a port file and 300 as its last arguments, beside a plain
+# python client making those 300 requests; returns when both are done.
+served() {
+	local ports
+	ports=$(mktemp -u -p "$work")
+	"$@" "$ports" 300 &
+	local server=$!
+	"$py" bench/workloads.py client "$ports" 300
+	wait "$server"
 }
 
 # record_fresh ARGV...: one recording, into a new directory.
@@ -117,6 +132,18 @@ bench() {
 	last_plain=$plain last_rec=$rec
 }
 last_plain="" last_rec=""
+# bench_server: bench's row for the HTTP server, whose client runs beside
+# it, outside the recording; replay needs no client.
+bench_server() {
+	local plain rec rep size
+	plain=$(best3 served "$py" bench/workloads.py server)
+	rec=$(best3 served record_fresh "$py" bench/workloads.py server)
+	served "$rrpy" record "${clock[@]}" -o "$work/server" -- "$py" bench/workloads.py server >/dev/null 2>&1 || true
+	rep=$(best3 "$rrpy" replay --autopilot "$work/server")
+	size=$(du -sb "$work/server" | cut -f1)
+	printf "| %s | %.3f s | %.3f s | %.3f s | %s | %s | %s | %s |\n" "ThreadingHTTPServer: 300 requests" "$plain" "$rec" "$rep" \
+		"$(ratio "$rec" "$plain")" "$(net "$rec" "$plain")" "$(ratio "$rep" "$rec")" "$size"
+}
 # run NAME: whether the workload NAME was asked for.
 run() { [[ " $wanted " == *" $1 "* ]]; }
 if run pass; then
@@ -130,5 +157,7 @@ rm -rf "$work/files"
 run files && bench "stat+read 2,000 small files" "$py" bench/workloads.py files "$work/files"
 run threads && bench "thread pool: 4 threads, 2,000 file reads" "$py" bench/workloads.py threads "$work/threads"
 run pipeline && bench "queue pipeline: 5 threads, 4,000 items" "$py" bench/workloads.py pipeline
+run print && PYTHONUNBUFFERED=1 bench "print ${PRINT_MB:-50} MB, PYTHONUNBUFFERED=1" "$py" bench/workloads.py print "${PRINT_MB:-50}"
+run server && bench_server
 run subprocesses && bench "100 x subprocess.run(/bin/true)" "$py" bench/workloads.py subprocesses
 true

@@ -148,6 +148,51 @@ def pipeline():
     print(total)
 
 
+def printing(megabytes):
+    # print() of 100-byte lines; run with PYTHONUNBUFFERED=1 (as many
+    # containers set it), each print is its own write.
+    line = "x" * 99
+    for _ in range(megabytes * 10_000):
+        print(line)
+
+
+def server(port_file, requests):
+    # A ThreadingHTTPServer answering REQUESTS requests (from a client
+    # process outside the recording), then exiting.
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = f"hello {self.path}\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler) as httpd:
+        with open(port_file + ".tmp", "w") as f:
+            f.write(str(httpd.server_address[1]))
+        os.rename(port_file + ".tmp", port_file)
+        for _ in range(requests):
+            httpd.handle_request()
+    print("served", requests)
+
+
+def client(port_file, requests):
+    # The server's client: waits for its port, then asks REQUESTS times.
+    import time, urllib.request
+
+    while not os.path.exists(port_file):
+        time.sleep(0.01)
+    port = open(port_file).read()
+    for i in range(requests):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{i}") as r:
+            r.read()
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     if name == "cpu":
@@ -158,6 +203,12 @@ if __name__ == "__main__":
         threads(sys.argv[2])
     elif name == "pipeline":
         pipeline()
+    elif name == "print":
+        printing(int(sys.argv[2]))
+    elif name == "server":
+        server(sys.argv[2], int(sys.argv[3]))
+    elif name == "client":
+        client(sys.argv[2], int(sys.argv[3]))
     elif name == "mixed":
         mixed()
     elif name == "calls":
