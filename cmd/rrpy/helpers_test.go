@@ -27,6 +27,14 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	// The programs' stdout is a pipe here, where Python holds prints in
+	// its buffer until exit (and os._exit drops them). The tests look for
+	// a print where the program made it, as a terminal shows it: so
+	// unbuffered, whatever the environment go test ran in (the recorded
+	// programs, node and the adapter it starts inherit it).
+	if err := os.Setenv("PYTHONUNBUFFERED", "1"); err != nil {
+		panic(err)
+	}
 	tmp, err := os.MkdirTemp("", "rrpy-test-")
 	if err != nil {
 		panic(err)
