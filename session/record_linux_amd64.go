@@ -57,6 +57,9 @@ type task struct {
 	held       []unix.Signal // async signals waiting for its next syscall
 	deliver    unix.Signal   // to deliver when next resumed
 	stopped    bool          // at a ptrace stop: only rrpy can make it go on
+	// interrupted is its last call a signal interrupted for the kernel
+	// to restart: what restart_syscall finishes (outputsOf).
+	interrupted syscallEntry
 }
 
 type syscallEntry struct {
@@ -457,7 +460,7 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 		if err := r.beforeOutputs(t, e, result); err != nil {
 			return err
 		}
-		if err := r.readOutputs(t, e, ev); err != nil {
+		if err := r.readOutputs(t, t.outputsOf(e, result), ev); err != nil {
 			return err
 		}
 		if err := r.afterOutputs(t, e, ev); err != nil {

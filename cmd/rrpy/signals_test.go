@@ -95,3 +95,18 @@ func TestSignalToThread(t *testing.T) {
 		}
 	})
 }
+
+// A signal with no handler (SIGCHLD) interrupts a blocked poll, which the
+// kernel finishes with restart_syscall: replay gives the program the
+// revents the restarted poll wrote, and runs on as the recording did.
+func TestRestartedPoll(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/poll_restart.py"))
+		if rec.code != 0 || rec.stdout != "(b'', b'')\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		if dump := rrpy(t, nil, "dump", dir); !strings.Contains(dump.stdout, "restart_syscall() = ") {
+			t.Errorf("the recording has no restarted poll: the test did not test it\n%s", dump.stdout)
+		}
+	})
+}
