@@ -175,3 +175,14 @@ func TestReplayOutputFollowsDup(t *testing.T) {
 		}
 	})
 }
+
+// A program that reads its own memory with process_vm_readv gets the
+// bytes, and replay gives it the same (repro vm_readv.py).
+func TestProcessVMReadvSelf(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/vm_readv_self.py"))
+		if rec.code != 0 || rec.stdout != "b'hello'\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+	})
+}
