@@ -4,6 +4,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -109,4 +110,40 @@ func TestRestartedPoll(t *testing.T) {
 			t.Errorf("the recording has no restarted poll: the test did not test it\n%s", dump.stdout)
 		}
 	})
+}
+
+// A signal that interrupted one thread's wait and was taken by another
+// thread (any thread may take a SIGCHLD): the kernel restarted the wait,
+// and replay restarts it too rather than give the program the kernel's
+// restart code (glibc aborted the program).
+func TestSignalTakenByAnotherThread(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/stolen_signal.py"))
+		if rec.code != 0 || rec.stdout != "done\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		if interruptedWithoutSignal(rrpy(t, nil, "dump", dir).stdout) == 0 {
+			t.Errorf("no thread's call was interrupted for a signal another thread took: the test did not test it")
+		}
+	})
+}
+
+// interruptedWithoutSignal counts, in rrpy dump's lines, the calls a
+// signal interrupted (the result "-", a restart code) after which their
+// thread did something other than take a signal.
+func interruptedWithoutSignal(dump string) int {
+	line := regexp.MustCompile(`^\s*\d+\s+(\d+) (.*)$`)
+	interrupted, n := map[string]bool{}, 0
+	for _, l := range strings.Split(dump, "\n") {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		tid, what := m[1], m[2]
+		if interrupted[tid] && !strings.HasPrefix(what, "signal ") {
+			n++
+		}
+		interrupted[tid] = strings.HasSuffix(what, ") = -")
+	}
+	return n
 }
