@@ -71,6 +71,7 @@ type syscallEntry struct {
 	args    [6]uint64 // as the program passed them, before any rewrite
 	sc      *syscalls.Syscall
 	refused bool
+	vfork   *vforkWatch // a clone whose child shares the memory until it execs
 }
 
 // Record runs a program to its end under trace, writing the trace, and
@@ -398,7 +399,10 @@ func (r *recorder) onSyscall(t *task) error {
 
 // onEntry decides what the kernel may run: unknown and unsupportable
 // calls are skipped (they fail with ENOSYS), and vfork becomes fork so the
-// child cannot write into the recorded memory.
+// child cannot write into the recorded memory (CPython's _posixsubprocess
+// child tells its parent everything through a pipe). A clone with
+// CLONE_VM|CLONE_VFORK (posix_spawn, whose child answers through the
+// memory) keeps it, and what the child wrote is recorded (vforkWatch).
 func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 	t.call = syscallEntry{nr: int(regs.Orig_rax), args: regs.Args()}
 	e := &t.call
@@ -416,6 +420,11 @@ func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 	case e.nr == unix.SYS_VFORK:
 		regs.Orig_rax = unix.SYS_FORK
 		rewrite = true
+	case e.nr == unix.SYS_CLONE && sharesMemoryUntilExec(e.args[0]):
+		var err error
+		if e.vfork, err = watchVfork(t.proc, regs); err != nil {
+			return err
+		}
 	case e.nr == unix.SYS_CLONE && e.args[0]&unix.CLONE_THREAD == 0 && e.args[0]&(unix.CLONE_VM|unix.CLONE_VFORK) != 0:
 		regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
 		rewrite = true
@@ -502,6 +511,11 @@ func (r *recorder) beforeOutputs(t *task, e *syscallEntry, result int64) error {
 func (r *recorder) afterOutputs(t *task, e *syscallEntry, ev *trace.Event) error {
 	if e.nr == unix.SYS_MMAP {
 		return r.storeMappedFile(t, ev)
+	}
+	if e.vfork != nil {
+		writes, err := e.vfork.changes(t.proc)
+		ev.Writes = append(ev.Writes, writes...)
+		return err
 	}
 	return r.noteSource(t, e, ev.Result)
 }

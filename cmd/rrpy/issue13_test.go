@@ -186,3 +186,16 @@ func TestProcessVMReadvSelf(t *testing.T) {
 		}
 	})
 }
+
+// posix_spawn of a program that does not exist fails as it does without
+// rrpy (its child tells the parent through their shared memory), one that
+// exists runs, and replay prints the same.
+func TestPosixSpawn(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/posix_spawn.py"))
+		want := "OSError: [Errno 2] No such file or directory: '/no/such/program'\ntrue exited with 0\n"
+		if rec.code != 0 || rec.stdout != want {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+	})
+}
