@@ -199,3 +199,14 @@ func TestPosixSpawn(t *testing.T) {
 		}
 	})
 }
+
+// The first line of /proc/self/maps is the executable's, recorded as
+// without rrpy: the probe's page is mapped above it.
+func TestProbeAfterExecutableInMaps(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/maps_first_line.py"))
+		if rec.code != 0 || rec.stdout != "first mapping is the executable: True\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+	})
+}
