@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -576,6 +577,13 @@ func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 	if !st.Mode().IsRegular() {
 		r.warn(fmt.Sprintf("mapping of %s (not a regular file) replays as anonymous memory", ev.Path))
 		return nil
+	}
+	if flags&unix.MAP_SHARED != 0 && ev.Args[2]&unix.PROT_WRITE != 0 {
+		// multiprocessing's semaphores (/dev/shm/sem.*): the children,
+		// not recorded, change them where the program reads them
+		// without a syscall (test_concurrent_futures on 3.13).
+		// Said once per directory: semaphores' names are random.
+		r.warn(fmt.Sprintf("a file of %s is mapped shared and writable: what other processes write there is not recorded, and replay may diverge", filepath.Dir(ev.Path)))
 	}
 	ev.Blob, err = r.opts.Blobs.Put(fdPath)
 	if err != nil {
