@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,7 +47,31 @@ func TestQuickModules(t *testing.T) {
 				t.Errorf("%s: %s\n%s", r.Module, verdict(r), logs(r))
 			}
 		}
+		rejudgeFromLogs(t, cfg.out, suiteRun{Python: s.python, Version: s.version, Results: results})
 	})
+}
+
+// rejudgeFromLogs checks that a saved run judged again from its logs gets
+// the same verdicts, and that a later run (here the same one, -over)
+// replaces each module's.
+func rejudgeFromLogs(t *testing.T, out string, rn suiteRun) {
+	dir := filepath.Join(out, rn.Version)
+	if err := saveRun(dir, rn, ""); err != nil {
+		t.Fatal(err)
+	}
+	again, err := rejudge(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range again.Results {
+		if was := rn.Results[i]; r.Same != was.Same || r.Replays != was.Replays || r.LeftOut != was.LeftOut {
+			t.Errorf("%s judged again: %s; when run: %s", r.Module, verdict(r), verdict(was))
+		}
+	}
+	notes, err := replaceByLater(&again, []string{out})
+	if want := fmt.Sprintf("verdicts of %d modules from the later run under %s:", len(rn.Results), dir); err != nil || !strings.HasPrefix(notes, want) {
+		t.Errorf("-over the same run: %q, %v; want %q…", notes, err, want)
+	}
 }
 
 func verdict(r result) string {
