@@ -21,9 +21,14 @@ import (
 var code []byte
 
 // Addr is where the probe's page is mapped, the same in every recording
-// and replay: far above the heap of a non-PIE executable and far below
-// where the kernel places mappings.
-const Addr uint64 = 0x100_0000_0000
+// and replay: far above the heap of an executable, PIE (at 0x5555_5555_4000
+// without randomization) or not, far below where the kernel places
+// mappings, and outside the hint range of mimalloc's arenas (2 to 30 TiB).
+// Above the executable, the page is not the first line of /proc/PID/maps,
+// which programs take for the executable's: CPython's
+// _testexternalinspection read a path left over from an earlier call for
+// that line, a pathless one, and failed with EFAULT (test_external_inspection).
+const Addr uint64 = 0x6000_0000_0000
 
 // PageSize is the size of the probe's mapping: a page of code and data,
 // the table of watched words (an attribute lookup reads some 300), and

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -61,6 +62,13 @@ type task struct {
 	deliver    unix.Signal   // to deliver when next resumed
 	stopped    bool          // at a ptrace stop: only rrpy can make it go on
 	entered    time.Time     // when it was resumed into its syscall
+	// midCode: its last stop came in the middle of its user code, at a
+	// point replay cannot find again (a signal held for later, an emulated
+	// rdtsc, a fault): it keeps the CPU there (schedule).
+	midCode bool
+	// interrupted is its last call a signal interrupted for the kernel
+	// to restart: what restart_syscall finishes (outputsOf).
+	interrupted syscallEntry
 }
 
 type syscallEntry struct {
@@ -68,6 +76,7 @@ type syscallEntry struct {
 	args    [6]uint64 // as the program passed them, before any rewrite
 	sc      *syscalls.Syscall
 	refused bool
+	vfork   *vforkWatch // a clone whose child shares the memory until it execs
 }
 
 // Record runs a program to its end under trace, writing the trace, and
@@ -394,7 +403,12 @@ func (r *recorder) schedule() error {
 		if cur.inKernel || !cur.stopped {
 			return nil // on its way: it can be switched only at its next stop
 		}
-		if cur.entry != nil || !r.policy.SliceOver() {
+		if cur.entry != nil || cur.midCode || !r.policy.SliceOver() {
+			// Another thread run from here would run between two
+			// stretches of this one's code that replay runs as one (it
+			// stops a thread only at syscalls and ticks): what it saw of
+			// the shared memory (the GIL: test_asyncio.test_subprocess)
+			// would differ.
 			return r.resume(cur)
 		}
 		r.policy.Ready(cur.tid)
@@ -424,12 +438,12 @@ func (r *recorder) resume(t *task) error {
 // onStop turns one stop of a task into trace events.
 func (r *recorder) onStop(t *task, stop ptrace.Stop) (err error) {
 	wasBoundary := t.atBoundary
-	t.atBoundary = false
+	t.atBoundary, t.midCode = false, false
 	switch stop.Kind {
 	case ptrace.StopSyscall:
 		return r.onSyscall(t)
 	case ptrace.StopSignal:
-		t.deliver, err = r.onSignal(t, stop.Signal, wasBoundary)
+		t.deliver, t.midCode, err = r.onSignal(t, stop.Signal, wasBoundary)
 		return err
 	case ptrace.StopFork:
 		if err := r.onNewTask(t, stop.Child, stop.Clone); err != nil {
@@ -486,7 +500,10 @@ func (r *recorder) onSyscall(t *task) error {
 
 // onEntry decides what the kernel may run: unknown and unsupportable
 // calls are skipped (they fail with ENOSYS), and vfork becomes fork so the
-// child cannot write into the recorded memory.
+// child cannot write into the recorded memory (CPython's _posixsubprocess
+// child tells its parent everything through a pipe). A clone with
+// CLONE_VM|CLONE_VFORK (posix_spawn, whose child answers through the
+// memory) keeps it, and what the child wrote is recorded (vforkWatch).
 func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 	t.call = syscallEntry{nr: int(regs.Orig_rax), args: regs.Args()}
 	e := &t.call
@@ -504,6 +521,11 @@ func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 	case e.nr == unix.SYS_VFORK:
 		regs.Orig_rax = unix.SYS_FORK
 		rewrite = true
+	case e.nr == unix.SYS_CLONE && sharesMemoryUntilExec(e.args[0]):
+		var err error
+		if e.vfork, err = watchVfork(t.proc, regs); err != nil {
+			return err
+		}
 	case e.nr == unix.SYS_CLONE && e.args[0]&unix.CLONE_THREAD == 0 && e.args[0]&(unix.CLONE_VM|unix.CLONE_VFORK) != 0:
 		regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
 		rewrite = true
@@ -557,7 +579,7 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 		if err := r.beforeOutputs(t, e, result); err != nil {
 			return err
 		}
-		if err := r.readOutputs(t, e, ev); err != nil {
+		if err := r.readOutputs(t, t.outputsOf(e, result), ev); err != nil {
 			return err
 		}
 		if err := r.afterOutputs(t, e, ev); err != nil {
@@ -590,6 +612,11 @@ func (r *recorder) beforeOutputs(t *task, e *syscallEntry, result int64) error {
 func (r *recorder) afterOutputs(t *task, e *syscallEntry, ev *trace.Event) error {
 	if e.nr == unix.SYS_MMAP {
 		return r.storeMappedFile(t, ev)
+	}
+	if e.vfork != nil {
+		writes, err := e.vfork.changes(t.proc)
+		ev.Writes = append(ev.Writes, writes...)
+		return err
 	}
 	return r.noteSource(t, e, ev.Result)
 }
@@ -651,6 +678,13 @@ func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 		r.warn(fmt.Sprintf("mapping of %s (not a regular file) replays as anonymous memory", ev.Path))
 		return nil
 	}
+	if flags&unix.MAP_SHARED != 0 && ev.Args[2]&unix.PROT_WRITE != 0 {
+		// multiprocessing's semaphores (/dev/shm/sem.*): the children,
+		// not recorded, change them where the program reads them
+		// without a syscall (test_concurrent_futures on 3.13).
+		// Said once per directory: semaphores' names are random.
+		r.warn(fmt.Sprintf("a file of %s is mapped shared and writable: what other processes write there is not recorded, and replay may diverge", filepath.Dir(ev.Path)))
+	}
 	ev.Blob, err = r.opts.Blobs.Put(fdPath)
 	if err != nil {
 		return fmt.Errorf("store mapped file %s: %w", ev.Path, err)
@@ -658,30 +692,32 @@ func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 	return nil
 }
 
-// onSignal decides what to deliver for a signal-delivery stop.
-func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Signal, error) {
+// onSignal decides what to deliver for a signal-delivery stop, and
+// whether the stop is in the middle of the thread's user code, where it
+// must keep the CPU: anywhere but a tick, or right after a syscall exit.
+func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (deliver unix.Signal, midCode bool, err error) {
 	if sig == unix.SIGTRAP {
-		if handled, err := r.onTrap(t); handled || err != nil {
-			return 0, err
+		if handled, tick, err := r.onTrap(t); handled || err != nil {
+			return 0, !tick, err
 		}
 	}
 	if sig == unix.SIGSEGV {
 		if handled, err := r.emulateTimeInstruction(t); handled || err != nil {
-			return 0, err
+			return 0, true, err
 		}
 	}
 	if isSynchronous(t.proc, sig) {
-		return sig, nil // a fault recurs by itself on replay
+		return sig, true, nil // a fault recurs by itself on replay
 	}
 	if atBoundary && r.noCodeRanSinceExit(t) {
 		// Right after a syscall exit: replay raises it at the same event.
 		ev := &trace.Event{Kind: trace.KindSignal, Tid: int32(t.tid), Nr: int32(sig)}
-		return sig, r.w.Append(ev)
+		return sig, false, r.w.Append(ev)
 	}
 	// In the middle of user code, a point replay could not find: hold it
 	// until the next syscall.
 	t.held = append(t.held, sig)
-	return 0, nil
+	return 0, true, nil
 }
 
 // noCodeRanSinceExit tells a signal delivered right as the task left its

@@ -49,6 +49,10 @@ type rtask struct {
 	atEntry bool // stopped at a syscall entry the trace marked SyscallEnter: its exit event answers it
 	deliver unix.Signal
 	expect  map[unix.Signal]int // signals rrpy raised and must let through
+	// restart: its last call was interrupted for a signal, and no signal
+	// has been raised for it since: the kernel restarted the call when
+	// recorded (restartIfNoSignal).
+	restart bool
 }
 
 // Replay re-executes a recording to its end and returns the recorded
@@ -252,6 +256,9 @@ func (r *replayer) step(t *rtask) error {
 		t.atEntry = false
 		return r.onSyscall(t)
 	}
+	if err := t.restartIfNoSignal(); err != nil {
+		return err
+	}
 	stop, err := t.proc.ResumeWait(ptrace.ToSysemu, t.deliver)
 	if err != nil {
 		return err
@@ -305,6 +312,7 @@ func (r *replayer) onSyscall(t *rtask) error {
 	if err := r.answer(t, regs, ev); err != nil {
 		return err
 	}
+	t.restart = kernelRestarts(ev.Result)
 	return r.raiseRecordedSignals(t)
 }
 
@@ -557,6 +565,7 @@ func (r *replayer) raiseRecordedSignals(t *rtask) error {
 			return err
 		}
 		t.expect[sig]++
+		t.restart = false // the kernel restarts the call, or not, as it delivers the signal
 	}
 }
 

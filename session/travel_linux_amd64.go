@@ -221,7 +221,7 @@ func (s *Session) fork() (*Session, error) {
 	c.tasks = map[int32]*rtask{}
 	c.outputs = r.outputs.clone()
 	c.main = c.addTask(proc, t.recTid)
-	c.main.atEntry, c.main.deliver = t.atEntry, t.deliver
+	c.main.atEntry, c.main.deliver, c.main.restart = t.atEntry, t.deliver, t.restart
 	for sig, n := range t.expect {
 		c.main.expect[sig] = n
 	}

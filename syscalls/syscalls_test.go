@@ -149,8 +149,8 @@ func TestPolicies(t *testing.T) {
 		{Execute, true, "brk munmap mprotect madvise arch_prctl set_robust_list mlock munlock mlockall munlockall mlock2 sigaltstack rt_sigaction rt_sigprocmask"},
 		{Execute, false, "set_tid_address"},
 		{Special, false, "mmap mremap execve execveat fork vfork clone exit exit_group rt_sigreturn kill tgkill tkill pidfd_send_signal rt_sigqueueinfo rt_tgsigqueueinfo prctl pause rt_sigsuspend restart_syscall"},
-		{Refuse, false, "rseq clone3 io_uring_setup io_uring_enter io_uring_register io_setup io_destroy io_submit io_cancel io_getevents userfaultfd perf_event_open ptrace process_vm_readv process_vm_writev kcmp bpf seccomp modify_ldt kexec_load kexec_file_load init_module finit_module delete_module personality"},
-		{Emulate, false, "read write openat close newfstatat getitimer futex poll wait4 waitid getpid gettid ioctl fcntl select pselect6 recvmsg getdents64 getrandom"},
+		{Refuse, false, "rseq clone3 io_uring_setup io_uring_enter io_uring_register io_setup io_destroy io_submit io_cancel io_getevents userfaultfd perf_event_open ptrace process_vm_writev kcmp bpf seccomp modify_ldt kexec_load kexec_file_load init_module finit_module delete_module personality"},
+		{Emulate, false, "read write openat close newfstatat getitimer futex poll wait4 waitid getpid gettid ioctl fcntl select pselect6 recvmsg getdents64 getrandom process_vm_readv"},
 	}
 	for _, tt := range tests {
 		for _, name := range strings.Fields(tt.names) {
@@ -276,6 +276,7 @@ func TestWrites(t *testing.T) {
 		{"readv fills all", "readv", [6]uint64{3, 0x2000, 4}, 60, []Region{{0x3000, 10}, {0x5000, 20}, {0x6000, 30}}},
 		{"readv EOF reads no iovec", "readv", [6]uint64{3, 0x9999, 4}, 0, nil},
 		{"preadv2", "preadv2", [6]uint64{3, 0x2000, 4, 0, 0, 0}, 5, []Region{{0x3000, 5}}},
+		{"process_vm_readv fills the local iovecs", "process_vm_readv", [6]uint64{77, 0x2000, 4, 0x9999, 1, 0}, 25, []Region{{0x3000, 10}, {0x5000, 15}}},
 
 		{"recvmsg", "recvmsg", [6]uint64{3, 0x7000, 0}, 20, []Region{
 			{0x8000, 16}, {0x7008, 4}, {0xc000, 24}, {0x7028, 8}, {0x7030, 4}, {0xa000, 8}, {0xb000, 12}}},

@@ -459,7 +459,10 @@ var table = []Syscall{
 	{Nr: unix.SYS_SENDMMSG, Name: "sendmmsg", Args: args("sockfd", "msgvec", "vlen", "flags"), Policy: Emulate, Outputs: outs(mmsgSent(1, 2))},
 	{Nr: unix.SYS_SETNS, Name: "setns", Args: args("fd", "nstype"), Policy: Emulate},
 	{Nr: unix.SYS_GETCPU, Name: "getcpu", Args: args("cpu", "node", "tcache"), Policy: Emulate, Outputs: outs(fixed(0, sizeInt), fixed(1, sizeInt))},
-	{Nr: unix.SYS_PROCESS_VM_READV, Name: "process_vm_readv", Args: args("pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags"), Policy: Refuse},
+	// process_vm_readv writes only into the caller's local iovecs,
+	// whichever process it reads (a program reading its own stack, as
+	// test_external_inspection does): those bytes replay like a readv's.
+	{Nr: unix.SYS_PROCESS_VM_READV, Name: "process_vm_readv", Args: args("pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags"), Policy: Emulate, Outputs: outs(iovecs(1, 2))},
 	{Nr: unix.SYS_PROCESS_VM_WRITEV, Name: "process_vm_writev", Args: args("pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags"), Policy: Refuse},
 	{Nr: unix.SYS_KCMP, Name: "kcmp", Args: args("pid1", "pid2", "type", "idx1", "idx2"), Policy: Refuse},
 	{Nr: unix.SYS_FINIT_MODULE, Name: "finit_module", Args: args("fd", "param_values", "flags"), Policy: Refuse},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -100,8 +101,10 @@ func saveRun(dir string, rn suiteRun, text string) error {
 	return nil
 }
 
-// rejudgeAll judges again the run of each interpreter under out.
-func rejudgeAll(out string) error {
+// rejudgeAll judges again the run of each interpreter under out, with
+// the verdicts of the later runs under overs replacing its own for the
+// modules those tested again.
+func rejudgeAll(out string, overs []string) error {
 	runs, err := filepath.Glob(filepath.Join(out, "*", "results.json"))
 	if err != nil {
 		return err
@@ -110,33 +113,79 @@ func rejudgeAll(out string) error {
 		return fmt.Errorf("no results under %s (its */results.json)", out)
 	}
 	for _, path := range runs {
-		if err := rejudge(filepath.Dir(path)); err != nil {
+		rn, err := rejudge(filepath.Dir(path))
+		if err != nil {
 			return err
 		}
+		s := suite{python: rn.Python, version: rn.Version}
+		text := report(s, rn.Results, time.Duration(rn.Seconds*float64(time.Second)))
+		if len(overs) == 0 {
+			fmt.Print(text)
+			if err := saveRun(filepath.Dir(path), rn, text); err != nil {
+				return err
+			}
+			continue
+		}
+		// The first run's own results stay as they were.
+		notes, err := replaceByLater(&rn, overs)
+		if err != nil {
+			return err
+		}
+		fmt.Print(report(s, rn.Results, time.Duration(rn.Seconds*float64(time.Second))) + notes)
 	}
 	return nil
 }
 
-// rejudge judges a finished run of one interpreter again from its logs,
-// and saves and prints its report.
-func rejudge(dir string) error {
+// replaceByLater puts the verdicts of the later runs of rn's interpreter
+// under overs in place of rn's for the modules they tested, and says which.
+func replaceByLater(rn *suiteRun, overs []string) (string, error) {
+	var notes strings.Builder
+	for _, over := range overs {
+		runs, err := filepath.Glob(filepath.Join(over, "*", "results.json"))
+		if err != nil {
+			return "", err
+		}
+		for _, path := range runs {
+			later, err := rejudge(filepath.Dir(path))
+			if err != nil {
+				return "", err
+			}
+			if later.Version != rn.Version || later.Python != rn.Python {
+				continue
+			}
+			byModule := map[string]int{}
+			for i, r := range rn.Results {
+				byModule[r.Module] = i
+			}
+			var replaced []string
+			for _, r := range later.Results {
+				if i, ok := byModule[r.Module]; ok {
+					rn.Results[i] = r
+					replaced = append(replaced, r.Module)
+				}
+			}
+			fmt.Fprintf(&notes, "verdicts of %d modules from the later run under %s: %s\n", len(replaced), filepath.Dir(path), strings.Join(replaced, " "))
+		}
+	}
+	return notes.String(), nil
+}
+
+// rejudge judges a finished run of one interpreter again from its logs.
+func rejudge(dir string) (suiteRun, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	if err != nil {
-		return err
+		return suiteRun{}, err
 	}
 	var rn suiteRun
 	if err := json.Unmarshal(b, &rn); err != nil {
-		return fmt.Errorf("%s/results.json: %w", dir, err)
+		return rn, fmt.Errorf("%s/results.json: %w", dir, err)
 	}
 	for i, r := range rn.Results {
 		if rn.Results[i], err = judgeAgain(r); err != nil {
-			return fmt.Errorf("%s: %w", r.Module, err)
+			return rn, fmt.Errorf("%s: %w", r.Module, err)
 		}
 	}
-	s := suite{python: rn.Python, version: rn.Version}
-	text := report(s, rn.Results, time.Duration(rn.Seconds*float64(time.Second)))
-	fmt.Print(text)
-	return saveRun(dir, rn, text)
+	return rn, nil
 }
 
 // judgeAgain makes a module's verdicts again from its logs and endings.

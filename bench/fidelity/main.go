@@ -11,7 +11,7 @@
 //
 //	go run ./bench/fidelity [-python PATH ...] [-modules test_json,test_os,...]
 //	    [-sample N] [-seed S] [-timeout 60s] [-jobs 2] [-out DIR] [-rrpy PATH]
-//	go run ./bench/fidelity -report DIR
+//	go run ./bench/fidelity -report DIR [-over LATER_DIR ...]
 //
 // Without -python it takes rrpy's interpreters (internal/pythons) that
 // exist and hold their test package. A module that fails plain, does not
@@ -19,7 +19,10 @@
 // run is left out of the score and counted apart.
 //
 // -report judges a finished run again from the logs under its -out
-// directory (as the classes are refined) and prints its report.
+// directory (as the classes are refined) and prints its report. With
+// -over, the verdicts of the modules a later run (its -out directory) tested
+// again replace the first run's: a whole suite's figures after re-running
+// only the modules that failed, with a newer rrpy.
 package main
 
 import (
@@ -51,6 +54,11 @@ func main() {
 	out := flag.String("out", "", "where logs, kept traces and results go (default: a new temporary directory)")
 	rrpyBin := flag.String("rrpy", "", "the rrpy binary (default: built from this checkout)")
 	again := flag.String("report", "", "judge a finished run again from its logs and print its report: the -out `DIR` of the run (no test is run)")
+	var overs []string
+	flag.Func("over", "with -report: the -out `DIR` of a later run of some of the modules, whose verdicts replace the first run's (repeatable, later ones last)", func(s string) error {
+		overs = append(overs, s)
+		return nil
+	})
 	flag.Parse()
 	cfg := config{
 		modules: splitList(*modules), sample: *sample, seed: *seed,
@@ -60,9 +68,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	var err error
-	if *again != "" {
-		err = rejudgeAll(*again)
-	} else {
+	switch {
+	case *again != "":
+		err = rejudgeAll(*again, overs)
+	case len(overs) > 0:
+		err = fmt.Errorf("-over goes with -report")
+	default:
 		err = run(ctx, cfg, pys)
 	}
 	if err != nil {

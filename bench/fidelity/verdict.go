@@ -33,6 +33,10 @@ type outcome struct {
 	summary string // "Total tests: run=170 skipped=1; Result: SUCCESS"; "" when none was printed
 }
 
+// outcome reads the summary. The regrtest of 3.11.2 (Debian's) prints no
+// "Total tests:" line and its result as "Tests result: SUCCESS": a module
+// it skipped whole ("1 test skipped:", "1 test run no tests:") ran no test,
+// as 3.11.7's "Total tests: run=0" says.
 func (l runLog) outcome() outcome {
 	var total, res string
 	for _, line := range lines(l.out) {
@@ -41,6 +45,10 @@ func (l runLog) outcome() outcome {
 			total = line
 		case strings.HasPrefix(line, "Result:"):
 			res = line
+		case strings.HasPrefix(line, "Tests result:") && res == "":
+			res = strings.TrimPrefix(line, "Tests ")
+		case (line == "1 test skipped:" || line == "1 test run no tests:") && total == "":
+			total = "Total tests: run=0"
 		}
 	}
 	if total == "" && res == "" {

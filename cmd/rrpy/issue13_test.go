@@ -175,3 +175,55 @@ func TestReplayOutputFollowsDup(t *testing.T) {
 		}
 	})
 }
+
+// A program that reads its own memory with process_vm_readv gets the
+// bytes, and replay gives it the same (repro vm_readv.py).
+func TestProcessVMReadvSelf(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/vm_readv_self.py"))
+		if rec.code != 0 || rec.stdout != "b'hello'\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+	})
+}
+
+// posix_spawn of a program that does not exist fails as it does without
+// rrpy (its child tells the parent through their shared memory), one that
+// exists runs, and replay prints the same.
+func TestPosixSpawn(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/posix_spawn.py"))
+		want := "OSError: [Errno 2] No such file or directory: '/no/such/program'\ntrue exited with 0\n"
+		if rec.code != 0 || rec.stdout != want {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+	})
+}
+
+// The first line of /proc/self/maps is the executable's, recorded as
+// without rrpy: the probe's page is mapped above it.
+func TestProbeAfterExecutableInMaps(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/maps_first_line.py"))
+		if rec.code != 0 || rec.stdout != "first mapping is the executable: True\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+	})
+}
+
+// A file mapped shared and writable (multiprocessing's semaphores) is
+// memory other processes write without the program making a syscall:
+// rrpy says so while recording, once.
+func TestSharedWritableMappingWarns(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rec := rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/shared_semaphore.py"))
+		if rec.code != 0 || rec.stdout != "acquired: True\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		const warning = "rrpy: warning: a file of /dev/shm is mapped shared and writable: what other processes write there is not recorded, and replay may diverge\n"
+		if strings.Count(rec.stderr, warning) != 1 {
+			t.Errorf("rrpy's stderr lacks the warning, once:\n%s", rec.stderr)
+		}
+	})
+}

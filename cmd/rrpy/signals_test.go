@@ -4,6 +4,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -92,6 +93,70 @@ func TestSignalToThread(t *testing.T) {
 		}
 		if rep := rrpy(t, nil, "replay", "--autopilot", dir); rep.code != 0 || rep.stdout != rec.stdout {
 			t.Errorf("replay: exit %d, printed %q, stderr %s", rep.code, rep.stdout, rep.stderr)
+		}
+	})
+}
+
+// A signal with no handler (SIGCHLD) interrupts a blocked poll, which the
+// kernel finishes with restart_syscall: replay gives the program the
+// revents the restarted poll wrote, and runs on as the recording did.
+func TestRestartedPoll(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/poll_restart.py"))
+		if rec.code != 0 || rec.stdout != "(b'', b'')\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		if dump := rrpy(t, nil, "dump", dir); !strings.Contains(dump.stdout, "restart_syscall() = ") {
+			t.Errorf("the recording has no restarted poll: the test did not test it\n%s", dump.stdout)
+		}
+	})
+}
+
+// A signal that interrupted one thread's wait and was taken by another
+// thread (any thread may take a SIGCHLD): the kernel restarted the wait,
+// and replay restarts it too rather than give the program the kernel's
+// restart code (glibc aborted the program).
+func TestSignalTakenByAnotherThread(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/stolen_signal.py"))
+		if rec.code != 0 || rec.stdout != "done\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		if interruptedWithoutSignal(rrpy(t, nil, "dump", dir).stdout) == 0 {
+			t.Errorf("no thread's call was interrupted for a signal another thread took: the test did not test it")
+		}
+	})
+}
+
+// interruptedWithoutSignal counts, in rrpy dump's lines, the calls a
+// signal interrupted (the result "-", a restart code) after which their
+// thread did something other than take a signal.
+func interruptedWithoutSignal(dump string) int {
+	line := regexp.MustCompile(`^\s*\d+\s+(\d+) (.*)$`)
+	interrupted, n := map[string]bool{}, 0
+	for _, l := range strings.Split(dump, "\n") {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		tid, what := m[1], m[2]
+		if interrupted[tid] && !strings.HasPrefix(what, "signal ") {
+			n++
+		}
+		interrupted[tid] = strings.HasSuffix(what, ") = -")
+	}
+	return n
+}
+
+// A signal held in the middle of one thread's code, while another thread
+// waits for a turn, does not hand the CPU over there: replay could not
+// run the two threads' code in that order, and diverged (every time, on
+// each python, before).
+func TestSignalMidCodeKeepsThread(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/signal_mid_code.py"))
+		if rec.code != 0 || rec.stdout != "40 True\n" {
+			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
 		}
 	})
 }
