@@ -26,11 +26,12 @@ func findTrace(name string) (string, error) {
 	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
 		return name, nil
 	}
-	if !strings.ContainsRune(name, filepath.Separator) {
-		dir := filepath.Join(trace.DefaultTracesDir(), name)
-		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-			return dir, nil
-		}
+	if strings.ContainsRune(name, filepath.Separator) {
+		return "", fmt.Errorf("no trace at %s", name)
+	}
+	dir := filepath.Join(trace.DefaultTracesDir(), name)
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return dir, nil
 	}
 	return "", fmt.Errorf("no trace %s: rrpy ls lists them", name)
 }
