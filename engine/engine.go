@@ -64,6 +64,8 @@ type Var struct {
 	// Python writes it (".value", "[0]", "['a']"): a watch on $N+Path
 	// follows it. Empty for a variable.
 	Path string
+	// Arg says a local variable is a parameter of its frame's function.
+	Arg bool
 }
 
 // Breakpoint is what the target must stop at. Exactly one of Func, Line

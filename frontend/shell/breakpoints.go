@@ -50,7 +50,11 @@ func (s *shell) setBreak(arg string) error {
 
 func (s *shell) parseBreak(arg string) (engine.Breakpoint, error) {
 	if line, err := strconv.Atoi(arg); err == nil {
-		return s.lineBreak(s.t.Now().File, line)
+		loc, err := s.selectedLocation()
+		if err != nil {
+			return engine.Breakpoint{}, err
+		}
+		return s.lineBreak(loc.File, line)
 	}
 	if file, lineText, ok := cutLast(arg, ":"); ok {
 		line, err := strconv.Atoi(lineText)

@@ -25,7 +25,7 @@ const (
 )
 
 // commands is the shell's language, declared once: dispatch, help,
-// completion and cli.md all read it. A function rather than a variable so
+// completion and docs/commands.md all read it. A function rather than a variable so
 // that no one can change it and the handlers may mention it.
 func commands() []command {
 	return []command{
@@ -97,24 +97,42 @@ func commands() []command {
 			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +
 				"watchpoints; info paused the times of the checkpoints that moves in time start from.",
 			fn: (*shell).info},
-		{name: "backtrace", aliases: []string{"bt", "where"}, group: groupInspect,
+		{name: "where", aliases: []string{"w", "bt", "backtrace"}, group: groupInspect,
 			short: "print the call stack, most recent call last",
+			long:  "Each frame with its line's source; > marks the selected frame (see up and down).",
 			fn:    (*shell).backtrace},
+		{name: "up", aliases: []string{"u"}, args: "[N]", group: groupInspect,
+			short: "select the frame N calls out (default 1)",
+			long: "p, locals, args, list and ll then look at the caller's frame. Moving in time\n" +
+				"selects the innermost frame again. At the outermost frame: Oldest frame.",
+			fn: (*shell).up},
+		{name: "down", aliases: []string{"d"}, args: "[N]", group: groupInspect,
+			short: "select the frame N calls in (default 1)",
+			long:  "Back toward the frame the present runs in. At the innermost frame: Newest frame.",
+			fn:    (*shell).down},
 		{name: "threads", group: groupInspect,
 			short: "list the program's Python threads and where each is",
 			long: "* marks the thread the present is in; the others wait (for the GIL, a lock,\n" +
 				"I/O) at the line shown. nthread and bthread move to another thread's turn.",
 			fn: (*shell).threads},
 		{name: "list", aliases: []string{"l"}, group: groupInspect,
-			short: "print the current function's source with line numbers",
-			long:  "At module level, the lines around the current one. B marks a breakpoint.",
+			short: "print the selected frame's function around its line, with line numbers",
+			long:  "From the function's first line; at module level, the lines around the current one. B marks a breakpoint.",
 			fn:    (*shell).list},
+		{name: "longlist", aliases: []string{"ll"}, group: groupInspect,
+			short: "print the whole of the selected frame's function",
+			long:  "At module level, the whole file. B marks a breakpoint.",
+			fn:    (*shell).longlist},
 		{name: "locals", group: groupInspect,
-			short: "print the current frame's local variables",
+			short: "print the selected frame's local variables",
 			fn:    (*shell).locals},
+		{name: "args", aliases: []string{"a"}, group: groupInspect,
+			short: "print the arguments of the selected frame's function",
+			long:  "Its parameters and their values now (a parameter the function reassigned shows the new value).",
+			fn:    (*shell).args},
 		{name: "print", aliases: []string{"p", "!"}, args: "EXPR", group: groupInspect,
-			short: "evaluate a Python expression or statement here",
-			long: "Runs in the current frame's globals and locals, in a throw-away copy of the\n" +
+			short: "evaluate a Python expression or statement in the selected frame",
+			long: "Runs in the selected frame's globals and locals, in a throw-away copy of the\n" +
 				"program: what it changes lasts until time moves. A value the program had\n" +
 				"gets a number, $N = ..., which names that object at any time; $N may be used\n" +
 				"in later expressions. !STMT is print STMT.",

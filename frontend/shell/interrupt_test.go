@@ -73,7 +73,7 @@ func TestCompleter(t *testing.T) {
 	for line, want := range map[string]string{
 		"bco":     "ntinue ",
 		"info p":  "aused ",
-		"help ba": "cktrace ",
+		"help wh": "ere ",
 	} {
 		got, _ := c.Do([]rune(line), len(line))
 		if len(got) != 1 || string(got[0]) != want {

@@ -34,6 +34,7 @@ type moveFunc func(ctx context.Context) (engine.Stop, error)
 // ran into (edge), and the location. A move that ran into an edge without
 // moving prints only the edge message: the location is already on screen.
 func (s *shell) move(m moveFunc, backward bool, edge string) error {
+	s.frame = 0 // pdb selects the innermost frame after a move
 	was := s.t.Now()
 	ctx, stop := s.moveContext()
 	quiet := s.showProgress()

@@ -9,13 +9,14 @@ import (
 	"rrpy/engine"
 )
 
-// print is p EXPR: the value, "$N = " first when the program had it.
+// print is p EXPR, in the selected frame: the value, "$N = " first when
+// the program had it.
 func (s *shell) print(arg string) error {
 	if arg == "" {
 		return userError("Print what?")
 	}
 	ctx, stop := s.moveContext()
-	v, err := s.t.Print(ctx, arg, 0)
+	v, err := s.t.Print(ctx, arg, s.frame)
 	stop()
 	if err != nil {
 		return err

@@ -68,6 +68,7 @@ type shell struct {
 	progress    time.Duration // Config.ProgressAfter
 
 	last    string // the last non-empty command line, for the empty line
+	frame   int    // the selected frame (up, down): 0 is the innermost
 	nextBP  int    // the number the next breakpoint gets
 	bps     []engine.Breakpoint
 	watched map[int]string  // the last value shown of each watchpoint

@@ -289,13 +289,148 @@ func TestContinue(t *testing.T) {
 func TestBacktrace(t *testing.T) {
 	want := `Current call stack (most recent call last):
   File "/rec/app.py", line 11 in <module>
-  File "/rec/app.py", line 6 in foo
+    y = foo(1)
+> File "/rec/app.py", line 6 in foo
+    return x
 `
-	expect(t, 8, "bt\nwhere\n", at8+"(8)$ bt\n"+want+"(8)$ where\n"+want)
+	expect(t, 8, "bt\nwhere\nw\n", at8+"(8)$ bt\n"+want+"(8)$ where\n"+want+"(8)$ w\n"+want)
 	expect(t, 1, "backtrace\n", at1+`(1)$ backtrace
 Current call stack (most recent call last):
-  File "/rec/app.py", line 1 in <module>
+> File "/rec/app.py", line 1 in <module>
+    import os
 `)
+	// A frame without source shows no line.
+	expect(t, 2, "bt\n", at2+`(2)$ bt
+Current call stack (most recent call last):
+  File "/rec/app.py", line 1 in <module>
+    import os
+> File "<frozen importlib._bootstrap>", line 1000 in _find_and_load
+`)
+}
+
+// at5 is the call of foo at line 11, as up from foo shows it.
+const at5 = `File "/rec/app.py", line 11 in <module>:
+      return x
+
+  def bad():
+      raise ValueError("no")
+
+> y = foo(1)
+  try:
+      bad()
+  except ValueError:
+      """ignored"""
+  print(y)
+`
+
+// up and down select a frame, where marks it, and p, locals, args, list
+// and ll look there; a move selects the innermost frame again.
+func TestUpDown(t *testing.T) {
+	expect(t, 7, "up\nwhere\nlocals\nargs\np os\nup\ndown\ndown\nu 5\nd 5\nup 0\n",
+		`File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`+"(7)$ up\n"+at5+`(7)$ where
+Current call stack (most recent call last):
+> File "/rec/app.py", line 11 in <module>
+    y = foo(1)
+  File "/rec/app.py", line 6 in foo
+    return x
+(7)$ locals
+os = <module 'os'>
+(7)$ args
+No arguments.
+(7)$ p os
+$0 = <module 'os'>
+(7)$ up
+*** Oldest frame
+(7)$ down
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+(7)$ down
+*** Newest frame
+(7)$ u 5
+`+at5+`(7)$ d 5
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+(7)$ up 0
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`)
+	// A move selects the innermost frame again: locals are foo's.
+	got := run(t, func() *fakeTarget { f := newFake(); f.cur = 6; return f }(), "up\nlist\nb 12\nbs\nlocals\nargs\nup x\n")
+	for _, want := range []string{
+		"(7)$ list\n     6       return x\n",
+		">   11   y = foo(1)\n    12   try:\n",
+		"(7)$ b 12\nBreakpoint 1 at /rec/app.py:12\n",
+		"(6)$ locals\nn = 1\n(6)$ args\nn = 1\n",
+		"(6)$ up x\nneeds a count (a number), got 'x'\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	expect(t, 1, "up\ndown\n", at1+"(1)$ up\n*** Oldest frame\n(1)$ down\n*** Newest frame\n")
+}
+
+// ll lists the whole function the selected frame runs; at module level,
+// the whole file.
+func TestLongList(t *testing.T) {
+	expect(t, 6, "ll\n", at6+`(6)$ ll
+     3   def foo(n):
+     4       # add one
+>    5       x = n + 1
+     6       return x
+`)
+	got := run(t, func() *fakeTarget { f := newFake(); f.cur = 10; return f }(), "longlist\nup\nll\n")
+	for _, want := range []string{
+		"(11)$ longlist\n     8   def bad():\n>    9       raise ValueError(\"no\")\n(11)$ up\n",
+		"(11)$ ll\n     1   import os\n",
+		">   13       bad()\n",
+		"    16   print(y)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestBlockEnd(t *testing.T) {
+	lines := splitLines("@dec\ndef f(a):\n    if a:\n\n        return 1\n    # done\n    return 2\n\nx = f(1)\n")
+	if got := blockEnd(lines, 1, 3); got != 7 {
+		t.Errorf("blockEnd = %d, want 7", got)
+	}
 }
 
 func TestListMarkers(t *testing.T) {

@@ -1,0 +1,50 @@
+//go:build linux && amd64
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// pdb's frame commands on a real program: where marks the selected
+// frame and shows each frame's line, up and down select one, and args,
+// locals, p, list and ll look there; a move selects the innermost again.
+func TestFrames(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		sh := recordAndOpen(t, py, "py/pdb_habits.py")
+		expectOut(t, sh, "break scale", "Breakpoint 1 at scale()\n")
+		expectStop(t, sh, "continue", "Hit breakpoint 1: scale()\n", 5, ">     result = value * factor")
+		expectOut(t, sh, "where", "Current call stack (most recent call last):\n"+
+			"  File \"…/pdb_habits.py\", line 16 in <module>\n    print(total(5))\n"+
+			"  File \"…/pdb_habits.py\", line 12 in total\n    acc += scale(i)\n"+
+			"> File \"…/pdb_habits.py\", line 5 in scale\n    result = value * factor\n")
+		expectOut(t, sh, "args", "value = 0\nfactor = 2\nrest = ()\noptions = {}\n")
+		expectOut(t, sh, "ll", "     4   def scale(value, factor=2, *rest, **options):\n"+
+			">    5       result = value * factor\n     6       return result\n")
+		expectStop(t, sh, "up", "", 12, ">         acc += scale(i)")
+		expectOut(t, sh, "args", "limit = 5\n")
+		expectOut(t, sh, "locals", "limit = 5\nacc = 0\ni = 0\n")
+		expectOut(t, sh, "p limit * 1000", "5000\n")
+		expectOut(t, sh, "w", "Current call stack (most recent call last):\n"+
+			"  File \"…/pdb_habits.py\", line 16 in <module>\n    print(total(5))\n"+
+			"> File \"…/pdb_habits.py\", line 12 in total\n    acc += scale(i)\n"+
+			"  File \"…/pdb_habits.py\", line 5 in scale\n    result = value * factor\n")
+		expectOut(t, sh, "ll", "     9   def total(limit):\n    10       acc = 0\n    11       for i in range(limit):\n"+
+			">   12           acc += scale(i)\n    13       return acc\n")
+		expectStop(t, sh, "u", "", 16, "> print(total(5))")
+		expectOut(t, sh, "up", "*** Oldest frame\n")
+		expectStop(t, sh, "d 5", "", 5, ">     result = value * factor")
+		expectOut(t, sh, "down", "*** Newest frame\n")
+		// A move, either way, selects the innermost frame again.
+		sh.do("up 2")
+		expectStop(t, sh, "step", "", 6, ">     return result")
+		expectOut(t, sh, "locals", "value = 0\nfactor = 2\nrest = ()\noptions = {}\nresult = 0\n")
+		sh.do("up")
+		expectStop(t, sh, "bstep", "", 5, ">     result = value * factor")
+		if out := sh.do("bt"); !strings.Contains(out, "> File \"") || !strings.HasSuffix(out, "line 5 in scale\n    result = value * factor\n") {
+			t.Errorf("bt after bstep does not select scale:\n%s", out)
+		}
+		sh.quit()
+	})
+}
