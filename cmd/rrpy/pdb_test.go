@@ -48,3 +48,48 @@ func TestFrames(t *testing.T) {
 		sh.quit()
 	})
 }
+
+// pdb's breakpoints on a real program, forward and backward: conditions,
+// ignore counts, disable and enable, temporary breakpoints, clear,
+// until and return.
+func TestBreakpointsAsPdb(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		file := testdata(t, "py/pdb_habits.py")
+		sh := recordAndOpen(t, py, "py/pdb_habits.py")
+		expectOut(t, sh, "break scale if value == 3", "Breakpoint 1 at scale()\n")
+		expectStop(t, sh, "continue", "Hit breakpoint 1: scale()\n", 5, ">     result = value * factor")
+		expectOut(t, sh, "p value", "$… = 3\n")
+		expectOut(t, sh, "condition 1 value == 1", "New condition set for breakpoint 1.\n")
+		expectStop(t, sh, "bcontinue", "Reverse-hit breakpoint 1: scale()\n", 5, "")
+		expectOut(t, sh, "p value", "$… = 1\n")
+		expectOut(t, sh, "condition 1", "Breakpoint 1 is now unconditional.\n")
+		expectOut(t, sh, "ignore 1 2", "Will ignore next 2 crossings of breakpoint 1.\n")
+		expectStop(t, sh, "continue", "Hit breakpoint 1: scale()\n", 5, "")
+		expectOut(t, sh, "p value", "$… = 4\n")
+		expectOut(t, sh, "disable 1", "Disabled breakpoint 1 at scale()\n")
+		expectOut(t, sh, "tbreak pdb_habits.py:13", "Breakpoint 2 at "+file+":13\n")
+		expectStop(t, sh, "continue", "Hit breakpoint 2: "+file+":13\nDeleted breakpoint 2 at "+file+":13\n", 13, ">     return acc")
+		expectOut(t, sh, "enable 1", "Enabled breakpoint 1 at scale()\n")
+		expectStop(t, sh, "bcontinue", "Reverse-hit breakpoint 1: scale()\n", 5, "")
+		expectOut(t, sh, "p value", "$… = 4\n")
+		// A condition that raises stops there and says why.
+		expectOut(t, sh, "condition 1 undefined_name > 0", "New condition set for breakpoint 1.\n")
+		expectStop(t, sh, "bcontinue", "Reverse-hit breakpoint 1: scale()\n"+
+			"Breakpoint 1: the condition undefined_name > 0 raised NameError: name 'undefined_name' is not defined\n", 5, "")
+		expectOut(t, sh, "p value", "$… = 3\n")
+		expectOut(t, sh, "break", "Num Type         Disp Enb   Where\n1   breakpoint   keep yes   at scale()\n"+
+			"\tstop only if undefined_name > 0\n\tbreakpoint already hit 6 times\n")
+		expectOut(t, sh, "clear scale", "Deleted breakpoint 1 at scale()\n")
+		// break LINE is in the selected frame's file; backward, the
+		// condition is the one that held at the line's start.
+		expectOut(t, sh, "tbreak 12 if i == 2", "Breakpoint 3 at "+file+":12\n")
+		expectStop(t, sh, "bcontinue", "Reverse-hit breakpoint 3: "+file+":12\nDeleted breakpoint 3 at "+file+":12\n", 12, ">         acc += scale(i)")
+		expectOut(t, sh, "p i", "$… = 2\n")
+		expectStop(t, sh, "until", "", 13, ">     return acc")
+		expectOut(t, sh, "p acc", "$… = 20\n")
+		expectStop(t, sh, "return", "", 13, "<<     return acc")
+		expectOut(t, sh, "condition 99", "No breakpoint number 99.\n")
+		expectOut(t, sh, "break", "No breakpoints.\n")
+		sh.quit()
+	})
+}

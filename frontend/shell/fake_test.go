@@ -233,6 +233,9 @@ func (f *fakeTarget) Checkpoints() []uint64 { return f.checkpoints }
 // NameError for an identifier.
 func (f *fakeTarget) Print(_ context.Context, src string, frame int) (engine.Value, error) {
 	vars := f.frameVars(frame)
+	if cond, ok := strings.CutPrefix(src, "bool("); ok {
+		return condition(strings.TrimSuffix(cond, ")"), vars), nil
+	}
 	for i, v := range vars {
 		if v.Name == src || src == fmt.Sprintf("$%d", i) {
 			return engine.Value{Repr: v.Repr, Anchor: i}, nil
@@ -267,4 +270,20 @@ func (f *fakeTarget) SwitchThread(_ context.Context, backward bool) (engine.Stop
 		return f.stop(0, true, nil)
 	}
 	return f.stop(len(f.script)-1, true, nil)
+}
+
+// condition evaluates a breakpoint's condition as the shell asks for it:
+// "NAME == REPR" compares a variable's repr, True and False are
+// themselves, and a name the frame lacks raises.
+func condition(cond string, vars []engine.Var) engine.Value {
+	name, want, _ := strings.Cut(cond, " == ")
+	if name == "True" || name == "False" {
+		return engine.Value{Repr: name, Anchor: -1}
+	}
+	for _, v := range vars {
+		if v.Name == name {
+			return engine.Value{Repr: strings.ToUpper(fmt.Sprint(v.Repr == want)[:1]) + fmt.Sprint(v.Repr == want)[1:], Anchor: -1}
+		}
+	}
+	return engine.Value{Anchor: -1, Err: fmt.Sprintf("NameError: name '%s' is not defined", name)}
 }

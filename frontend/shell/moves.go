@@ -55,7 +55,7 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		s.printLocation(s.t.Now()) // stopped early, at a valid time
 		return nil
 	}
-	s.printHit(st.Hit, backward)
+	s.printHit(st, backward)
 	switch {
 	case st.Note != "":
 		s.out.printf("%s\n", st.Note)
@@ -127,6 +127,43 @@ func (s *shell) finish(arg string, backward bool) error {
 	}, backward, edge)
 }
 
+// until is pdb's until [LINE]: forward over calls to the first line of
+// this frame past the current one (at or past LINE), or to where the
+// frame returns. A loop's last line runs on to the line after the loop.
+func (s *shell) until(arg string) error {
+	now := s.t.Now()
+	target := now.Line + 1
+	if arg != "" {
+		line, err := strconv.Atoi(arg)
+		if err != nil {
+			return userError(fmt.Sprintf("until needs a line number, got '%s'", arg))
+		}
+		if line <= now.Line {
+			return refusal(fmt.Sprintf("\"until\" line number %d is not past the current line, %d", line, now.Line))
+		}
+		target = line
+	}
+	frames, err := s.t.Stack()
+	if err != nil {
+		return err
+	}
+	depth := len(frames)
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
+		for {
+			st, err := s.t.Next(ctx, false)
+			if err != nil || st.AtEdge || st.Note != "" || ctx.Err() != nil {
+				return st, err
+			}
+			if st.Event != engine.LineStart || st.Line >= target {
+				return st, nil
+			}
+			if frames, err = s.t.Stack(); err != nil || len(frames) < depth {
+				return st, err // in the caller: the frame returned
+			}
+		}
+	}, false, endMsg)
+}
+
 func (s *shell) switchThread(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
@@ -140,9 +177,8 @@ func (s *shell) cont(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	bps := append([]engine.Breakpoint(nil), s.bps...) // the Target may keep it
 	return s.move(func(ctx context.Context) (engine.Stop, error) {
-		return s.t.Continue(ctx, backward, bps)
+		return s.continueTo(ctx, backward)
 	}, backward, edgeMsg(backward))
 }
 
@@ -163,27 +199,25 @@ func (s *shell) goTo(arg string) error {
 	}, backward, edgeMsg(backward))
 }
 
-// printHit says which breakpoint stopped a move, if one did.
-func (s *shell) printHit(bp *engine.Breakpoint, backward bool) {
-	if bp == nil {
+// printHit says which breakpoint stopped a move, if one did. A temporary
+// one goes then, unless its condition raised (bdb keeps it, a hint).
+func (s *shell) printHit(st engine.Stop, backward bool) {
+	if st.Hit == nil {
 		return
 	}
 	verb := "Hit"
 	if backward {
 		verb = "Reverse-hit"
 	}
-	s.out.printf("%s %s %d: %s\n", verb, kind(*bp), bp.ID, describe(s.breakpoint(*bp)))
-}
-
-// breakpoint returns the shell's own copy of a breakpoint the Target hit,
-// so that the message names it as break did whatever the Target kept.
-func (s *shell) breakpoint(hit engine.Breakpoint) engine.Breakpoint {
-	for _, bp := range s.bps {
-		if bp.ID == hit.ID {
-			return bp
-		}
+	b := s.find(st.Hit.ID)
+	if b == nil { // another frontend's: name it as the Target kept it
+		s.out.printf("%s %s %d: %s\n", verb, kind(*st.Hit), st.Hit.ID, describe(*st.Hit))
+		return
 	}
-	return hit
+	s.out.printf("%s %s %d: %s\n", verb, kind(b.Breakpoint), b.ID, describe(b.Breakpoint))
+	if b.temporary && st.Note == "" {
+		s.clearOne(b)
+	}
 }
 
 // showProgress prints, while a move runs longer than s.progress, the

@@ -54,14 +54,12 @@ func (s *shell) setWatch(arg string) error {
 	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
 		return refusal(fmt.Sprintf("A watch sees only the builtins and $N names, not %s: p %s names its value $N, to watch", m[1], m[1]))
 	}
-	if i := slices.IndexFunc(s.bps, func(b engine.Breakpoint) bool { return b.Watch == arg }); i >= 0 {
+	if i := slices.IndexFunc(s.bps, func(b *breakpoint) bool { return b.Watch == arg }); i >= 0 {
 		return refusal(fmt.Sprintf("Watchpoint %d already watches %s", s.bps[i].ID, arg))
 	}
-	bp := engine.Breakpoint{ID: s.nextBP, Watch: arg}
-	s.nextBP++
-	s.bps = append(s.bps, bp)
-	s.out.printf("Watchpoint %d added\n", bp.ID)
-	s.showWatchValue(bp, v.Text())
+	b := s.add(engine.Breakpoint{Watch: arg}, engine.HitRule{}, false)
+	s.out.printf("Watchpoint %d added\n", b.ID)
+	s.showWatchValue(b.Breakpoint, v.Text())
 	return nil
 }
 
@@ -84,7 +82,7 @@ func (s *shell) updateWatches() error {
 			return fmt.Errorf("watchpoint %d: %w", bp.ID, err)
 		}
 		if v.Text() != s.watched[bp.ID] {
-			s.showWatchValue(bp, v.Text())
+			s.showWatchValue(bp.Breakpoint, v.Text())
 		}
 	}
 	return nil

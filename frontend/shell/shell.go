@@ -70,7 +70,7 @@ type shell struct {
 	last    string // the last non-empty command line, for the empty line
 	frame   int    // the selected frame (up, down): 0 is the innermost
 	nextBP  int    // the number the next breakpoint gets
-	bps     []engine.Breakpoint
+	bps     []*breakpoint
 	watched map[int]string  // the last value shown of each watchpoint
 	files   map[string]bool // source files seen, for break FILE:LINE
 	sources map[string]sourceFile
@@ -262,7 +262,15 @@ func (c *Console) Interrupt() {
 	}
 }
 
-// Breakpoints returns the breakpoints and watchpoints set in the console.
+// Breakpoints returns the breakpoints and watchpoints set in the
+// console that are enabled.
 func (c *Console) Breakpoints() []engine.Breakpoint {
-	return append([]engine.Breakpoint(nil), c.s.bps...)
+	return c.s.enabled()
+}
+
+// Takes tells whether a hit of a breakpoint set in the console stops: its
+// condition and ignore count, as the shell's continue decides. A
+// condition that raises stops, and problem says what it raised.
+func (c *Console) Takes(ctx context.Context, id int) (stop bool, problem string, err error) {
+	return c.s.takes(ctx, id)
 }

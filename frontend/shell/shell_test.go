@@ -197,7 +197,7 @@ func TestUnknownCommand(t *testing.T) {
 func TestBreak(t *testing.T) {
 	expect(t, 6, "break\nb 5\nb 6x\nb app.py:13\nbreak /rec/app.py:16\nb foo\nb bad\nb missing.py:3\nb app.py:x\ninfo breakpoints\n",
 		at6+`(6)$ break
-Break where?
+No breakpoints.
 (6)$ b 5
 Breakpoint 1 at /rec/app.py:5
 (6)$ b 6x
@@ -215,12 +215,13 @@ Breakpoint 6 at missing.py:3
 (6)$ b app.py:x
 break needs FILE:LINE with a line number, got 'app.py:x'
 (6)$ info breakpoints
-Breakpoint 1 at /rec/app.py:5
-Breakpoint 2 at /rec/app.py:13
-Breakpoint 3 at /rec/app.py:16
-Breakpoint 4 at foo()
-Breakpoint 5 at bad()
-Breakpoint 6 at missing.py:3
+Num Type         Disp Enb   Where
+1   breakpoint   keep yes   at /rec/app.py:5
+2   breakpoint   keep yes   at /rec/app.py:13
+3   breakpoint   keep yes   at /rec/app.py:16
+4   breakpoint   keep yes   at foo()
+5   breakpoint   keep yes   at bad()
+6   breakpoint   keep yes   at missing.py:3
 `)
 }
 
@@ -240,7 +241,8 @@ End of file
 (1)$ b pp.py:99
 Breakpoint 1 at pp.py:99
 (1)$ info b
-Breakpoint 1 at pp.py:99
+Num Type         Disp Enb   Where
+1   breakpoint   keep yes   at pp.py:99
 `)
 }
 
@@ -262,7 +264,8 @@ Deleted breakpoint 1
 (1)$ del 1
 No breakpoint number 1.
 (1)$ info b
-Breakpoint 2 at /rec/app.py:5
+Num Type         Disp Enb   Where
+2   breakpoint   keep yes   at /rec/app.py:5
 (1)$ delete
 Delete which breakpoint? (delete N)
 (1)$ delete x
@@ -554,12 +557,15 @@ go TIME
 Jump to a time (a prompt's number).
 Times outside the recording are clamped to its start or its end.
 (1)$ h break
-break FUNC | FILE:LINE | LINE
+break [FUNC | FILE:LINE | LINE] [if COND]
 Aliases: b
-Set a breakpoint.
+Set a breakpoint, or list them.
 break foo stops when a function named foo is called; break app.py:12 at line 12
 of the recorded file whose path ends with app.py; break 12 at line 12 of the
-current file. Lines without code (blank, comments, past the end) are refused.
+selected frame's file. Lines without code (blank, comments, past the end) are
+refused. if COND (or pdb's , COND) stops only where the Python condition holds,
+in the frame hit; a condition that raises stops and says so. Without an
+argument, break lists the breakpoints as info breakpoints does.
 `)
 }
 
@@ -652,10 +658,10 @@ func TestWatch(t *testing.T) {
 		"(6)$ watch\nWatch what?\n",
 		"(6)$ watch 1 +\nSyntaxError: invalid syntax\n",
 		"(6)$ watch $1\nWatchpoint 1 added\nupdating watchpoint value: $1 => NameError: no constant object '$1'\n",
-		"(6)$ info watchpoints\nWatchpoint 1: $1 => NameError: no constant object '$1'\n",
+		"(6)$ info watchpoints\nNum Type         Disp Enb   Where\n1   watchpoint   keep yes   $1 => NameError: no constant object '$1'\n",
 		"(6)$ s\nupdating watchpoint value: $1 => 2\nFile",
 		"(7)$ s\nFile", // unchanged: no update
-		"(8)$ info b\nWatchpoint 1: $1 => 2\n",
+		"(8)$ info b\nNum Type         Disp Enb   Where\n1   watchpoint   keep yes   $1 => 2\n",
 		"(8)$ delete 1\nDeleted watchpoint 1\n(8)$ info w\nNo watchpoints.\n",
 	} {
 		if !strings.Contains(got, want) {

@@ -1,0 +1,173 @@
+package shell
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"rrpy/engine"
+)
+
+// runFrom drives the shell from time at and returns the transcript.
+func runFrom(t *testing.T, at uint64, input string) string {
+	t.Helper()
+	f := newFake()
+	f.cur = int(at) - 1
+	return run(t, f, input)
+}
+
+// expectLines checks that a transcript holds each of wants, in order.
+func expectLines(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	rest := got
+	for _, want := range wants {
+		i := strings.Index(rest, want)
+		if i < 0 {
+			t.Errorf("the transcript lacks, after what came before,\n%s\nin:\n%s", want, got)
+			return
+		}
+		rest = rest[i+len(want):]
+	}
+}
+
+// A temporary breakpoint goes where it first stops, forward or backward.
+func TestTbreak(t *testing.T) {
+	expectLines(t, runFrom(t, 1, "tbreak bad\nc\nbc\nb\n"),
+		"(1)$ tbreak bad\nBreakpoint 1 at bad()\n",
+		"(1)$ c\nHit breakpoint 1: bad()\nDeleted breakpoint 1 at bad()\nFile \"/rec/app.py\", line 9 in bad:\n",
+		"(11)$ bc\nStart of the recording.\n",
+		"(1)$ b\nNo breakpoints.\n")
+	expectLines(t, runFrom(t, 14, "tbreak foo\nb\nbc\ninfo b\n"),
+		"(14)$ b\nNum Type         Disp Enb   Where\n1   breakpoint   del  yes   at foo()\n",
+		"(14)$ bc\nReverse-hit breakpoint 1: foo()\nDeleted breakpoint 1 at foo()\n"+at6,
+		"(6)$ info b\nNo breakpoints.\n")
+}
+
+// break LOCATION if COND and condition N [COND] stop only where the
+// condition holds, both ways; a condition that raises stops and says so.
+func TestConditions(t *testing.T) {
+	expectLines(t, runFrom(t, 1, "b foo if n == 2\nc\ncondition 1 n == 1\nbc\ncondition 1 zz == 1\ngo 1\nc\ninfo b\ncondition 1\nbreak\n"),
+		"(1)$ b foo if n == 2\nBreakpoint 1 at foo()\n",
+		"(1)$ c\nEnd of the recording.\n",
+		"(14)$ condition 1 n == 1\nNew condition set for breakpoint 1.\n",
+		"(14)$ bc\nReverse-hit breakpoint 1: foo()\n"+at6,
+		"(1)$ c\nHit breakpoint 1: foo()\nBreakpoint 1: the condition zz == 1 raised NameError: name 'zz' is not defined\n"+at6,
+		"(6)$ info b\nNum Type         Disp Enb   Where\n1   breakpoint   keep yes   at foo()\n"+
+			"\tstop only if zz == 1\n\tbreakpoint already hit 1 time\n",
+		"(6)$ condition 1\nBreakpoint 1 is now unconditional.\n",
+		"(6)$ break\nNum Type         Disp Enb   Where\n1   breakpoint   keep yes   at foo()\n\tbreakpoint already hit 1 time\n")
+	// pdb's comma form; a temporary breakpoint whose condition raised
+	// stays, as bdb keeps it.
+	expectLines(t, runFrom(t, 1, "tbreak bad, zz == 1\nc\nb\n"),
+		"(1)$ c\nHit breakpoint 1: bad()\nBreakpoint 1: the condition zz == 1 raised NameError: name 'zz' is not defined\nFile",
+		"(11)$ b\nNum Type         Disp Enb   Where\n1   breakpoint   del  yes   at bad()\n\tstop only if zz == 1\n")
+}
+
+// ignore N COUNT lets hits go by, in whichever direction they come;
+// disable and enable take a breakpoint out of moves and back.
+func TestIgnoreDisableEnable(t *testing.T) {
+	expectLines(t, runFrom(t, 1, "b foo\nignore 1 1\nc\ninfo b\nbc\ndisable 1\nb\nc\nenable 1\nbc\n"),
+		"(1)$ ignore 1 1\nWill ignore next 1 crossing of breakpoint 1.\n",
+		"(1)$ c\nEnd of the recording.\n",
+		"(14)$ info b\nNum Type         Disp Enb   Where\n1   breakpoint   keep yes   at foo()\n\tbreakpoint already hit 1 time\n",
+		"(14)$ bc\nReverse-hit breakpoint 1: foo()\n"+at6,
+		"(6)$ disable 1\nDisabled breakpoint 1 at foo()\n",
+		"(6)$ b\nNum Type         Disp Enb   Where\n1   breakpoint   keep no    at foo()\n\tbreakpoint already hit 2 times\n",
+		"(6)$ c\nEnd of the recording.\n",
+		"(14)$ enable 1\nEnabled breakpoint 1 at foo()\n",
+		"(14)$ bc\nReverse-hit breakpoint 1: foo()\n"+at6)
+	expectLines(t, runFrom(t, 1, "b foo\nignore 1 2\ninfo b\nignore 1\n"),
+		"(1)$ ignore 1 2\nWill ignore next 2 crossings of breakpoint 1.\n",
+		"1   breakpoint   keep yes   at foo()\n\tignore next 2 hits\n",
+		"(1)$ ignore 1\nWill stop next time breakpoint 1 is reached.\n")
+}
+
+// clear deletes by number or every breakpoint at a location.
+func TestClear(t *testing.T) {
+	expectLines(t, runFrom(t, 1, "b foo\nb 14\nb app.py:16\nclear 1\ncl app.py:14\nclear 14\nclear app.py:3\nclear bad\nclear\ninfo b\n"),
+		"(1)$ clear 1\nDeleted breakpoint 1 at foo()\n",
+		"(1)$ cl app.py:14\nDeleted breakpoint 2 at /rec/app.py:14\n",
+		"(1)$ clear 14\nNo breakpoint number 14.\n",
+		"(1)$ clear app.py:3\nThere are no breakpoints at /rec/app.py:3\n",
+		"(1)$ clear bad\nThere are no breakpoints at bad()\n",
+		"(1)$ clear\nClear which breakpoint? (clear N... or clear FILE:LINE or clear FUNC)\n",
+		"(1)$ info b\nNum Type         Disp Enb   Where\n3   breakpoint   keep yes   at /rec/app.py:16\n")
+}
+
+// Bad input to the breakpoint commands gets one line each.
+func TestBreakpointCommandErrors(t *testing.T) {
+	expect(t, 1, "condition 99\ncondition\ncondition x\nb foo\nignore 1 x\nignore 9 1\ndisable\nenable 7\nb bad if\nb bad x\nb foo if True\n", at1+`(1)$ condition 99
+No breakpoint number 99.
+(1)$ condition
+condition needs a breakpoint number (see break)
+(1)$ condition x
+condition needs a breakpoint number, got 'x'
+(1)$ b foo
+Breakpoint 1 at foo()
+(1)$ ignore 1 x
+ignore needs a count (a number), got 'x'
+(1)$ ignore 9 1
+No breakpoint number 9.
+(1)$ disable
+Disable needs breakpoint numbers (disable N...)
+(1)$ enable 7
+No breakpoint number 7.
+(1)$ b bad if
+break needs LOCATION [if CONDITION], got 'bad if'
+(1)$ b bad x
+break needs LOCATION [if CONDITION], got 'bad x'
+(1)$ b foo if True
+*** Breakpoint 1 is already at foo(): condition 1 True gives it the condition
+`)
+}
+
+// until runs over calls to a line past this one, or to LINE, or to the
+// frame's return; return is finish.
+func TestUntilAndReturn(t *testing.T) {
+	expect(t, 1, "until\n", at1+"(1)$ until\n"+at3)
+	expect(t, 6, "unt\n", at6+"(6)$ unt\n"+`File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`)
+	expect(t, 6, "until 9\nunt 3\nuntil x\n", at6+"(6)$ until 9\n"+at8+
+		"(8)$ unt 3\n*** \"until\" line number 3 is not past the current line, 6\n(8)$ until x\nuntil needs a line number, got 'x'\n")
+	expect(t, 6, "r\n", at6+"(6)$ r\n"+at8)
+	expect(t, 6, "return\n", at6+"(6)$ return\n"+at8)
+}
+
+// A breakpoint set in the console (the editor's Debug Console) keeps its
+// condition and its state when the adapter continues: the console
+// decides its hits, as the shell's continue does.
+func TestConsoleTakes(t *testing.T) {
+	f := newFake()
+	var out strings.Builder
+	c := NewConsole(f, &out)
+	c.Exec("b foo if n == 2")
+	c.Exec("b bad")
+	c.Exec("disable 2")
+	cont := func() engine.Stop {
+		st, err := engine.ContinueTaking(context.Background(), f, false, c.Breakpoints(), func(ctx context.Context, st engine.Stop) (bool, error) {
+			stop, _, err := c.Takes(ctx, st.Hit.ID)
+			return stop, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if st := cont(); st.Hit != nil || !st.AtEdge {
+		t.Errorf("continue stopped at %+v, want the end: foo's condition fails, bad is disabled", st)
+	}
+	c.Exec("condition 1 n == 1")
+	c.Exec("go 1")
+	if st := cont(); st.Hit == nil || st.Hit.ID != 1 || st.Time != 6 {
+		t.Errorf("continue stopped at %+v, want breakpoint 1 at time 6", st)
+	}
+}
