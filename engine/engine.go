@@ -165,6 +165,10 @@ type Target interface {
 	// WatchValue evaluates a watch expression at the present, with the
 	// builtins and the $N anchors only; it changes nothing.
 	WatchValue(ctx context.Context, expr string) (Value, error)
+	// ReturnValue evaluates, at a return stop point (Event Return), the
+	// value the frame returns, named $N as p names a value the program
+	// has; elsewhere it fails.
+	ReturnValue(ctx context.Context) (Value, error)
 }
 
 // ProgressReporter is implemented by targets that can say, from another

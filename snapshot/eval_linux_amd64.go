@@ -70,6 +70,23 @@ func (tl *Timeline) Print(ctx context.Context, src string, frame int) (engine.Va
 	return v, err
 }
 
+// ReturnValue evaluates the value the frame returns at a return stop
+// point, the probe's argument there, as p evaluates its $N: the object
+// is the program's, whether or not it keeps it.
+func (tl *Timeline) ReturnValue(ctx context.Context) (engine.Value, error) {
+	if err := tl.alive(ctx); err != nil {
+		return engine.Value{}, err
+	}
+	if tl.loc.Event != engine.Return {
+		return engine.Value{}, fmt.Errorf("time %d is not a return: no value is returned there", tl.here.Time)
+	}
+	n, err := tl.anchorFor(tl.here.Arg)
+	if err != nil {
+		return engine.Value{}, fmt.Errorf("name the value returned at time %d: %w", tl.here.Time, err)
+	}
+	return tl.Print(ctx, fmt.Sprintf("$%d", n), 0)
+}
+
 // programHas tells whether an object of the copy is one of the program's:
 // an object an earlier p made and stored (`p lst.append([1])`, then
 // `p lst[-1]`) is referenced from elsewhere too, but the replay has no

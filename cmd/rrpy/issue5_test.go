@@ -229,6 +229,7 @@ func TestShellBadInput(t *testing.T) {
 		"condition 99": "No breakpoint number 99.",
 		"up":           "*** Oldest frame\n",
 		"down":         "*** Newest frame\n",
+		"retval":       "*** Not yet returned!",
 		"until 0":      "is not past the current line",
 	} {
 		if out := sh.do(cmd); !strings.Contains(out, want) {

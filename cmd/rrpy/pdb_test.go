@@ -93,3 +93,44 @@ func TestBreakpointsAsPdb(t *testing.T) {
 		sh.quit()
 	})
 }
+
+// retval at a return stop point and display at each stop where the
+// value changed, on a real program, forward and backward.
+func TestRetvalAndDisplay(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		sh := recordAndOpen(t, py, "py/pdb_habits.py")
+		sh.do("break scale")
+		expectStop(t, sh, "continue", "Hit breakpoint 1: scale()\n", 5, ">     result = value * factor")
+		unbound := expectOut(t, sh, "display result", "display result: NameError: …\n")
+		unbound = strings.TrimSuffix(strings.TrimPrefix(unbound, "display result: "), "\n")
+		expectOut(t, sh, "rv", "*** Not yet returned! finish runs to where this frame returns (<<)\n")
+		if out := sh.do("step"); !strings.HasSuffix(out, "display result: 0  [old: "+unbound+"]\n") {
+			t.Errorf("step to line 6 does not display result:\n%s", out)
+		}
+		if out := sh.do("step"); strings.Contains(out, "display") || !strings.Contains(out, "<<     return result") {
+			t.Errorf("step to the return displays an unchanged value, or is not at the return:\n%s", out)
+		}
+		expectOut(t, sh, "retval", "$… = 0\n")
+		if out := sh.do("continue"); !strings.HasSuffix(out, "display result: "+unbound+"  [old: 0]\n") {
+			t.Errorf("continue to the next call of scale does not display result:\n%s", out)
+		}
+		if out := sh.do("return"); !strings.HasSuffix(out, "display result: 2  [old: "+unbound+"]\n") {
+			t.Errorf("return does not display result:\n%s", out)
+		}
+		expectOut(t, sh, "rv", "$… = 2\n")
+		// Backward: the same values, shown where they change.
+		if out := sh.do("bstep"); strings.Contains(out, "display") {
+			t.Errorf("bstep to line 6 displays an unchanged value:\n%s", out)
+		}
+		if out := sh.do("bstep"); !strings.HasSuffix(out, "display result: "+unbound+"  [old: 2]\n") {
+			t.Errorf("bstep to line 5 does not display result:\n%s", out)
+		}
+		// Not in another function: total's stops show nothing.
+		if out := sh.do("bfinish"); strings.Contains(out, "display") {
+			t.Errorf("bfinish into total displays scale's result:\n%s", out)
+		}
+		expectOut(t, sh, "undisplay result", "")
+		expectOut(t, sh, "display", "No display expressions.\n")
+		sh.quit()
+	})
+}

@@ -168,6 +168,20 @@ func commands() []command {
 				"in later expressions. !STMT is print STMT.",
 			fn: (*shell).print},
 
+		{name: "retval", aliases: []string{"rv"}, group: groupInspect,
+			short: "print the value the frame returns, at a return (<<)",
+			long:  "As p prints it: $N = ... names the object returned at any time.",
+			fn:    (*shell).retval},
+		{name: "display", args: "[EXPR]", group: groupInspect,
+			short: "show EXPR's value at each stop where it changed, or list the displays",
+			long: "As pdb's display: EXPR belongs to the selected frame's function and is\n" +
+				"evaluated as p at every stop in that function, forward or backward; its\n" +
+				"value is shown where it differs from the last one shown, with the old one.",
+			fn: (*shell).setDisplay},
+		{name: "undisplay", args: "[EXPR]", group: groupInspect,
+			short: "stop displaying EXPR (without EXPR, every display)",
+			fn:    (*shell).undisplay},
+
 		{name: "help", aliases: []string{"h", "?"}, args: "[COMMAND]", group: groupShell,
 			short: "list the commands, or explain one",
 			fn:    (*shell).help},

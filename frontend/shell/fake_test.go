@@ -287,3 +287,11 @@ func condition(cond string, vars []engine.Var) engine.Value {
 	}
 	return engine.Value{Anchor: -1, Err: fmt.Sprintf("NameError: name '%s' is not defined", name)}
 }
+
+// ReturnValue knows foo's return: x, its second local.
+func (f *fakeTarget) ReturnValue(ctx context.Context) (engine.Value, error) {
+	if f.script[f.cur].ev != engine.Return {
+		return engine.Value{}, fmt.Errorf("time %d is not a return", f.cur+1)
+	}
+	return f.Print(ctx, "$1", 0)
+}

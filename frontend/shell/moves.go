@@ -52,8 +52,9 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		return err
 	}
 	if interrupted {
-		s.printLocation(s.t.Now()) // stopped early, at a valid time
-		return nil
+		now := s.t.Now()
+		s.printLocation(now) // stopped early, at a valid time
+		return s.updateDisplays(now)
 	}
 	s.printHit(st, backward)
 	switch {
@@ -71,7 +72,7 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		}
 	}
 	s.printLocation(st.Location)
-	return nil
+	return s.updateDisplays(st.Location)
 }
 
 // step is step N and bstep N: go NOW±N, clamped.

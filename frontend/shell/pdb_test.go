@@ -171,3 +171,38 @@ func TestConsoleTakes(t *testing.T) {
 		t.Errorf("continue stopped at %+v, want breakpoint 1 at time 6", st)
 	}
 }
+
+// retval shows the value returned at a return stop point, and says why
+// not elsewhere.
+func TestRetval(t *testing.T) {
+	expect(t, 8, "retval\nrv\nup\nrv\n", at8+"(8)$ retval\n$1 = 2\n(8)$ rv\n$1 = 2\n(8)$ up\n"+at5+
+		"(8)$ rv\n*** Not yet returned! The selected frame is a caller: down to the one returning\n")
+	expect(t, 7, "rv\nrv 1\n", `File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`+"(7)$ rv\n*** Not yet returned! finish runs to where this frame returns (<<)\n(7)$ rv 1\n*** Invalid argument: 1\n")
+	expectLines(t, runFrom(t, 12, "rv\n"), "(12)$ rv\n*** No value: the frame returns by an exception (!!)\n")
+}
+
+// display shows an expression where its value changed, at the stops of
+// the function it was set in, forward and backward.
+func TestDisplay(t *testing.T) {
+	got := runFrom(t, 6, "display x\ndisplay n\ns\ns\ns\nbs\nbs\nbs\ndisplay\nundisplay y\nundisplay x\ndisplay\nundisplay\ndisplay\n")
+	expectLines(t, got,
+		"(6)$ display x\ndisplay x: NameError: name 'x' is not defined\n(6)$ display n\ndisplay n: 1\n",
+		"(6)$ s\nFile \"/rec/app.py\", line 6 in foo:\n",
+		"  y = foo(1)\ndisplay x: 2  [old: NameError: name 'x' is not defined]\n(7)$ s\n",
+		"  y = foo(1)\n(8)$ s\n",    // unchanged
+		"(9)$ bs\n"+at8+"(8)$ bs\n", // in another function, then unchanged
+		"(7)$ bs\n"+at6+"display x: NameError: name 'x' is not defined  [old: 2]\n(6)$ display\n",
+		"Currently displaying:\nx: NameError: name 'x' is not defined (in foo)\nn: 1 (in foo)\n",
+		"(6)$ undisplay y\nNot displaying y\n(6)$ undisplay x\n(6)$ display\nCurrently displaying:\nn: 1 (in foo)\n",
+		"(6)$ undisplay\n(6)$ display\nNo display expressions.\n")
+}

@@ -21,6 +21,13 @@ func (s *shell) print(arg string) error {
 	if err != nil {
 		return err
 	}
+	s.showValue(v)
+	return nil
+}
+
+// showValue prints what an evaluation printed, then its value, "$N = "
+// first when the program had it, or its exception.
+func (s *shell) showValue(v engine.Value) {
 	s.out.printf("%s", v.Output)
 	if v.Output != "" && !strings.HasSuffix(v.Output, "\n") {
 		s.out.printf("\n")
@@ -34,7 +41,6 @@ func (s *shell) print(arg string) error {
 	default:
 		s.out.printf("%s\n", v.Repr)
 	}
-	return nil
 }
 
 // setWatch is watch EXPR.

@@ -67,13 +67,14 @@ type shell struct {
 	interrupts  <-chan struct{}
 	progress    time.Duration // Config.ProgressAfter
 
-	last    string // the last non-empty command line, for the empty line
-	frame   int    // the selected frame (up, down): 0 is the innermost
-	nextBP  int    // the number the next breakpoint gets
-	bps     []*breakpoint
-	watched map[int]string  // the last value shown of each watchpoint
-	files   map[string]bool // source files seen, for break FILE:LINE
-	sources map[string]sourceFile
+	last     string // the last non-empty command line, for the empty line
+	frame    int    // the selected frame (up, down): 0 is the innermost
+	nextBP   int    // the number the next breakpoint gets
+	bps      []*breakpoint
+	watched  map[int]string // the last value shown of each watchpoint
+	displays []display
+	files    map[string]bool // source files seen, for break FILE:LINE
+	sources  map[string]sourceFile
 }
 
 func newShell(cfg Config) *shell {
