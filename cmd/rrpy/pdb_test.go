@@ -3,6 +3,10 @@
 package main
 
 import (
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -20,6 +24,11 @@ func TestFrames(t *testing.T) {
 			"  File \"…/pdb_habits.py\", line 12 in total\n    acc += scale(i)\n"+
 			"> File \"…/pdb_habits.py\", line 5 in scale\n    result = value * factor\n")
 		expectOut(t, sh, "args", "value = 0\nfactor = 2\nrest = ()\noptions = {}\n")
+		expectOut(t, sh, "whatis scale", "Function scale\n")
+		expectOut(t, sh, "whatis value", "<class 'int'>\n")
+		expectOut(t, sh, "whatis int", "Class builtins.int\n")
+		expectOut(t, sh, "whatis options.get", "<class 'builtin_function_or_method'>\n")
+		expectOut(t, sh, "whatis nosuch", "NameError: name 'nosuch' is not defined\n")
 		expectOut(t, sh, "ll", "     4   def scale(value, factor=2, *rest, **options):\n"+
 			">    5       result = value * factor\n     6       return result\n")
 		expectStop(t, sh, "up", "", 12, ">         acc += scale(i)")
@@ -133,4 +142,67 @@ func TestRetvalAndDisplay(t *testing.T) {
 		expectOut(t, sh, "display", "No display expressions.\n")
 		sh.quit()
 	})
+}
+
+// commands on a real program: a silent breakpoint that prints a value
+// and goes on logs every hit where its condition holds, both ways.
+func TestBreakpointCommandsRecorded(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		sh := recordAndOpen(t, py, "py/pdb_habits.py")
+		sh.do("break scale if value >= 3")
+		for _, line := range []string{"commands", "silent", "p value", "continue"} {
+			sh.write(line)
+		}
+		expectOut(t, sh, "end", "commands\n(com) silent\n(com) p value\n(com) continue\n(com) end\n")
+		out := sh.do("continue")
+		if !regexp.MustCompile(`^\$\d+ = 3\n\$\d+ = 4\n(.|\n)*End of the main script\.\n`).MatchString(out) || strings.Contains(out, "Hit breakpoint") {
+			t.Errorf("continue with a logging breakpoint said:\n%s", out)
+		}
+		out = sh.do("bcontinue")
+		if !regexp.MustCompile(`^\$\d+ = 4\n`).MatchString(out) {
+			t.Errorf("bcontinue with a logging breakpoint said:\n%s", out)
+		}
+		sh.quit()
+	})
+}
+
+// .rrpyrc in the home and the current directories runs at the start,
+// as pdb's .pdbrc; a script given with -x stops at its first failing
+// command, and rrpy says which and exits 1. Without -x the shell goes on.
+func TestStartupFilesAndScripts(t *testing.T) {
+	py := anyPython(t)
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, nil, dir, py, testdata(t, "py/pdb_habits.py"))
+	home, work := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(home, ".rrpyrc"), "alias pv p value\nbreak scale if value == 2\n")
+	writeFile(t, filepath.Join(work, ".rrpyrc"), "# the project's\ncontinue\n")
+	script := filepath.Join(work, "commands")
+	writeFile(t, script, "pv\nbreak nosuch\nstep\n")
+	replay := func(args ...string) (stdout, stderr string, code int) {
+		cmd := rrpyCommand([]string{"HOME=" + home}, append([]string{"replay"}, args...)...)
+		cmd.Dir = work
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &errb, strings.NewReader("pv\nbreak nosuch\nstep\n")
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		assertNoCrash(t, result{out.String(), errb.String(), code})
+		return out.String(), errb.String(), code
+	}
+	out, errOut, code := replay("-x", script, dir)
+	if code != 1 || errOut != "rrpy: "+script+": line 2, break nosuch, failed\n" {
+		t.Errorf("replay -x with a failing command: status %d, stderr %q", code, errOut)
+	}
+	if !regexp.MustCompile(`Hit breakpoint 1: scale\(\)\n(.|\n)*\(\d+\)\$ pv\n\$\d+ = 2\n\(\d+\)\$ break nosuch\n\*\*\* No function nosuch`).MatchString(out) ||
+		strings.Contains(out, "$ step") {
+		t.Errorf("replay -x said:\n%s", out)
+	}
+	out, errOut, code = replay(dir)
+	if code != 0 || errOut != "" || !strings.Contains(out, "$ step\n") {
+		t.Errorf("replay from stdin with a failing command: status %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
 }

@@ -37,6 +37,7 @@ type breakpoint struct {
 	rule      engine.HitRule // condition, ignore count, hits
 	temporary bool           // tbreak: deleted where it first stops
 	disabled  bool
+	commands  []string // run where it stops (pdb's commands)
 }
 
 // add numbers a new breakpoint or watchpoint and keeps it.

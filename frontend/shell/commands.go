@@ -107,6 +107,13 @@ func commands() []command {
 		{name: "enable", args: "N...", group: groupBreak,
 			short: "enable breakpoints or watchpoints again",
 			fn:    (*shell).enable},
+		{name: "commands", args: "[N]", group: groupBreak,
+			short: "give breakpoint N shell commands to run where it stops",
+			long: "The lines that follow, up to end, are the list (pdb's (com) prompt); without N,\n" +
+				"the last breakpoint set's; an empty list removes it. silent first: the stop is\n" +
+				"not shown. A command that moves in time (continue...) ends the list there.\n" +
+				"They run at hits forward and backward.",
+			fn: (*shell).setCommands},
 		{name: "delete", aliases: []string{"del"}, args: "N...", group: groupBreak,
 			short: "delete breakpoints or watchpoints by number",
 			long:  "The numbers are the ones break and watch printed (see info breakpoints).",
@@ -168,6 +175,10 @@ func commands() []command {
 				"in later expressions. !STMT is print STMT.",
 			fn: (*shell).print},
 
+		{name: "whatis", args: "EXPR", group: groupInspect,
+			short: "print the type of EXPR's value, in the selected frame",
+			long:  "As pdb says it: Function f, Method m, Class mod.C, or the type, <class 'int'>.",
+			fn:    (*shell).whatis},
 		{name: "retval", aliases: []string{"rv"}, group: groupInspect,
 			short: "print the value the frame returns, at a return (<<)",
 			long:  "As p prints it: $N = ... names the object returned at any time.",
@@ -182,6 +193,15 @@ func commands() []command {
 			short: "stop displaying EXPR (without EXPR, every display)",
 			fn:    (*shell).undisplay},
 
+		{name: "alias", args: "[NAME [COMMAND]]", group: groupShell,
+			short: "name a command line, or list the aliases",
+			long: "As pdb's: %1, %2... in COMMAND are the alias's arguments, %* all of them;\n" +
+				"alias NAME shows one. An alias is looked up before the commands. .rrpyrc\n" +
+				"in the home and the current directories runs at the start, a good place for them.",
+			fn: (*shell).alias},
+		{name: "unalias", args: "NAME", group: groupShell,
+			short: "remove an alias",
+			fn:    (*shell).unalias},
 		{name: "help", aliases: []string{"h", "?"}, args: "[COMMAND]", group: groupShell,
 			short: "list the commands, or explain one",
 			fn:    (*shell).help},

@@ -13,22 +13,32 @@ import (
 // 0 the innermost; a move in time selects the innermost again, as pdb
 // does after a step.
 
+// selected is the selected frame's index. A choice made at another time
+// is void: the present may move without the shell's moves (the debug
+// adapter beside a console).
+func (s *shell) selected() int {
+	if s.t.Now().Time != s.frameAt {
+		return 0
+	}
+	return s.frame
+}
+
 // selectedLocation is where the selected frame stands: the present itself
 // for the innermost frame, else the line its caller's call is running.
 func (s *shell) selectedLocation() (engine.Location, error) {
 	now := s.t.Now()
-	if s.frame == 0 {
+	i := s.selected()
+	if i == 0 {
 		return now, nil
 	}
 	frames, err := s.t.Stack()
 	if err != nil {
 		return engine.Location{}, err
 	}
-	if s.frame >= len(frames) {
-		s.frame = 0 // the stack changed under it: p ran a statement
-		return now, nil
+	if i >= len(frames) {
+		return engine.Location{}, fmt.Errorf("no frame %d: the stack has %d", i, len(frames))
 	}
-	f := frames[s.frame]
+	f := frames[i]
 	return engine.Location{Time: now.Time, Event: engine.LineStart, File: f.File, Line: f.Line,
 		Func: f.Func, FirstLine: f.FirstLine, Thread: now.Thread, Threads: now.Threads}, nil
 }
@@ -54,11 +64,12 @@ func (s *shell) selectFrame(arg string, dir int, edge string) error {
 	if err != nil {
 		return err
 	}
-	to := min(max(s.frame+dir*n, 0), len(frames)-1)
-	if to == s.frame && n > 0 {
+	from := s.selected()
+	to := min(max(from+dir*n, 0), len(frames)-1)
+	if to == from && n > 0 {
 		return refusal(edge)
 	}
-	s.frame = to
+	s.frame, s.frameAt = to, s.t.Now().Time
 	loc, err := s.selectedLocation()
 	if err != nil {
 		return err
@@ -77,12 +88,13 @@ func (s *shell) backtrace(arg string) error {
 	if err != nil {
 		return err
 	}
+	selected := s.selected()
 	s.out.printf("Current call stack (most recent call last):\n")
 	for i := len(frames) - 1; i >= 0; i-- {
 		f := frames[i]
 		s.files[f.File] = true
 		mark := "  "
-		if i == s.frame {
+		if i == selected {
 			mark = "> "
 		}
 		s.out.printf("%sFile \"%s\", line %d in %s\n", mark, f.File, f.Line, f.Func)
@@ -113,7 +125,7 @@ func (s *shell) args(arg string) error {
 // printVars prints the selected frame's locals that keep says to, or
 // none when there are none.
 func (s *shell) printVars(keep func(engine.Var) bool, none string) error {
-	vars, err := s.t.Locals(0, s.frame)
+	vars, err := s.t.Locals(0, s.selected())
 	if err != nil {
 		return err
 	}

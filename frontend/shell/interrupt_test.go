@@ -71,9 +71,9 @@ func TestInterruptsClosed(t *testing.T) {
 func TestCompleter(t *testing.T) {
 	c := completer()
 	for line, want := range map[string]string{
-		"bco":     "ntinue ",
-		"info p":  "aused ",
-		"help wh": "ere ",
+		"bco":      "ntinue ",
+		"info p":   "aused ",
+		"help whe": "re ",
 	} {
 		got, _ := c.Do([]rune(line), len(line))
 		if len(got) != 1 || string(got[0]) != want {

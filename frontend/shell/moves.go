@@ -34,7 +34,8 @@ type moveFunc func(ctx context.Context) (engine.Stop, error)
 // ran into (edge), and the location. A move that ran into an edge without
 // moving prints only the edge message: the location is already on screen.
 func (s *shell) move(m moveFunc, backward bool, edge string) error {
-	s.frame = 0 // pdb selects the innermost frame after a move
+	s.frame = 0    // pdb selects the innermost frame after a move
+	s.queued = nil // a breakpoint's commands end where one moves
 	was := s.t.Now()
 	ctx, stop := s.moveContext()
 	quiet := s.showProgress()
@@ -56,7 +57,7 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		s.printLocation(now) // stopped early, at a valid time
 		return s.updateDisplays(now)
 	}
-	s.printHit(st, backward)
+	hit := s.printHit(st, backward)
 	switch {
 	case st.Note != "":
 		s.out.printf("%s\n", st.Note)
@@ -71,7 +72,12 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 			return nil
 		}
 	}
-	s.printLocation(st.Location)
+	if hit == nil || !hit.silent() {
+		s.printLocation(st.Location)
+	}
+	if hit != nil {
+		s.queued = hit.commandsToRun()
+	}
 	return s.updateDisplays(st.Location)
 }
 
@@ -200,11 +206,13 @@ func (s *shell) goTo(arg string) error {
 	}, backward, edgeMsg(backward))
 }
 
-// printHit says which breakpoint stopped a move, if one did. A temporary
-// one goes then, unless its condition raised (bdb keeps it, a hint).
-func (s *shell) printHit(st engine.Stop, backward bool) {
+// printHit says which breakpoint stopped a move, if one did, and returns
+// it (nil for none, or another frontend's). A temporary one goes then,
+// unless its condition raised (bdb keeps it, a hint). A breakpoint whose
+// commands start with silent is not said.
+func (s *shell) printHit(st engine.Stop, backward bool) *breakpoint {
 	if st.Hit == nil {
-		return
+		return nil
 	}
 	verb := "Hit"
 	if backward {
@@ -213,12 +221,15 @@ func (s *shell) printHit(st engine.Stop, backward bool) {
 	b := s.find(st.Hit.ID)
 	if b == nil { // another frontend's: name it as the Target kept it
 		s.out.printf("%s %s %d: %s\n", verb, kind(*st.Hit), st.Hit.ID, describe(*st.Hit))
-		return
+		return nil
 	}
-	s.out.printf("%s %s %d: %s\n", verb, kind(b.Breakpoint), b.ID, describe(b.Breakpoint))
+	if !b.silent() {
+		s.out.printf("%s %s %d: %s\n", verb, kind(b.Breakpoint), b.ID, describe(b.Breakpoint))
+	}
 	if b.temporary && st.Note == "" {
 		s.clearOne(b)
 	}
+	return b
 }
 
 // showProgress prints, while a move runs longer than s.progress, the

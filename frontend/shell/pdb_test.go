@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -205,4 +206,110 @@ func TestDisplay(t *testing.T) {
 		"Currently displaying:\nx: NameError: name 'x' is not defined (in foo)\nn: 1 (in foo)\n",
 		"(6)$ undisplay y\nNot displaying y\n(6)$ undisplay x\n(6)$ display\nCurrently displaying:\nn: 1 (in foo)\n",
 		"(6)$ undisplay\n(6)$ display\nNo display expressions.\n")
+}
+
+// commands N gives a breakpoint shell commands run where it stops, both
+// ways; silent hides the stop, and a move ends the list there.
+func TestBreakpointCommands(t *testing.T) {
+	got := runFrom(t, 1, "commands\nb foo\ncommands 1\np n\ncontinue\np 99\nend\nb bad\ncommands\nsilent\np 1 +\nend\nc\nbc\ncommands 1\nend\nbc\ncommands 99\ncommands 1 2\n")
+	expectLines(t, got,
+		"(1)$ commands\nNo breakpoints: commands needs one (break first)\n",
+		"(1)$ commands 1\n(com) p n\n(com) continue\n(com) p 99\n(com) end\n(1)$ b bad\n",
+		"(1)$ commands\n(com) silent\n(com) p 1 +\n(com) end\n",
+		// foo's list: p n, then continue to bad, whose silent list runs.
+		"(1)$ c\nHit breakpoint 1: foo()\n"+at6+"$0 = 1\nSyntaxError: invalid syntax\n",
+		// Backward: bc from bad reaches foo, whose continue comes back.
+		"(11)$ bc\nReverse-hit breakpoint 1: foo()\n"+at6+"$0 = 1\nSyntaxError: invalid syntax\n(11)$ commands 1\n(com) end\n",
+		"(11)$ bc\nReverse-hit breakpoint 1: foo()\n"+at6+"(6)$ commands 99\nNo breakpoint number 99.\n",
+		"(6)$ commands 1 2\ncommands takes one breakpoint number, got '1 2'\n")
+	if strings.Contains(got, "99\n$") || strings.Contains(got, "Hit breakpoint 2") {
+		t.Errorf("a command after a move ran, or a silent stop was shown:\n%s", got)
+	}
+	// The console has no lines to read a list from.
+	var out strings.Builder
+	c := NewConsole(newFake(), &out)
+	c.Exec("b foo")
+	c.Exec("commands 1")
+	if !strings.Contains(out.String(), "*** commands reads its list from the shell's input") {
+		t.Errorf("commands in the console:\n%s", out.String())
+	}
+}
+
+// alias names a command line, pdb's way: %1... are its arguments, %* all.
+func TestAlias(t *testing.T) {
+	expect(t, 6, "alias\nalias pv p %1\nalias sn s %*\nalias\npv n\nalias pv\nsn\nunalias pv\npv n\nunalias pv\nalias x\nalias loop loop\nloop\nalias alias p 1\nunalias\n", at6+`(6)$ alias
+No aliases.
+(6)$ alias pv p %1
+(6)$ alias sn s %*
+(6)$ alias
+pv = p %1
+sn = s %*
+(6)$ pv n
+$0 = 1
+(6)$ alias pv
+pv = p %1
+(6)$ sn
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+(7)$ unalias pv
+(7)$ pv n
+no command 'pv', try 'help'
+(7)$ unalias pv
+No alias pv
+(7)$ alias x
+No alias x
+(7)$ alias loop loop
+(7)$ loop
+alias loop expands more than 10 times: does it name itself?
+(7)$ alias alias p 1
+*** alias cannot be an alias: it would be no way back
+(7)$ unalias
+Unalias what? (unalias NAME)
+`)
+}
+
+// Startup files run at the first stop, unechoed; a failing line says
+// where it is and the rest runs.
+func TestStartupFiles(t *testing.T) {
+	var out strings.Builder
+	cfg := Config{Target: newFake(), In: strings.NewReader("pn\n"), Out: &out, Startup: []Script{
+		{Name: "/home/u/.rrpyrc", Text: "# mine\nalias pn p n\n\nbreak nosuch.py:x\n"},
+		{Name: ".rrpyrc", Text: "b foo\nc\n"},
+	}}
+	if err := Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := at1 + "break needs FILE:LINE with a line number, got 'nosuch.py:x'\n*** (/home/u/.rrpyrc, line 4)\n" +
+		"Breakpoint 1 at foo()\nHit breakpoint 1: foo()\n" + at6 + "(6)$ pn\n$0 = 1\n"
+	if got := trimLastPrompt(out.String()); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A script (rrpy replay -x) stops at its first failing command, and Run
+// says which line it was.
+func TestStopOnFailure(t *testing.T) {
+	var out strings.Builder
+	cfg := Config{Target: newFake(), In: strings.NewReader("b foo\ncommands\np n\nend\nb nosuch.py:x\nc\n"), Out: &out, StopOnFailure: true}
+	err := Run(cfg)
+	var ce *CommandError
+	if !errors.As(err, &ce) || ce.Line != 5 || ce.Command != "b nosuch.py:x" {
+		t.Fatalf("Run = %v, want line 5's failure", err)
+	}
+	if strings.Contains(out.String(), "$ c\n") {
+		t.Errorf("the script ran on after the failure:\n%s", out.String())
+	}
+	// Without it, the shell goes on.
+	cfg = Config{Target: newFake(), In: strings.NewReader("b nosuch.py:x\nquit\n"), Out: &out}
+	if err := Run(cfg); err != nil {
+		t.Errorf("Run = %v, want the shell to go on", err)
+	}
 }

@@ -16,7 +16,7 @@ func (s *shell) print(arg string) error {
 		return userError("Print what?")
 	}
 	ctx, stop := s.moveContext()
-	v, err := s.t.Print(ctx, arg, s.frame)
+	v, err := s.t.Print(ctx, arg, s.selected())
 	stop()
 	if err != nil {
 		return err

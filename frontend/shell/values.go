@@ -14,7 +14,7 @@ func (s *shell) retval(arg string) error {
 		return err
 	}
 	switch ev := s.t.Now().Event; {
-	case s.frame != 0:
+	case s.selected() != 0:
 		return refusal("Not yet returned! The selected frame is a caller: down to the one returning")
 	case ev == engine.Unwind:
 		return refusal("No value: the frame returns by an exception (!!)")
@@ -59,7 +59,7 @@ func (s *shell) setDisplay(arg string) error {
 	if err != nil {
 		return err
 	}
-	text, err := s.evalDisplay(arg, s.frame)
+	text, err := s.evalDisplay(arg, s.selected())
 	if err != nil {
 		return err
 	}
@@ -124,5 +124,31 @@ func (s *shell) updateDisplays(loc engine.Location) error {
 			d.last = text
 		}
 	}
+	return nil
+}
+
+// whatisSource is pdb's whatis in Python: what a value is, as pdb says it
+// (Function f, Method m, Class C, or its type).
+const whatisSource = `print((lambda v: "Function " + v.__code__.co_name if hasattr(v, "__code__") ` +
+	`else "Method " + v.__func__.__code__.co_name if hasattr(getattr(v, "__func__", None), "__code__") ` +
+	`else "Class " + v.__module__ + "." + v.__qualname__ if type(v) is type ` +
+	`else repr(type(v)))(%s))`
+
+// whatis is pdb's whatis EXPR, in the selected frame.
+func (s *shell) whatis(arg string) error {
+	if arg == "" {
+		return userError("Whatis what?")
+	}
+	ctx, stop := s.moveContext()
+	v, err := s.t.Print(ctx, fmt.Sprintf(whatisSource, arg), s.selected())
+	stop()
+	if err != nil {
+		return err
+	}
+	if v.Err != "" {
+		s.out.printf("%s\n", v.Err)
+		return nil
+	}
+	s.out.printf("%s", v.Output)
 	return nil
 }
