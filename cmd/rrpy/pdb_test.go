@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -205,4 +206,85 @@ func TestStartupFilesAndScripts(t *testing.T) {
 	if code != 0 || errOut != "" || !strings.Contains(out, "$ step\n") {
 		t.Errorf("replay from stdin with a failing command: status %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
+}
+
+// history on the seed demo: the object's creation, then 5, 6, 7, with
+// the lines that changed it; on a list that grows and is freed, its
+// length. Both against a brute force: every stop point of the recording,
+// evaluated with p.
+func TestHistory(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
+		sh := startShell(t, dir)
+		sh.do("continue")
+		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
+		rows := checkHistory(t, sh, "$0.value", "1 6 7 9", py == anyPython(t))
+		if rows[0].value != "RuntimeError: '$0' refers to an object created later in time" ||
+			rows[1].value != "5" || rows[2].value != "6" || rows[3].value != "7" {
+			t.Errorf("history $0.value: %+v", rows)
+		}
+		sh.quit()
+
+		sh = recordAndOpen(t, py, "py/watch_len.py")
+		sh.do("continue")
+		bstepUntil(t, sh, "> del lst")
+		expectOut(t, sh, "p lst", "$0 = [60, 70]\n")
+		rows = checkHistory(t, sh, "len($0)", "1 1 2 4 5", py == anyPython(t))
+		if rows[1].value != "0" || !strings.HasPrefix(rows[4].value, "RuntimeError: '$0' refers to an object freed earlier in time") {
+			t.Errorf("history len($0): %+v", rows)
+		}
+		sh.quit()
+	})
+}
+
+// historyRow is a row of history's answer.
+type historyRow struct{ time, line, value string }
+
+// checkHistory runs history EXPR, checks the lines of its rows and that
+// it leaves the present where it was, and with brute, that stepping
+// through every stop point and printing EXPR sees the same changes.
+func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool) []historyRow {
+	t.Helper()
+	here := sh.now
+	out := sh.do("history " + expr)
+	var rows []historyRow
+	var gotLines []string
+	for _, m := range regexp.MustCompile(`(?m)^  +(\d+)  \S+\.py:(\d+) in \S+ +(.*)$`).FindAllStringSubmatch(out, -1) {
+		rows = append(rows, historyRow{m[1], m[2], m[3]})
+		gotLines = append(gotLines, m[2])
+	}
+	if strings.Join(gotLines, " ") != lines || !strings.HasPrefix(out, fmt.Sprintf("%s took %d values:\n", expr, len(rows))) {
+		t.Fatalf("history %s, want the lines %s:\n%s", expr, lines, out)
+	}
+	if sh.now != here {
+		t.Errorf("history left the present at %d, not %d", sh.now, here)
+	}
+	if !brute {
+		return rows
+	}
+	// A change seen at time t was made by the line that started at t-1.
+	sh.do("go 0")
+	start := sh.now
+	sh.do("go 99999999999")
+	end := sh.now
+	var seen []string
+	last := ""
+	for now := start; now <= end; now++ {
+		sh.do(fmt.Sprintf("go %d", now))
+		v := strings.TrimSpace(regexp.MustCompile(`^\$\d+ = `).ReplaceAllString(sh.do("p "+expr), ""))
+		if v != last && now > start {
+			seen = append(seen, fmt.Sprintf("%d %s", now-1, v))
+		}
+		last = v
+	}
+	var said []string
+	for _, r := range rows[1:] {
+		said = append(said, r.time+" "+r.value)
+	}
+	if strings.Join(said, ", ") != strings.Join(seen, ", ") {
+		t.Errorf("history %s says %v, stepping through every stop point says %v", expr, said, seen)
+	}
+	sh.do(fmt.Sprintf("go %d", here))
+	return rows
 }

@@ -129,6 +129,14 @@ func commands() []command {
 				"bcontinue at the start of that line.",
 			fn: (*shell).setWatch},
 
+		{name: "history", args: "EXPR", group: groupInspect,
+			short: "list every value EXPR took over the recording, and the lines that changed it",
+			long: "EXPR is as for watch: the builtins and $N, history $0.value. One row a value:\n" +
+				"the time the line that changed it starts (go there to see it run), where that\n" +
+				"line is, the value after it; the first row is the value at the start. It\n" +
+				"travels the whole recording, back from its end, and comes back to the present\n" +
+				"(what p changed there is dropped). Ctrl-C stops it with the rows found.",
+			fn: (*shell).history},
 		{name: "info", args: "breakpoints | watchpoints | paused", subs: []string{"breakpoints", "watchpoints", "paused"}, group: groupInspect,
 			short: "list breakpoints, watchpoints, or the checkpoints' times",
 			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +

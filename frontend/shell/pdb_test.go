@@ -313,3 +313,13 @@ func TestStopOnFailure(t *testing.T) {
 		t.Errorf("Run = %v, want the shell to go on", err)
 	}
 }
+
+// history refuses what a watch refuses, and comes back to the present.
+func TestHistory(t *testing.T) {
+	expectLines(t, runFrom(t, 6, "history\nhistory n\nhistory 1 +\nhistory $1\ns\n"),
+		"(6)$ history\nHistory of what? (history EXPR, EXPR as for watch)\n",
+		"(6)$ history n\n*** A history sees only the builtins and $N names, not n: p n names its value $N, to history\n",
+		"(6)$ history 1 +\nSyntaxError: invalid syntax\n",
+		// The fake's watches never hit: the value at the start is all.
+		"(6)$ history $1\n$1 took 1 value:\n  1  app.py:1 in <module>  NameError: no constant object '$1'\n(6)$ s\n")
+}

@@ -48,17 +48,9 @@ func (s *shell) setWatch(arg string) error {
 	if arg == "" {
 		return userError("Watch what?")
 	}
-	ctx, stop := s.moveContext()
-	v, err := s.t.WatchValue(ctx, arg)
-	stop()
+	v, err := s.watchable(arg, "watch")
 	if err != nil {
 		return err
-	}
-	if strings.HasPrefix(v.Err, "SyntaxError") {
-		return userError(v.Err)
-	}
-	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
-		return refusal(fmt.Sprintf("A watch sees only the builtins and $N names, not %s: p %s names its value $N, to watch", m[1], m[1]))
 	}
 	if i := slices.IndexFunc(s.bps, func(b *breakpoint) bool { return b.Watch == arg }); i >= 0 {
 		return refusal(fmt.Sprintf("Watchpoint %d already watches %s", s.bps[i].ID, arg))
@@ -67,6 +59,25 @@ func (s *shell) setWatch(arg string) error {
 	s.out.printf("Watchpoint %d added\n", b.ID)
 	s.showWatchValue(b.Breakpoint, v.Text())
 	return nil
+}
+
+// watchable evaluates a watch expression at the present, refusing one a
+// watch cannot follow: a syntax error, a name of the program's (cmd
+// says which command asks).
+func (s *shell) watchable(expr, cmd string) (engine.Value, error) {
+	ctx, stop := s.moveContext()
+	v, err := s.t.WatchValue(ctx, expr)
+	stop()
+	if err != nil {
+		return v, err
+	}
+	if strings.HasPrefix(v.Err, "SyntaxError") {
+		return v, userError(v.Err)
+	}
+	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
+		return v, refusal(fmt.Sprintf("A %s sees only the builtins and $N names, not %s: p %s names its value $N, to %s", cmd, m[1], m[1], cmd))
+	}
+	return v, nil
 }
 
 // unknownName is the error of a watch expression naming what is neither
