@@ -12,8 +12,8 @@ import (
 // Target.Continue stops at every hit; the frontends keep a rule per
 // breakpoint and go on where it says so (ContinueTaking).
 type HitRule struct {
-	// Condition is Python, evaluated as p in the frame hit; "" holds
-	// always.
+	// Condition is Python, evaluated as p in the frame hit (without a
+	// $N); "" holds always.
 	Condition string
 	// Ignore is how many more hits whose condition holds go by
 	// before one stops (pdb's ignore).
@@ -30,7 +30,7 @@ type HitRule struct {
 // raised.
 func (r *HitRule) Takes(ctx context.Context, t Target) (stop bool, problem string, err error) {
 	if r.Condition != "" {
-		v, err := t.Print(ctx, "bool("+r.Condition+")", 0)
+		v, err := t.Evaluate(ctx, "bool("+r.Condition+")", 0)
 		if err != nil {
 			return true, "", fmt.Errorf("evaluate the condition %s: %w", r.Condition, err)
 		}

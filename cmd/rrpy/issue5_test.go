@@ -223,7 +223,7 @@ func TestShellBadInput(t *testing.T) {
 		"frobnicate":   "no command 'frobnicate', try 'help'",
 		"break":        "No breakpoints.", // pdb's break lists them
 		"delete 99":    "No breakpoint number 99.",
-		"go banana":    "go needs a time (a number), got 'banana'",
+		"go banana":    "go needs a time (a number) or a mark's name, got 'banana'",
 		"break 100":    "End of file",
 		"break 2":      "Blank or comment",
 		"condition 99": "No breakpoint number 99.",

@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -30,6 +31,9 @@ func TestFrames(t *testing.T) {
 		expectOut(t, sh, "whatis int", "Class builtins.int\n")
 		expectOut(t, sh, "whatis options.get", "<class 'builtin_function_or_method'>\n")
 		expectOut(t, sh, "whatis nosuch", "NameError: name 'nosuch' is not defined\n")
+		expectOut(t, sh, "source scale", "     4   def scale(value, factor=2, *rest, **options):\n"+
+			"     5       result = value * factor\n     6       return result\n")
+		expectOut(t, sh, "source value", "No source for value: AttributeError: 'int' object has no attribute '__code__'\n")
 		expectOut(t, sh, "ll", "     4   def scale(value, factor=2, *rest, **options):\n"+
 			">    5       result = value * factor\n     6       return result\n")
 		expectStop(t, sh, "up", "", 12, ">         acc += scale(i)")
@@ -218,6 +222,8 @@ func TestHistory(t *testing.T) {
 		rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
 		sh := startShell(t, dir)
 		sh.do("continue")
+		expectOut(t, sh, "source Foo", "     3   class Foo(object):\n     4       value = 5\n")
+		expectOut(t, sh, "source x.__class__", "     3   class Foo(object):\n     4       value = 5\n")
 		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
 		rows := checkHistory(t, sh, "$0.value", "1 6 7 9", py == anyPython(t))
 		if rows[0].value != "RuntimeError: '$0' refers to an object created later in time" ||
@@ -287,4 +293,41 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	}
 	sh.do(fmt.Sprintf("go %d", here))
 	return rows
+}
+
+// The $N names and the marks last: a later rrpy replay of the trace
+// knows them, and what was found of the objects' lives.
+func TestLastingAnchorsAndMarks(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
+		sh := startShell(t, dir)
+		start := sh.now
+		sh.do("continue")
+		failure := sh.now
+		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
+		expectOut(t, sh, "p $0.value", "$1 = 7\n")
+		expectOut(t, sh, "mark failure", fmt.Sprintf("Mark failure at time %d\n", failure))
+		expectOut(t, sh, "mark begin "+fmt.Sprint(start), fmt.Sprintf("Mark begin at time %d\n", start))
+		sh.quit()
+		if fi, err := os.Stat(filepath.Join(dir, "session.json")); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("the kept names: %v, %v", fi, err)
+		}
+
+		sh = startShell(t, dir)
+		expectOut(t, sh, "info marks", fmt.Sprintf("begin  time %d\nfailure  time %d\n", start, failure))
+		expectOut(t, sh, "info anchors", "$0  alive at …\n$1  alive throughout (in the executable's data)\n")
+		expectOut(t, sh, "p $0.value", "RuntimeError: '$0' refers to an object created later in time\n")
+		expectOut(t, sh, "info anchors", "$0  born at …\n$1  alive throughout (in the executable's data)\n")
+		sh.do("go failure")
+		if sh.now != failure {
+			t.Errorf("go failure went to %d, the mark is at %d", sh.now, failure)
+		}
+		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
+		expectOut(t, sh, "p $0.value", "$1 = 7\n")
+		if out := sh.do("history $0.value"); !strings.HasPrefix(out, "$0.value took 4 values:\n") {
+			t.Errorf("history of a kept name:\n%s", out)
+		}
+		sh.quit()
+	})
 }

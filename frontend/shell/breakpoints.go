@@ -332,10 +332,11 @@ func (s *shell) clearOne(b *breakpoint) {
 	s.out.printf("Deleted %s %d at %s\n", kind(b.Breakpoint), b.ID, describe(b.Breakpoint))
 }
 
-// info is info breakpoints | paused; any unique prefix will do (info b).
+// info is info breakpoints | watchpoints | paused | anchors | marks; any
+// unique prefix will do (info b).
 func (s *shell) info(arg string) error {
 	if arg == "" {
-		return userError("Info about what? (info breakpoints, info watchpoints, info paused)")
+		return userError("Info about what? (info breakpoints, info watchpoints, info paused, info anchors, info marks)")
 	}
 	switch {
 	case strings.HasPrefix("breakpoints", arg):
@@ -344,6 +345,10 @@ func (s *shell) info(arg string) error {
 		s.infoBreakpoints(true)
 	case strings.HasPrefix("paused", arg):
 		s.infoPaused()
+	case strings.HasPrefix("anchors", arg):
+		return s.infoAnchors()
+	case strings.HasPrefix("marks", arg):
+		return s.infoMarks()
 	default:
 		return userError(fmt.Sprintf("no info '%s', try 'help info'", arg))
 	}

@@ -15,7 +15,19 @@ type command struct {
 	short   string // one line for the help list
 	long    string // what help CMD adds
 	fn      func(s *shell, arg string) error
+	// completes says what tab completes in the argument.
+	completes argKind
 }
+
+// argKind is what a command's argument is, for completion.
+type argKind int
+
+const (
+	fixedArg    argKind = iota // subs, or nothing
+	pythonArg                  // Python in the selected frame: its names, attributes, $N
+	watchArg                   // a watch expression: $N and attributes
+	locationArg                // FILE:LINE or a function: the recorded files
+)
 
 const (
 	groupMove    = "Moving in time"
@@ -75,12 +87,16 @@ func commands() []command {
 			short: "run back to the last stop point of another thread",
 			long:  "Stops at the last stop point another thread ran before this thread's turn.",
 			fn:    func(s *shell, arg string) error { return s.switchThread(arg, true) }},
-		{name: "go", args: "TIME", group: groupMove,
-			short: "jump to a time (a prompt's number)",
-			long:  "Times outside the recording are clamped to its start or its end.",
+		{name: "go", args: "TIME | MARK", group: groupMove,
+			short: "jump to a time (a prompt's number) or a mark",
+			long:  "Times outside the recording are clamped to its start or its end. mark NAME names a time.",
 			fn:    (*shell).goTo},
+		{name: "mark", args: "NAME [TIME]", group: groupMove,
+			short: "name the present (or TIME), for go NAME",
+			long:  "Marks are kept with the recording, as the $N names are: a later rrpy replay knows them (info marks).",
+			fn:    (*shell).mark},
 
-		{name: "break", aliases: []string{"b"}, args: "[FUNC | FILE:LINE | LINE] [if COND]", group: groupBreak,
+		{name: "break", completes: locationArg, aliases: []string{"b"}, args: "[FUNC | FILE:LINE | LINE] [if COND]", group: groupBreak,
 			short: "set a breakpoint, or list them",
 			long: "break foo stops when a function named foo is called; break app.py:12 at line 12\n" +
 				"of the recorded file whose path ends with app.py; break 12 at line 12 of the\n" +
@@ -89,7 +105,7 @@ func commands() []command {
 				"in the frame hit; a condition that raises stops and says so. Without an\n" +
 				"argument, break lists the breakpoints as info breakpoints does.",
 			fn: (*shell).setBreak},
-		{name: "tbreak", args: "FUNC | FILE:LINE | LINE [if COND]", group: groupBreak,
+		{name: "tbreak", completes: locationArg, args: "FUNC | FILE:LINE | LINE [if COND]", group: groupBreak,
 			short: "set a temporary breakpoint, deleted where it first stops",
 			long:  "As break, forward or backward: the first hit that stops deletes it.",
 			fn:    (*shell).setTempBreak},
@@ -118,18 +134,18 @@ func commands() []command {
 			short: "delete breakpoints or watchpoints by number",
 			long:  "The numbers are the ones break and watch printed (see info breakpoints).",
 			fn:    (*shell).deleteBreaks},
-		{name: "clear", aliases: []string{"cl"}, args: "N... | FILE:LINE | FUNC", group: groupBreak,
+		{name: "clear", completes: locationArg, aliases: []string{"cl"}, args: "N... | FILE:LINE | FUNC", group: groupBreak,
 			short: "delete breakpoints by number, or those at a location",
 			long:  "A bare number is a breakpoint's number, as in pdb: clear app.py:12 clears by line.",
 			fn:    (*shell).clearBreaks},
-		{name: "watch", args: "EXPR", group: groupBreak,
+		{name: "watch", completes: watchArg, args: "EXPR", group: groupBreak,
 			short: "stop where the value of EXPR changes",
 			long: "EXPR sees the builtins and the $N objects only, not the frame's names:\n" +
 				"watch $0.value, watch len($1). continue stops after the line that changed it,\n" +
 				"bcontinue at the start of that line.",
 			fn: (*shell).setWatch},
 
-		{name: "history", args: "EXPR", group: groupInspect,
+		{name: "history", completes: watchArg, args: "EXPR", group: groupInspect,
 			short: "list every value EXPR took over the recording, and the lines that changed it",
 			long: "EXPR is as for watch: the builtins and $N, history $0.value. One row a value:\n" +
 				"the time the line that changed it starts (go there to see it run), where that\n" +
@@ -137,10 +153,12 @@ func commands() []command {
 				"travels the whole recording, back from its end, and comes back to the present\n" +
 				"(what p changed there is dropped). Ctrl-C stops it with the rows found.",
 			fn: (*shell).history},
-		{name: "info", args: "breakpoints | watchpoints | paused", subs: []string{"breakpoints", "watchpoints", "paused"}, group: groupInspect,
-			short: "list breakpoints, watchpoints, or the checkpoints' times",
+		{name: "info", args: "breakpoints | watchpoints | paused | anchors | marks", subs: []string{"breakpoints", "watchpoints", "paused", "anchors", "marks"}, group: groupInspect,
+			short: "list breakpoints, watchpoints, checkpoints' times, $N names or marks",
 			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +
-				"watchpoints; info paused the times of the checkpoints that moves in time start from.",
+				"watchpoints; info paused the times of the checkpoints that moves in time start from;\n" +
+				"info anchors the $N names, kept with the recording, and their objects' lives as far\n" +
+				"as searched; info marks the marks.",
 			fn: (*shell).info},
 		{name: "where", aliases: []string{"w", "bt", "backtrace"}, group: groupInspect,
 			short: "print the call stack, most recent call last",
@@ -175,7 +193,7 @@ func commands() []command {
 			short: "print the arguments of the selected frame's function",
 			long:  "Its parameters and their values now (a parameter the function reassigned shows the new value).",
 			fn:    (*shell).args},
-		{name: "print", aliases: []string{"p", "!"}, args: "EXPR", group: groupInspect,
+		{name: "print", completes: pythonArg, aliases: []string{"p", "!"}, args: "EXPR", group: groupInspect,
 			short: "evaluate a Python expression or statement in the selected frame",
 			long: "Runs in the selected frame's globals and locals, in a throw-away copy of the\n" +
 				"program: what it changes lasts until time moves. A value the program had\n" +
@@ -183,15 +201,19 @@ func commands() []command {
 				"in later expressions. !STMT is print STMT.",
 			fn: (*shell).print},
 
-		{name: "whatis", args: "EXPR", group: groupInspect,
+		{name: "whatis", completes: pythonArg, args: "EXPR", group: groupInspect,
 			short: "print the type of EXPR's value, in the selected frame",
 			long:  "As pdb says it: Function f, Method m, Class mod.C, or the type, <class 'int'>.",
 			fn:    (*shell).whatis},
+		{name: "source", completes: pythonArg, args: "EXPR", group: groupInspect,
+			short: "print the recorded source of a function, method, class or module",
+			long:  "EXPR is evaluated in the selected frame, as p does: source scale, source obj.method, source Foo.",
+			fn:    (*shell).showSource},
 		{name: "retval", aliases: []string{"rv"}, group: groupInspect,
 			short: "print the value the frame returns, at a return (<<)",
 			long:  "As p prints it: $N = ... names the object returned at any time.",
 			fn:    (*shell).retval},
-		{name: "display", args: "[EXPR]", group: groupInspect,
+		{name: "display", completes: pythonArg, args: "[EXPR]", group: groupInspect,
 			short: "show EXPR's value at each stop where it changed, or list the displays",
 			long: "As pdb's display: EXPR belongs to the selected frame's function and is\n" +
 				"evaluated as p at every stop in that function, forward or backward; its\n" +
@@ -210,6 +232,10 @@ func commands() []command {
 		{name: "unalias", args: "NAME", group: groupShell,
 			short: "remove an alias",
 			fn:    (*shell).unalias},
+		{name: "set", args: "[context N]", subs: []string{"context"}, group: groupShell,
+			short: "set how many lines a stop shows around its line, or list the settings",
+			long:  "set context 0 shows a stop's line alone; the default is 5.",
+			fn:    (*shell).set},
 		{name: "help", aliases: []string{"h", "?"}, args: "[COMMAND]", group: groupShell,
 			short: "list the commands, or explain one",
 			fn:    (*shell).help},

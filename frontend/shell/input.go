@@ -19,13 +19,13 @@ type input interface {
 	close()
 }
 
-func newInput(cfg Config) (input, error) {
+func newInput(cfg Config, s *shell) (input, error) {
 	if !cfg.Interactive {
 		return &plainInput{r: bufio.NewReader(cfg.In)}, nil
 	}
 	rl, err := readline.NewEx(&readline.Config{
 		HistoryFile:  historyFile(),
-		AutoComplete: completer(),
+		AutoComplete: completion{s: s, commands: completer()},
 		Stdin:        io.NopCloser(cfg.In),
 		Stdout:       cfg.Out,
 		Stderr:       cfg.Out,
@@ -70,17 +70,29 @@ func (t *terminalInput) readLine(prompt string) (string, error) {
 func (t *terminalInput) close() { t.rl.Close() }
 
 // historyFile is where readline keeps the history between sessions, or ""
-// (no history kept) when the user has no cache directory.
+// (no history kept) when the user has no cache directory. It is the
+// user's alone (0600, as the traces are): the lines typed name the
+// program's values.
 func historyFile() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return ""
 	}
 	dir = filepath.Join(dir, "rrpy")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return ""
 	}
-	return filepath.Join(dir, "history")
+	path := filepath.Join(dir, "history")
+	// readline would create it readable by all; an older one may be.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return ""
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return ""
+	}
+	return path
 }
 
 // completer completes command names (and info's and help's arguments).

@@ -7,7 +7,8 @@ import (
 	"rrpy/engine"
 )
 
-// context lines shown before and after the current one
+// around is how many lines list shows before and after the current one,
+// and a stop's location unless set context says otherwise.
 const around = 5
 
 // sourceFile is a recorded source file split into lines, or why it has none.
@@ -63,7 +64,7 @@ func (s *shell) printLocation(loc engine.Location) {
 		thread = fmt.Sprintf(" (thread %d of %d)", loc.Thread, loc.Threads)
 	}
 	s.out.printf("File \"%s\", line %d in %s%s:\n", loc.File, loc.Line, loc.Func, thread)
-	lo, hi, lines, ok := s.window(loc, max(loc.FirstLine, loc.Line-around))
+	lo, hi, lines, ok := s.window(loc, max(loc.FirstLine, loc.Line-s.contextLines), s.contextLines)
 	if !ok {
 		s.out.printf("Source not available for %s.\n", loc.File)
 		return
@@ -77,14 +78,14 @@ func (s *shell) printLocation(loc engine.Location) {
 	}
 }
 
-// window clips the lines from..loc.Line+around to the recorded file. It
+// window clips the lines from..loc.Line+after to the recorded file. It
 // fails when the file is unknown or the current line is not in it.
-func (s *shell) window(loc engine.Location, from int) (lo, hi int, lines []string, ok bool) {
+func (s *shell) window(loc engine.Location, from, after int) (lo, hi int, lines []string, ok bool) {
 	src := s.source(loc.File)
 	if src.err != nil || loc.Line < 1 || loc.Line > len(src.lines) {
 		return 0, 0, nil, false
 	}
-	return max(from, 1), min(loc.Line+around, len(src.lines)), src.lines, true
+	return max(from, 1), min(loc.Line+after, len(src.lines)), src.lines, true
 }
 
 // list prints the selected frame's function from its first line
@@ -102,7 +103,7 @@ func (s *shell) list(arg string) error {
 	if loc.Func == "<module>" || from < 1 {
 		from = loc.Line - around
 	}
-	lo, hi, lines, ok := s.window(loc, from)
+	lo, hi, lines, ok := s.window(loc, from, around)
 	if !ok {
 		s.out.printf("Source not available for %s.\n", loc.File)
 		return nil

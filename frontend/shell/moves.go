@@ -189,12 +189,15 @@ func (s *shell) cont(arg string, backward bool) error {
 	}, backward, edgeMsg(backward))
 }
 
-// goTo is go TIME. Times past either end are clamped by the Target: the
-// edge is said, and the location printed says where it went.
+// goTo is go TIME | MARK. Times past either end are clamped by the
+// Target: the edge is said, and the location printed says where it went.
 func (s *shell) goTo(arg string) error {
 	t, err := strconv.ParseUint(arg, 10, 64)
 	if err != nil {
-		return userError(fmt.Sprintf("go needs a time (a number), got '%s'", arg))
+		var marked bool
+		if t, marked = s.markTime(arg); !marked {
+			return userError(fmt.Sprintf("go needs a time (a number) or a mark's name, got '%s'", arg))
+		}
 	}
 	backward := t < s.t.Now().Time
 	return s.move(func(ctx context.Context) (engine.Stop, error) {

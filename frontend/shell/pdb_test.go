@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -322,4 +323,103 @@ func TestHistory(t *testing.T) {
 		"(6)$ history 1 +\nSyntaxError: invalid syntax\n",
 		// The fake's watches never hit: the value at the start is all.
 		"(6)$ history $1\n$1 took 1 value:\n  1  app.py:1 in <module>  NameError: no constant object '$1'\n(6)$ s\n")
+}
+
+// keepingFake keeps marks and anchors, as a recording does between
+// sessions.
+type keepingFake struct {
+	*fakeTarget
+	marks   map[string]uint64
+	anchors []engine.Anchor
+}
+
+func (k *keepingFake) Anchors() []engine.Anchor { return k.anchors }
+
+func (k *keepingFake) Marks() map[string]uint64 { return k.marks }
+
+func (k *keepingFake) Mark(name string, t uint64) error {
+	k.marks[name] = t
+	return nil
+}
+
+// mark names a time that go takes; info marks and info anchors list what
+// the recording keeps.
+func TestMarksAndAnchors(t *testing.T) {
+	k := &keepingFake{fakeTarget: newFake(), marks: map[string]uint64{},
+		anchors: []engine.Anchor{{Seen: 6, Born: 5, BornKnown: true, Died: 9}, {Seen: 6, Static: true}, {Seen: 8, Born: 8, Died: 8}}}
+	var out strings.Builder
+	in := "info marks\nmark\nmark 12\nmark a-b\nmark foo 6\nmark start\nmark foo x\ninfo marks\ngo foo\ngo nosuch\ninfo anchors\n"
+	if err := Run(Config{Target: k, In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatal(err)
+	}
+	expectLines(t, out.String(),
+		"(1)$ info marks\nNo marks: mark NAME names the present.\n",
+		"(1)$ mark\nMark with what name? (mark NAME [TIME])\n",
+		"(1)$ mark 12\na mark's name is a word, not a time: got '12'\n",
+		"(1)$ mark a-b\na mark's name is a word, not a time: got 'a-b'\n",
+		"(1)$ mark foo 6\nMark foo at time 6\n(1)$ mark start\nMark start at time 1\n",
+		"(1)$ mark foo x\nmark needs a time (a number), got 'x'\n",
+		"(1)$ info marks\nstart  time 1\nfoo  time 6\n",
+		"(1)$ go foo\n"+at6,
+		"(6)$ go nosuch\ngo needs a time (a number) or a mark's name, got 'nosuch'\n",
+		"(6)$ info anchors\n$0  born at 5, alive up to 9 at least\n$1  alive throughout (in the executable's data)\n"+
+			"$2  alive at 8, born then or earlier, alive up to 8 at least\n")
+	expectLines(t, runFrom(t, 1, "mark here\ninfo anchors\n"),
+		"(1)$ mark here\n*** This recording keeps no marks or $N names between sessions\n",
+		"(1)$ info anchors\n*** This recording keeps no marks or $N names between sessions\n")
+}
+
+// set context N is how many lines a stop shows around its line.
+func TestSetContext(t *testing.T) {
+	expect(t, 6, "set\nset context 1\ns\nset context 0\ns\nset\nset context x\nset colour 1\n", at6+`(6)$ set
+context 5
+(6)$ set context 1
+(6)$ s
+File "/rec/app.py", line 6 in foo:
+      x = n + 1
+>     return x
+
+(7)$ set context 0
+(7)$ s
+File "/rec/app.py", line 6 in foo:
+<<     return x
+(8)$ set
+context 0
+(8)$ set context x
+set context needs a number of lines, got 'x'
+(8)$ set colour 1
+no setting 'colour': set context N
+`)
+}
+
+// Tab completes Python names where a command takes Python: the selected
+// frame's names, attributes after a dot, $N; files in break.
+func TestCompletion(t *testing.T) {
+	k := &keepingFake{fakeTarget: newFake(), marks: map[string]uint64{}, anchors: make([]engine.Anchor, 2)}
+	k.cur = 4 // module level, line 11: os is a global
+	s := newShell(Config{Target: k, Out: io.Discard})
+	s.files[app] = true
+	c := completion{s: s, commands: completer()}
+	for line, want := range map[string]string{
+		"bco":       "ntinue ",
+		"info an":   "chors ",
+		"p o":       "s",
+		"!o":        "s",
+		"display o": "s",
+		"p os.pa":   "th rdir",
+		"p os":      "",
+		"watch $":   "0 1",
+		"watch o":   "", // a watch does not see the frame
+		"b ap":      "p.py:",
+		"go o":      "",
+	} {
+		got, _ := c.Do([]rune(line), len([]rune(line)))
+		var words []string
+		for _, g := range got {
+			words = append(words, string(g))
+		}
+		if strings.Join(words, " ") != want {
+			t.Errorf("completing %q: got %q, want %q", line, words, want)
+		}
+	}
 }

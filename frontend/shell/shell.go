@@ -64,7 +64,7 @@ func (e *CommandError) Error() string {
 // the Target's errors are printed and the shell goes on.
 func Run(cfg Config) error {
 	s := newShell(cfg)
-	in, err := newInput(cfg)
+	in, err := newInput(cfg, s)
 	if err != nil {
 		return err
 	}
@@ -132,26 +132,29 @@ type shell struct {
 	aliases map[string]string
 	// linesRead counts the lines read from In, to say which one failed.
 	linesRead int
-	nextBP    int // the number the next breakpoint gets
-	bps       []*breakpoint
-	watched   map[int]string // the last value shown of each watchpoint
-	displays  []display
-	files     map[string]bool // source files seen, for break FILE:LINE
-	sources   map[string]sourceFile
+	// context is how many lines a stop shows around its line (set context).
+	contextLines int
+	nextBP       int // the number the next breakpoint gets
+	bps          []*breakpoint
+	watched      map[int]string // the last value shown of each watchpoint
+	displays     []display
+	files        map[string]bool // source files seen, for break FILE:LINE
+	sources      map[string]sourceFile
 }
 
 func newShell(cfg Config) *shell {
 	return &shell{
-		t:           cfg.Target,
-		out:         &errWriter{w: cfg.Out},
-		interactive: cfg.Interactive,
-		interrupts:  cfg.Interrupts,
-		progress:    cfg.ProgressAfter,
-		nextBP:      1,
-		watched:     map[int]string{},
-		files:       map[string]bool{},
-		sources:     map[string]sourceFile{},
-		aliases:     map[string]string{},
+		t:            cfg.Target,
+		out:          &errWriter{w: cfg.Out},
+		interactive:  cfg.Interactive,
+		interrupts:   cfg.Interrupts,
+		progress:     cfg.ProgressAfter,
+		nextBP:       1,
+		watched:      map[int]string{},
+		files:        map[string]bool{},
+		sources:      map[string]sourceFile{},
+		aliases:      map[string]string{},
+		contextLines: around,
 	}
 }
 

@@ -159,8 +159,8 @@ func TestStepEdges(t *testing.T) {
 func TestGo(t *testing.T) {
 	expect(t, 1, "go 6\ngo 99\ngo 0\ngo banana\ngo\n",
 		at1+"(1)$ go 6\n"+at6+"(6)$ go 99\nEnd of the recording.\n"+at14+"(14)$ go 0\nStart of the recording.\n"+at1+
-			"(1)$ go banana\ngo needs a time (a number), got 'banana'\n"+
-			"(1)$ go\ngo needs a time (a number), got ''\n")
+			"(1)$ go banana\ngo needs a time (a number) or a mark's name, got 'banana'\n"+
+			"(1)$ go\ngo needs a time (a number) or a mark's name, got ''\n")
 }
 
 func TestNextAndFinish(t *testing.T) {
@@ -522,7 +522,7 @@ func TestInfo(t *testing.T) {
 	f.checkpoints = []uint64{1, 7, 12}
 	got := run(t, f, "info paused\ninfo\ninfo x\n")
 	want := at1 + "(1)$ info paused\nCheckpoints at times: 1, 7, 12\n" +
-		"(1)$ info\nInfo about what? (info breakpoints, info watchpoints, info paused)\n(1)$ info x\nno info 'x', try 'help info'\n"
+		"(1)$ info\nInfo about what? (info breakpoints, info watchpoints, info paused, info anchors, info marks)\n(1)$ info x\nno info 'x', try 'help info'\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -553,9 +553,9 @@ Aliases: bs
 Go N stop points backward (default 1).
 bstep N is go NOW-N: the stop points just before this one, in whatever frame they are.
 (1)$ ? go
-go TIME
-Jump to a time (a prompt's number).
-Times outside the recording are clamped to its start or its end.
+go TIME | MARK
+Jump to a time (a prompt's number) or a mark.
+Times outside the recording are clamped to its start or its end. mark NAME names a time.
 (1)$ h break
 break [FUNC | FILE:LINE | LINE] [if COND]
 Aliases: b

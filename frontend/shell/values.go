@@ -98,7 +98,7 @@ func (s *shell) listDisplays() {
 // evalDisplay is a display's value as shown: its repr, or its exception.
 func (s *shell) evalDisplay(expr string, frame int) (string, error) {
 	ctx, stop := s.moveContext()
-	v, err := s.t.Print(ctx, expr, frame)
+	v, err := s.t.Evaluate(ctx, expr, frame)
 	stop()
 	if err != nil {
 		return "", fmt.Errorf("display %s: %w", expr, err)
@@ -140,7 +140,7 @@ func (s *shell) whatis(arg string) error {
 		return userError("Whatis what?")
 	}
 	ctx, stop := s.moveContext()
-	v, err := s.t.Print(ctx, fmt.Sprintf(whatisSource, arg), s.selected())
+	v, err := s.t.Evaluate(ctx, fmt.Sprintf(whatisSource, arg), s.selected())
 	stop()
 	if err != nil {
 		return err
