@@ -26,8 +26,8 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 		},
 		{
 			Name:      "replay",
-			Usage:     "replay a trace (the latest if DIR is not given)",
-			ArgsUsage: "[DIR]",
+			Usage:     "replay a trace (the latest if none is named)",
+			ArgsUsage: "[DIR | NAME]",
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
 				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal; the first that fails ends rrpy with status 1"},
@@ -54,6 +54,19 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Usage:        "tell whether this machine can record",
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return checkCmd(c, stdout) },
+		},
+		{
+			Name:         "ls",
+			Usage:        "list the traces of the traces directory, oldest first (* marks the latest)",
+			OnUsageError: onUsage,
+			Action:       func(*cli.Context) error { return lsCmd(stdout) },
+		},
+		{
+			Name:         "rm",
+			Usage:        "remove traces, by the names ls lists or their directories",
+			ArgsUsage:    "NAME...",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return rmCmd(c, stdout) },
 		},
 		{
 			Name:         "dump",

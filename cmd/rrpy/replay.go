@@ -44,17 +44,14 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	return exitError{shellStatus(status)}
 }
 
-// traceArg returns the trace directory named on the command line, or the
-// latest recorded one.
+// traceArg returns the trace directory named on the command line (a path,
+// or a name rrpy ls lists), or the latest recorded one.
 func traceArg(c *cli.Context) (string, error) {
 	if c.Args().Len() > 1 {
 		return "", usageError{fmt.Sprintf("one trace at a time, got %d arguments", c.Args().Len())}
 	}
-	if dir := c.Args().First(); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			return "", fmt.Errorf("no trace at %s", dir)
-		}
-		return dir, nil
+	if name := c.Args().First(); name != "" {
+		return namedTrace(name)
 	}
 	return latestTrace()
 }

@@ -1,0 +1,53 @@
+//go:build linux && amd64
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// rrpy ls lists the traces of the traces directory; replay and rm take
+// the names it shows; rm removes traces only, says which it cannot find,
+// and moves the latest link to the newest trace left.
+func TestLsRmAndNames(t *testing.T) {
+	py := anyPython(t)
+	env := []string{"XDG_DATA_HOME=" + t.TempDir()}
+	if r := rrpy(t, env, "ls"); r.code != 0 || !strings.HasPrefix(r.stdout, "No traces in ") {
+		t.Errorf("ls with no traces: %+v", r)
+	}
+	for _, script := range []string{"py/calls.py", "py/sysexit.py"} {
+		rrpy(t, env, "record", "--", py, testdata(t, script))
+	}
+	r := rrpy(t, env, "ls")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != 0 || len(lines) != 3 ||
+		!regexp.MustCompile(`^  calls-0 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\S+ +0 +\S+ +\S*python\S* \S+/calls\.py$`).MatchString(lines[1]) ||
+		!regexp.MustCompile(`^\* sysexit-0 .* 3 +\S+ +\S*python\S* \S+/sysexit\.py$`).MatchString(lines[2]) {
+		t.Fatalf("ls:\n%s", r.stdout)
+	}
+	if r := rrpy(t, env, "replay", "--autopilot", "calls-0"); r.code != 0 || r.stdout != "4\n" {
+		t.Errorf("replay calls-0: %+v", r)
+	}
+	if r := rrpy(t, env, "rm", "sysexit-0", "nosuch", "calls-0"); r.code != 1 ||
+		!strings.HasSuffix(r.stdout, "/sysexit-0\n") || r.stderr != "rrpy: no trace nosuch: rrpy ls lists them\n" {
+		t.Errorf("rm sysexit-0 nosuch calls-0: %+v", r)
+	}
+	if r := rrpy(t, env, "ls"); !strings.Contains(r.stdout, "* calls-0 ") || strings.Contains(r.stdout, "sysexit") {
+		t.Errorf("ls after rm: the latest is not calls-0:\n%s", r.stdout)
+	}
+	notTrace := t.TempDir()
+	writeFile(t, filepath.Join(notTrace, "keep"), "x")
+	if r := rrpy(t, env, "rm", notTrace); r.code != 1 || !strings.Contains(r.stderr, "is not a trace") {
+		t.Errorf("rm of a directory that is no trace: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(notTrace, "keep")); err != nil {
+		t.Errorf("rm removed what is no trace: %v", err)
+	}
+	if r := rrpy(t, env, "rm"); r.code != 2 {
+		t.Errorf("rm without a name: %+v", r)
+	}
+}
