@@ -69,6 +69,13 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Action:       func(c *cli.Context) error { return rmCmd(c, stdout) },
 		},
 		{
+			Name:         "pack",
+			Usage:        "copy the stored files a trace needs into it, so that it replays on another machine",
+			ArgsUsage:    "[DIR | NAME]",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return packCmd(c, stdout) },
+		},
+		{
 			Name:         "dump",
 			Usage:        "print a trace's events, one per line (for debugging rrpy)",
 			ArgsUsage:    "[DIR]",

@@ -15,7 +15,6 @@ import (
 	"rrpy/frontend/dap"
 	"rrpy/session"
 	"rrpy/snapshot"
-	"rrpy/trace"
 )
 
 // dapCmd serves the Debug Adapter Protocol to an editor: on stdin and
@@ -78,7 +77,7 @@ func (o dapOpener) open(_ context.Context, l dap.Launch, stdout, stderr io.Write
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil, fmt.Errorf("no trace at %s", dir)
 	}
-	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	blobs, err := blobStoreFor(dir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,7 +23,7 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := session.Supported(); err != nil {
 		return err
 	}
-	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
+	blobs, err := blobStoreFor(dir)
 	if err != nil {
 		return err
 	}

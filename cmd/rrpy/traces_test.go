@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -49,5 +50,40 @@ func TestLsRmAndNames(t *testing.T) {
 	}
 	if r := rrpy(t, env, "rm"); r.code != 2 {
 		t.Errorf("rm without a name: %+v", r)
+	}
+}
+
+// A packed trace replays from its directory alone: the test copies it,
+// removes the blob store, and replays the copy. The unpacked trace then
+// says what to do.
+func TestPack(t *testing.T) {
+	py := anyPython(t)
+	env := []string{"XDG_DATA_HOME=" + t.TempDir()}
+	dir := filepath.Join(t.TempDir(), "trace")
+	recordOK(t, env, dir, py, testdata(t, "py/calls.py"))
+	r := rrpy(t, env, "pack", dir)
+	if r.code != 0 || !regexp.MustCompile(`^Packed \S+: \d+ stored files \(\S+\) copied in; it replays from its directory alone\.\n$`).MatchString(r.stdout) {
+		t.Fatalf("pack: %+v", r)
+	}
+	if r := rrpy(t, env, "pack", dir); r.code != 0 || !strings.Contains(r.stdout, ": 0 stored files (0B) copied in") {
+		t.Errorf("pack again: %+v", r)
+	}
+	moved := filepath.Join(t.TempDir(), "copied")
+	if out, err := exec.Command("cp", "-a", dir, moved).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	if err := os.RemoveAll(filepath.Join(strings.TrimPrefix(env[0], "XDG_DATA_HOME="), "rrpy", "blobs")); err != nil {
+		t.Fatal(err)
+	}
+	if r := rrpy(t, env, "replay", "--autopilot", moved); r.code != 0 || r.stdout != "4\n" {
+		t.Errorf("replay of the packed copy without the blob store: %+v", r)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "blobs")); err != nil {
+		t.Fatal(err)
+	}
+	r = rrpy(t, env, "replay", "--autopilot", dir)
+	assertOneLineError(t, r, "stored files this trace needs are missing from")
+	if !strings.Contains(r.stderr, "run rrpy pack trace on the machine that recorded it") {
+		t.Errorf("replay of an unpacked trace without its blobs: %+v", r)
 	}
 }
