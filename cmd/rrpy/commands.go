@@ -19,6 +19,7 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			ArgsUsage: "-- PROGRAM [ARGS...]",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the trace into `DIR` (must not exist, or be empty)"},
+				&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "name the trace `NAME` in the traces directory (rrpy ls, rrpy replay NAME)"},
 				&cli.StringFlag{Name: "clock", Usage: "count Python's stop points with `CLOCK`: settrace or monitoring (3.12+) instead of the cheaper for the version"},
 			},
 			OnUsageError: onUsage,

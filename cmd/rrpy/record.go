@@ -22,7 +22,7 @@ import (
 	"rrpy/trace"
 )
 
-const recordUsage = "usage: rrpy record [-o DIR] [--clock CLOCK] -- PROGRAM [ARGS...]"
+const recordUsage = "usage: rrpy record [-o DIR | -n NAME] [--clock CLOCK] -- PROGRAM [ARGS...]"
 
 func recordCmd(c *cli.Context, stderr io.Writer) error {
 	argv := c.Args().Slice()
@@ -36,10 +36,17 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 	if clock != session.ClockAuto && clock != session.ClockSettrace && clock != session.ClockMonitoring {
 		return usageError{fmt.Sprintf("--clock %s: the clocks are settrace and monitoring", clock)}
 	}
+	name := c.String("name")
+	if name != "" && c.String("output") != "" {
+		return usageError{"-o DIR and -n NAME both say where the trace goes: one or the other"}
+	}
+	if name != "" && (filepath.Base(name) != name || name == "latest" || name == "." || name == "..") {
+		return usageError{fmt.Sprintf("-n %s: a trace's name is one word of a file name, not a path", name)}
+	}
 	stop := make(chan struct{})
 	defer stopOnSignals(stop)()
 	dir, status, err := recordProgram(recording{
-		argv: argv, output: c.String("output"), clock: clock, stop: stop,
+		argv: argv, output: c.String("output"), name: name, clock: clock, stop: stop,
 		stdio: []*os.File{os.Stdin, os.Stdout, os.Stderr}, stderr: stderr,
 	})
 	if dir == "" {
@@ -57,6 +64,7 @@ func recordCmd(c *cli.Context, stderr io.Writer) error {
 type recording struct {
 	argv   []string
 	output string // the trace directory; "" for a new one beside the others, then latest
+	name   string // the new one's name, when not output; "" for the program's and a number
 	clock  string
 	stop   <-chan struct{}
 	stdio  []*os.File // the program's stdin, stdout, stderr
@@ -82,7 +90,7 @@ func recordProgram(r recording) (dir string, status int32, err error) {
 	if err != nil {
 		return "", 0, err
 	}
-	if dir, err = traceDir(r.output, traceName(r.argv)); err != nil {
+	if dir, err = traceDir(r.output, r.name, traceName(r.argv)); err != nil {
 		return "", 0, err
 	}
 	status, err = session.Record(session.RecordOptions{
@@ -205,9 +213,9 @@ func pyenvTarget(path string) (string, bool) {
 	return real, real != ""
 }
 
-// traceDir returns where a new trace goes: the -o directory, or the next
-// numbered directory under the default traces directory.
-func traceDir(output, prog string) (string, error) {
+// traceDir returns where a new trace goes: the -o directory, or under the
+// default traces directory the one named (-n), else the next numbered one.
+func traceDir(output, name, prog string) (string, error) {
 	if output != "" {
 		if entries, err := os.ReadDir(output); err == nil && len(entries) > 0 {
 			return "", fmt.Errorf("%s exists and is not empty: rrpy never writes over a trace", output)
@@ -217,6 +225,15 @@ func traceDir(output, prog string) (string, error) {
 	base := trace.DefaultTracesDir()
 	if err := os.MkdirAll(base, 0o700); err != nil {
 		return "", fmt.Errorf("create traces directory: %w", err)
+	}
+	if name != "" {
+		dir := filepath.Join(base, name)
+		if err := os.Mkdir(dir, 0o700); errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("a trace named %s exists: rrpy rm %s first, or choose another name", name, name)
+		} else if err != nil {
+			return "", fmt.Errorf("create trace directory: %w", err)
+		}
+		return dir, nil
 	}
 	for n := 0; ; n++ {
 		dir := filepath.Join(base, prog+"-"+strconv.Itoa(n))

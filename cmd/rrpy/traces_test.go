@@ -51,6 +51,24 @@ func TestLsRmAndNames(t *testing.T) {
 	if r := rrpy(t, env, "rm"); r.code != 2 {
 		t.Errorf("rm without a name: %+v", r)
 	}
+	// record -n names a trace; a name taken or a path is refused.
+	if r := rrpy(t, env, "record", "-n", "mine", "--", py, testdata(t, "py/calls.py")); r.code != 0 {
+		t.Fatalf("record -n mine: %+v", r)
+	}
+	if r := rrpy(t, env, "ls"); !strings.Contains(r.stdout, "\n* mine ") {
+		t.Errorf("ls after record -n mine:\n%s", r.stdout)
+	}
+	if r := rrpy(t, env, "replay", "--autopilot", "mine"); r.code != 0 || r.stdout != "4\n" {
+		t.Errorf("replay mine: %+v", r)
+	}
+	for args, want := range map[string]string{
+		"-n mine":         "a trace named mine exists: rrpy rm mine first, or choose another name",
+		"-n a/b":          "-n a/b: a trace's name is one word of a file name, not a path",
+		"-n x -o /tmp/no": "-o DIR and -n NAME both say where the trace goes",
+	} {
+		r := rrpy(t, env, append(append([]string{"record"}, strings.Fields(args)...), "--", py, testdata(t, "py/calls.py"))...)
+		assertOneLineError(t, r, want)
+	}
 }
 
 // A packed trace replays from its directory alone: the test copies it,
