@@ -53,6 +53,9 @@ func runShell(script string, opts snapshot.Options, stdout io.Writer, warn func(
 	if script == "" && readline.IsTerminal(int(os.Stdin.Fd())) {
 		// A person watches: a move over a second shows what it goes through.
 		cfg.Interactive, cfg.ProgressAfter = true, time.Second
+		// Colours, unless the user asked for none (no-color.org) or the
+		// terminal takes none.
+		cfg.Color = os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 	}
 	err = shell.Run(cfg)
 	var failed *shell.CommandError

@@ -14,6 +14,9 @@ const around = 5
 // sourceFile is a recorded source file split into lines, or why it has none.
 type sourceFile struct {
 	lines []string
+	// shown are the lines as printed: without trailing blanks, and
+	// highlighted on a terminal that takes colours.
+	shown []string
 	err   error
 }
 
@@ -26,6 +29,13 @@ func (s *shell) source(file string) sourceFile {
 	src := sourceFile{err: err}
 	if err == nil {
 		src.lines = splitLines(string(data))
+		src.shown = make([]string, len(src.lines))
+		for i, l := range src.lines {
+			src.shown[i] = strings.TrimRight(l, " \t")
+		}
+		if s.color {
+			src.shown = highlight(src.shown)
+		}
 	}
 	s.sources[file] = src
 	return src
@@ -85,7 +95,7 @@ func (s *shell) window(loc engine.Location, from, after int) (lo, hi int, lines 
 	if src.err != nil || loc.Line < 1 || loc.Line > len(src.lines) {
 		return 0, 0, nil, false
 	}
-	return max(from, 1), min(loc.Line+after, len(src.lines)), src.lines, true
+	return max(from, 1), min(loc.Line+after, len(src.lines)), src.shown, true
 }
 
 // list prints the selected frame's function from its first line
@@ -131,7 +141,7 @@ func (s *shell) longlist(arg string) error {
 	if loc.Func != "<module>" && loc.FirstLine >= 1 && loc.FirstLine <= loc.Line {
 		lo, hi = loc.FirstLine, blockEnd(src.lines, loc.FirstLine, loc.Line)
 	}
-	s.printNumbered(loc, lo, hi, src.lines)
+	s.printNumbered(loc, lo, hi, src.shown)
 	return nil
 }
 
@@ -166,7 +176,7 @@ func isDef(line string) bool {
 
 func indent(line string) int { return len(line) - len(strings.TrimLeft(line, " \t")) }
 
-// printNumbered prints lines lo..hi with their numbers, the location's
+// printNumbered prints lines lo..hi (of a file's shown lines) with their numbers, the location's
 // line marked, B where a breakpoint is.
 func (s *shell) printNumbered(loc engine.Location, lo, hi int, lines []string) {
 	width := max(3, len(fmt.Sprint(hi)))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -421,5 +422,37 @@ func TestCompletion(t *testing.T) {
 		if strings.Join(words, " ") != want {
 			t.Errorf("completing %q: got %q, want %q", line, words, want)
 		}
+	}
+}
+
+// On a terminal that takes colours, source is highlighted, a line's
+// colours closed at its end; the text is the file's.
+func TestHighlight(t *testing.T) {
+	lines := []string{`def f(x):  # one`, `    s = """a`, `b"""`, `    return len(s) + 1`}
+	got := highlight(lines)
+	for i, want := range []string{
+		ansiKeyword + "def" + ansiReset + " " + ansiDef + "f" + ansiReset,
+		ansiString + `"""a` + ansiReset,
+		ansiString + `b"""` + ansiReset,
+		ansiBuiltin + "len" + ansiReset,
+	} {
+		if !strings.Contains(got[i], want) {
+			t.Errorf("line %d: %q lacks %q", i+1, got[i], want)
+		}
+		if plain := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(got[i], ""); plain != lines[i] {
+			t.Errorf("line %d without colours is %q, want %q", i+1, plain, lines[i])
+		}
+	}
+	if !strings.Contains(got[0], ansiComment+"# one"+ansiReset) || !strings.Contains(got[3], ansiNumber+"1"+ansiReset) {
+		t.Errorf("comment or number not highlighted: %q", got)
+	}
+	// The shell colours what it shows, and only when told.
+	var out strings.Builder
+	if err := Run(Config{Target: newFake(), In: strings.NewReader("list\n"), Out: &out, Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "> "+ansiKeyword+"import"+ansiReset+" os\n") ||
+		!strings.Contains(out.String(), "  1   "+ansiKeyword+"import") {
+		t.Errorf("a coloured session:\n%q", out.String())
 	}
 }

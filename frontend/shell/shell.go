@@ -37,6 +37,9 @@ type Config struct {
 	// runs .pdbrc): their lines are not echoed, and one that fails is
 	// reported with its place and the rest runs.
 	Startup []Script
+	// Color highlights the Python source the shell shows, for a terminal
+	// that takes colours (and a user who did not set NO_COLOR).
+	Color bool
 	// StopOnFailure ends Run at the first command of In that fails (a
 	// script, rrpy replay -x), with a *CommandError.
 	StopOnFailure bool
@@ -118,6 +121,7 @@ type shell struct {
 	t           engine.Target
 	out         *errWriter
 	interactive bool
+	color       bool // Config.Color
 	interrupts  <-chan struct{}
 	progress    time.Duration // Config.ProgressAfter
 
@@ -147,6 +151,7 @@ func newShell(cfg Config) *shell {
 		t:            cfg.Target,
 		out:          &errWriter{w: cfg.Out},
 		interactive:  cfg.Interactive,
+		color:        cfg.Color,
 		interrupts:   cfg.Interrupts,
 		progress:     cfg.ProgressAfter,
 		nextBP:       1,

@@ -44,7 +44,7 @@ func (s *shell) showSource(arg string) error {
 	first, err := strconv.Atoi(where)
 	switch {
 	case err == nil && first == 0: // a module: all of it
-		s.printNumbered(at, 1, len(src.lines), src.lines)
+		s.printNumbered(at, 1, len(src.lines), src.shown)
 		return nil
 	case err != nil: // "class NAME": where its definition starts
 		if first = classLine(src.lines, strings.TrimPrefix(where, "class ")); first == 0 {
@@ -54,7 +54,7 @@ func (s *shell) showSource(arg string) error {
 	if first < 1 || first > len(src.lines) {
 		return userError(fmt.Sprintf("No source for %s: line %d is not in %s", arg, first, file))
 	}
-	s.printNumbered(at, first, blockEnd(src.lines, first, first), src.lines)
+	s.printNumbered(at, first, blockEnd(src.lines, first, first), src.shown)
 	return nil
 }
 
