@@ -71,11 +71,15 @@ func TestLsRmAndNames(t *testing.T) {
 	}
 }
 
-// A packed trace replays from its directory alone: the test copies it,
-// removes the blob store, and replays the copy. The unpacked trace then
-// says what to do.
+// A packed trace replays from its directory alone: the test records a
+// copy of the interpreter, packs the trace, copies it, removes the
+// interpreter's copy and the blob store, and replays the trace's copy.
+// The unpacked trace then says what to do.
 func TestPack(t *testing.T) {
-	py := anyPython(t)
+	py := filepath.Join(t.TempDir(), "python3")
+	if out, err := exec.Command("cp", anyPython(t), py).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
 	env := []string{"XDG_DATA_HOME=" + t.TempDir()}
 	dir := filepath.Join(t.TempDir(), "trace")
 	recordOK(t, env, dir, py, testdata(t, "py/calls.py"))
@@ -90,8 +94,10 @@ func TestPack(t *testing.T) {
 	if out, err := exec.Command("cp", "-a", dir, moved).CombinedOutput(); err != nil {
 		t.Fatalf("cp: %v %s", err, out)
 	}
-	if err := os.RemoveAll(filepath.Join(strings.TrimPrefix(env[0], "XDG_DATA_HOME="), "rrpy", "blobs")); err != nil {
-		t.Fatal(err)
+	for _, gone := range []string{py, filepath.Join(strings.TrimPrefix(env[0], "XDG_DATA_HOME="), "rrpy", "blobs")} {
+		if err := os.RemoveAll(gone); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if r := rrpy(t, env, "replay", "--autopilot", moved); r.code != 0 || r.stdout != "4\n" {
 		t.Errorf("replay of the packed copy without the blob store: %+v", r)
