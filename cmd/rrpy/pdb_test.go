@@ -33,6 +33,7 @@ func TestFrames(t *testing.T) {
 		expectOut(t, sh, "whatis nosuch", "NameError: name 'nosuch' is not defined\n")
 		expectOut(t, sh, "source scale", "     4   def scale(value, factor=2, *rest, **options):\n"+
 			"     5       result = value * factor\n     6       return result\n")
+		expectOut(t, sh, "pp options", "(pprint is not loaded in the program: as p prints it)\n$… = {}\n")
 		expectOut(t, sh, "source value", "No source for value: AttributeError: 'int' object has no attribute '__code__'\n")
 		expectOut(t, sh, "ll", "     4   def scale(value, factor=2, *rest, **options):\n"+
 			">    5       result = value * factor\n     6       return result\n")
@@ -328,6 +329,26 @@ func TestLastingAnchorsAndMarks(t *testing.T) {
 		if out := sh.do("history $0.value"); !strings.HasPrefix(out, "$0.value took 4 values:\n") {
 			t.Errorf("history of a kept name:\n%s", out)
 		}
+		sh.quit()
+	})
+}
+
+// pp lays a value out with the program's pprint.
+func TestPrettyPrint(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		recordOK(t, nil, dir, py, "-c", "import pprint\nd = {'k%02d' % i: 'v' * 9 for i in range(9)}\nprint(len(d))")
+		sh := startShell(t, dir)
+		sh.do("continue")
+		want := "{"
+		for i := range 9 {
+			want += fmt.Sprintf("'k%02d': 'vvvvvvvvv'", i)
+			if i < 8 {
+				want += ",\n "
+			}
+		}
+		expectOut(t, sh, "pp d", want+"}\n")
+		expectOut(t, sh, "pp nosuch", "NameError: name 'nosuch' is not defined\n")
 		sh.quit()
 	})
 }

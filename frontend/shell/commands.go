@@ -201,6 +201,10 @@ func commands() []command {
 				"in later expressions. !STMT is print STMT.",
 			fn: (*shell).print},
 
+		{name: "pp", completes: pythonArg, args: "EXPR", group: groupInspect,
+			short: "pretty-print the value of EXPR, in the selected frame",
+			long:  "With the program's pprint; where the program never imported it, as p prints it.",
+			fn:    (*shell).pp},
 		{name: "whatis", completes: pythonArg, args: "EXPR", group: groupInspect,
 			short: "print the type of EXPR's value, in the selected frame",
 			long:  "As pdb says it: Function f, Method m, Class mod.C, or the type, <class 'int'>.",

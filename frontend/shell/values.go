@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"rrpy/engine"
 )
@@ -144,6 +145,34 @@ func (s *shell) whatis(arg string) error {
 	stop()
 	if err != nil {
 		return err
+	}
+	if v.Err != "" {
+		s.out.printf("%s\n", v.Err)
+		return nil
+	}
+	s.out.printf("%s", v.Output)
+	return nil
+}
+
+// ppSource pretty-prints a value with the program's own pprint.
+const ppSource = `print(__import__("pprint").pformat(%s))`
+
+// pp is pdb's pp EXPR, in the selected frame: the value as pprint lays it
+// out. A program that never imported pprint cannot import it in the copy
+// p runs in (that reads files): the value is then printed as p does.
+func (s *shell) pp(arg string) error {
+	if arg == "" {
+		return userError("Print what?")
+	}
+	ctx, stop := s.moveContext()
+	v, err := s.t.Evaluate(ctx, fmt.Sprintf(ppSource, arg), s.selected())
+	stop()
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(v.Err, "Attempted to do I/O") {
+		s.out.printf("(pprint is not loaded in the program: as p prints it)\n")
+		return s.print(arg)
 	}
 	if v.Err != "" {
 		s.out.printf("%s\n", v.Err)
