@@ -84,7 +84,9 @@ func Open(opts Options) (*Timeline, error) {
 // Close ends the replay and every checkpoint, and keeps the anchors,
 // with what was found of their lives, for the next session.
 func (tl *Timeline) Close() {
-	tl.keep.saveOrWarn(tl.anchors, tl.marks)
+	if len(tl.anchors) > 0 || len(tl.marks) > 0 { // a session that named nothing writes nothing
+		tl.keep.saveOrWarn(tl.anchors, tl.marks)
+	}
 	tl.dropScratch()
 	if tl.s != nil {
 		tl.s.Close()

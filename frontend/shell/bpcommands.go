@@ -1,6 +1,9 @@
 package shell
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // setCommands is pdb's commands [N]: the lines that follow, up to end,
 // run where breakpoint N (the last one set) stops.
@@ -18,7 +21,7 @@ func (s *shell) setCommands(arg string) error {
 		if err != nil { // the end of the input ends the list too
 			break
 		}
-		if line == "end" {
+		if line = strings.TrimSpace(line); line == "end" {
 			break
 		}
 		if line != "" {
