@@ -105,7 +105,7 @@ func commands() []command {
 				"in the frame hit; a condition that raises stops and says so. Without an\n" +
 				"argument, break lists the breakpoints as info breakpoints does.",
 			fn: (*shell).setBreak},
-		{name: "tbreak", completes: locationArg, args: "FUNC | FILE:LINE | LINE [if COND]", group: groupBreak,
+		{name: "tbreak", completes: locationArg, args: "[FUNC | FILE:LINE | LINE] [if COND]", group: groupBreak,
 			short: "set a temporary breakpoint, deleted where it first stops",
 			long:  "As break, forward or backward: the first hit that stops deletes it.",
 			fn:    (*shell).setTempBreak},
