@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -75,6 +76,16 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			ArgsUsage:    "[DIR | NAME]",
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return packCmd(c, stdout) },
+		},
+		{
+			Name:  "gc",
+			Usage: "remove the stored files (blobs) no trace needs any more",
+			Flags: []cli.Flag{
+				&cli.DurationFlag{Name: "min-age", Value: time.Hour,
+					Usage: "keep stored files younger than `DURATION`: a recording under way may need them"},
+			},
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return gcCmd(c, stdout) },
 		},
 		{
 			Name:         "dump",

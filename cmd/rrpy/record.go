@@ -93,6 +93,12 @@ func recordProgram(r recording) (dir string, status int32, err error) {
 	if dir, err = traceDir(r.output, r.name, traceName(r.argv)); err != nil {
 		return "", 0, err
 	}
+	if r.output != "" {
+		// Outside the traces directory: gc must still know its files.
+		if err := registerElsewhere(dir); err != nil {
+			fmt.Fprintf(r.stderr, "rrpy: warning: rrpy gc will not know this trace: %v\n", err)
+		}
+	}
 	status, err = session.Record(session.RecordOptions{
 		Path: path, Argv: r.argv, Env: os.Environ(), TraceDir: dir, Blobs: blobs,
 		Stdio: r.stdio, Version: version, Stop: r.stop,

@@ -111,3 +111,35 @@ func TestPack(t *testing.T) {
 		t.Errorf("replay of an unpacked trace without its blobs: %+v", r)
 	}
 }
+
+// rrpy gc removes the stored files no trace needs, those of the traces
+// recorded elsewhere (-o) kept, and the newest kept unless told.
+func TestGC(t *testing.T) {
+	py := anyPython(t)
+	env := []string{"XDG_DATA_HOME=" + t.TempDir()}
+	elsewhere, gone := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "c")
+	recordOK(t, env, elsewhere, py, testdata(t, "py/calls.py"))
+	rrpy(t, env, "record", "-n", "b", "--", py, testdata(t, "py/sysexit.py"))
+	recordOK(t, env, gone, py, testdata(t, "py/watch_len.py"))
+	if err := os.RemoveAll(gone); err != nil {
+		t.Fatal(err)
+	}
+	if r := rrpy(t, env, "gc"); r.code != 0 || !regexp.MustCompile(`^Removed 0 stored files \(0B\) that none of the 2 traces needs; kept \d+\.\n$`).MatchString(r.stdout) {
+		t.Errorf("gc of young files: %+v", r)
+	}
+	removed := regexp.MustCompile(`^Removed ([1-9]\d*) stored files \(\S+\) that none of the (\d) traces needs; kept \d+\.\n$`)
+	if r := rrpy(t, env, "gc", "--min-age", "0"); r.code != 0 || removed.FindStringSubmatch(r.stdout) == nil || removed.FindStringSubmatch(r.stdout)[2] != "2" {
+		t.Errorf("gc --min-age 0 after a trace was removed by hand: %+v", r)
+	}
+	rrpy(t, env, "rm", "b")
+	if r := rrpy(t, env, "gc", "--min-age", "0"); r.code != 0 || removed.FindStringSubmatch(r.stdout) == nil || removed.FindStringSubmatch(r.stdout)[2] != "1" {
+		t.Errorf("gc --min-age 0 after rm: %+v", r)
+	}
+	if r := rrpy(t, env, "replay", "--autopilot", elsewhere); r.code != 0 || r.stdout != "4\n" {
+		t.Errorf("replay of the trace recorded elsewhere after gc: %+v", r)
+	}
+	// A trace that does not say what it needs (killed while recording)
+	// stops gc: its files are unknown.
+	editMeta(t, elsewhere, func(m map[string]any) { m["Blobs"] = nil })
+	assertOneLineError(t, rrpy(t, env, "gc", "--min-age", "0"), "lists no stored files (being recorded, or cut off before it could)")
+}
