@@ -64,6 +64,8 @@ type Var struct {
 	// Python writes it (".value", "[0]", "['a']"): a watch on $N+Path
 	// follows it. Empty for a variable.
 	Path string
+	// Arg says a local variable is a parameter of its frame's function.
+	Arg bool
 }
 
 // Breakpoint is what the target must stop at. Exactly one of Func, Line
@@ -160,9 +162,17 @@ type Target interface {
 	// frame i of the stack. What it changes lasts until the present
 	// moves.
 	Print(ctx context.Context, src string, frame int) (Value, error)
+	// Evaluate is Print for the frontends' own evaluations (a
+	// breakpoint's condition, a display): the value gets no $N, so the
+	// user's names stay the user's.
+	Evaluate(ctx context.Context, src string, frame int) (Value, error)
 	// WatchValue evaluates a watch expression at the present, with the
 	// builtins and the $N anchors only; it changes nothing.
 	WatchValue(ctx context.Context, expr string) (Value, error)
+	// ReturnValue evaluates, at a return stop point (Event Return), the
+	// value the frame returns, named $N as p names a value the program
+	// has; elsewhere it fails.
+	ReturnValue(ctx context.Context) (Value, error)
 }
 
 // ProgressReporter is implemented by targets that can say, from another
@@ -181,4 +191,30 @@ type SourceLister interface {
 	// DefinesFunction tells whether a recorded source defines a
 	// function named name.
 	DefinesFunction(name string) bool
+}
+
+// Keeper is implemented by targets that keep with the recording what a
+// session named, so that a later session knows it: the $N anchors and
+// marked times. Optional: without it they last one session.
+type Keeper interface {
+	// Anchors describes the $N anchors, $0 first.
+	Anchors() []Anchor
+	// Marks returns the marked times by name.
+	Marks() map[string]uint64
+	// Mark names a time; a mark of that name moves there.
+	Mark(name string, t uint64) error
+}
+
+// Anchor is what is known of the life of the object a $N names.
+type Anchor struct {
+	Seen   uint64 // a time it was alive: where p named it
+	Static bool   // in the executable's data: alive from start to end
+	// Born is the first time it was alive when BornKnown; else it was
+	// alive at least from Born on (searched back so far).
+	Born      uint64
+	BornKnown bool
+	// Died is the first time it was dead when DiedKnown; else it was
+	// alive at least up to Died (searched so far).
+	Died      uint64
+	DiedKnown bool
 }

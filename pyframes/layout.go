@@ -167,6 +167,8 @@ type Layout struct {
 
 	// PyCodeObject.
 	CodeFlags           uint64 `c:"offsetof(PyCodeObject, co_flags)"`
+	CodeArgcount        uint64 `c:"offsetof(PyCodeObject, co_argcount)"`
+	CodeKwonlyargcount  uint64 `c:"offsetof(PyCodeObject, co_kwonlyargcount)"`
 	CodeFirstlineno     uint64 `c:"offsetof(PyCodeObject, co_firstlineno)" debug:"code_object.firstlineno"`
 	CodeNlocalsplus     uint64 `c:"offsetof(PyCodeObject, co_nlocalsplus)"`
 	CodeLocalsplusnames uint64 `c:"offsetof(PyCodeObject, co_localsplusnames)" debug:"code_object.localsplusnames"`
@@ -181,6 +183,8 @@ type Layout struct {
 	COOptimized         uint64 `c:"CO_OPTIMIZED"`
 	COFastCell          uint64 `c:"CO_FAST_CELL"`
 	COFastFree          uint64 `c:"CO_FAST_FREE"`
+	COVarargs           uint64 `c:"CO_VARARGS"`
+	COVarkeywords       uint64 `c:"CO_VARKEYWORDS"`
 
 	// PyThreadState and _PyCFrame. A thread's innermost frame is
 	// tstate->cframe->current_frame, 3.13's tstate->current_frame: there

@@ -41,6 +41,8 @@ var layout313 = Layout{
 	FrameOwnedByGenerator:          1,         // FRAME_OWNED_BY_GENERATOR
 	FrameOwnedByCstack:             3,         // FRAME_OWNED_BY_CSTACK
 	CodeFlags:                      48,        // offsetof(PyCodeObject, co_flags)
+	CodeArgcount:                   52,        // offsetof(PyCodeObject, co_argcount)
+	CodeKwonlyargcount:             60,        // offsetof(PyCodeObject, co_kwonlyargcount)
 	CodeFirstlineno:                68,        // offsetof(PyCodeObject, co_firstlineno)
 	CodeNlocalsplus:                72,        // offsetof(PyCodeObject, co_nlocalsplus)
 	CodeLocalsplusnames:            96,        // offsetof(PyCodeObject, co_localsplusnames)
@@ -55,6 +57,8 @@ var layout313 = Layout{
 	COOptimized:                    1,         // CO_OPTIMIZED
 	COFastCell:                     64,        // CO_FAST_CELL
 	COFastFree:                     128,       // CO_FAST_FREE
+	COVarargs:                      4,         // CO_VARARGS
+	COVarkeywords:                  8,         // CO_VARKEYWORDS
 	ThreadStateNext:                8,         // offsetof(PyThreadState, next)
 	ThreadStateCframe:              -1,        // -1
 	CFrameCurrentFrame:             72,        // offsetof(PyThreadState, current_frame)

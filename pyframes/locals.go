@@ -13,6 +13,9 @@ type Var struct {
 	// Path is how a part of an object is reached from it, as Python
 	// writes it: ".value", "[0]", "['a']" (Children's; "" for a variable).
 	Path string
+	// Arg says the variable is a parameter of the frame's function
+	// (pdb's args lists them).
+	Arg bool
 }
 
 // Locals returns a frame's variables. For a function (an optimized code
@@ -83,6 +86,7 @@ func (r *Reader) fastLocals(frame, codeAddr uint64, h codeHeader) ([]Var, error)
 	if err != nil {
 		return nil, fmt.Errorf("read localsplus: %w", err)
 	}
+	args := argCount(h, l)
 	var vars []Var
 	for i, v := range values {
 		if uint64(kinds[i])&(l.COFastCell|l.COFastFree) != 0 && v != 0 {
@@ -97,9 +101,24 @@ func (r *Reader) fastLocals(frame, codeAddr uint64, h codeHeader) ([]Var, error)
 		if err != nil {
 			return nil, fmt.Errorf("read the name of local %d: %w", i, err)
 		}
-		vars = append(vars, Var{Name: name, Addr: v})
+		vars = append(vars, Var{Name: name, Addr: v, Arg: i < args})
 	}
 	return vars, nil
+}
+
+// argCount is how many of a code object's first locals are its
+// parameters, as pdb's args counts them: positional and keyword-only
+// ones, then *args and **kwargs where the function has them.
+func argCount(h codeHeader, l *Layout) int {
+	n := int(int32(le32(h, l.CodeArgcount))) + int(int32(le32(h, l.CodeKwonlyargcount)))
+	flags := uint64(le32(h, l.CodeFlags))
+	if flags&l.COVarargs != 0 {
+		n++
+	}
+	if flags&l.COVarkeywords != 0 {
+		n++
+	}
+	return n
 }
 
 // cellContents dereferences a cell. A slot of kind CO_FAST_CELL holds the

@@ -60,6 +60,7 @@ func (tl *Timeline) anchorFor(obj uint64) (int, error) {
 		return 0, err
 	}
 	tl.anchors = append(tl.anchors, newAnchor(obj, now, static))
+	tl.keep.saveOrWarn(tl.anchors, tl.marks) // a session killed later still leaves it
 	return len(tl.anchors) - 1, nil
 }
 

@@ -35,8 +35,20 @@ type ran struct {
 	frame int
 }
 
-// Print evaluates Python source in the current frame.
+// Print evaluates Python source in a frame of the stack and names the
+// value $N when the program had it.
 func (tl *Timeline) Print(ctx context.Context, src string, frame int) (engine.Value, error) {
+	return tl.eval(ctx, src, frame, true)
+}
+
+// Evaluate is Print without naming the value.
+func (tl *Timeline) Evaluate(ctx context.Context, src string, frame int) (engine.Value, error) {
+	return tl.eval(ctx, src, frame, false)
+}
+
+// eval evaluates Python source in a frame of the stack; with name, the
+// program's value gets a $N.
+func (tl *Timeline) eval(ctx context.Context, src string, frame int, name bool) (engine.Value, error) {
 	if err := tl.alive(ctx); err != nil {
 		return engine.Value{}, err
 	}
@@ -63,11 +75,28 @@ func (tl *Timeline) Print(ctx context.Context, src string, frame int) (engine.Va
 	}
 	tl.now.history = append(tl.now.history, ran{src, frame})
 	v := engine.Value{Repr: res.Repr, Statement: res.Statement, Output: res.Output, Err: res.Exception, Anchor: -1}
-	if res.Existed && tl.programHas(res.Object, sc) {
+	if name && res.Existed && tl.programHas(res.Object, sc) {
 		v.Anchor, err = tl.anchorFor(res.Object)
 		v.Object, v.Expandable = res.Object, tl.reader().HasChildren(res.Object)
 	}
 	return v, err
+}
+
+// ReturnValue evaluates the value the frame returns at a return stop
+// point, the probe's argument there, as p evaluates its $N: the object
+// is the program's, whether or not it keeps it.
+func (tl *Timeline) ReturnValue(ctx context.Context) (engine.Value, error) {
+	if err := tl.alive(ctx); err != nil {
+		return engine.Value{}, err
+	}
+	if tl.loc.Event != engine.Return {
+		return engine.Value{}, fmt.Errorf("time %d is not a return: no value is returned there", tl.here.Time)
+	}
+	n, err := tl.anchorFor(tl.here.Arg)
+	if err != nil {
+		return engine.Value{}, fmt.Errorf("name the value returned at time %d: %w", tl.here.Time, err)
+	}
+	return tl.Print(ctx, fmt.Sprintf("$%d", n), 0)
 }
 
 // programHas tells whether an object of the copy is one of the program's:

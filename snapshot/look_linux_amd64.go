@@ -144,7 +144,7 @@ func (tl *Timeline) engineVars(rd *pyframes.Reader, vars []pyframes.Var) []engin
 // engineVar is one, read by rd: the replay's memory, or the copy p
 // changed the present in.
 func (tl *Timeline) engineVar(rd *pyframes.Reader, v pyframes.Var, repr string) engine.Var {
-	return engine.Var{Name: v.Name, Repr: repr, Path: v.Path, Object: v.Addr, Expandable: rd.HasChildren(v.Addr)}
+	return engine.Var{Name: v.Name, Repr: repr, Path: v.Path, Arg: v.Arg, Object: v.Addr, Expandable: rd.HasChildren(v.Addr)}
 }
 
 // readerPrints tells the types whose reprs the reader prints as Python

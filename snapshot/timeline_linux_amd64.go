@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,8 @@ type Timeline struct {
 	progress    progress
 	now         present   // what p changed at the present
 	anchors     []*anchor // $0, $1, ...
+	marks       map[string]uint64
+	keep        keeper // where anchors and marks last between sessions
 	writes      []session.WordWrite
 }
 
@@ -59,7 +62,9 @@ func Open(opts Options) (*Timeline, error) {
 	}
 	main := mainScript(s.Meta())
 	tl := &Timeline{s: s, py: s.Python(), sources: newSourceStore(s.Meta(), opts.Replay.Blobs, main.command),
-		api: api, evalTimeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout)}
+		api: api, evalTimeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout),
+		keep: keeper{path: filepath.Join(opts.Replay.TraceDir, keptName), warn: opts.Replay.Warn}}
+	tl.anchors, tl.marks = tl.keep.load()
 	if err := tl.findMain(main); err != nil {
 		s.Close()
 		return nil, err
@@ -76,8 +81,12 @@ func Open(opts Options) (*Timeline, error) {
 	return tl, nil
 }
 
-// Close ends the replay and every checkpoint.
+// Close ends the replay and every checkpoint, and keeps the anchors,
+// with what was found of their lives, for the next session.
 func (tl *Timeline) Close() {
+	if len(tl.anchors) > 0 || len(tl.marks) > 0 { // a session that named nothing writes nothing
+		tl.keep.saveOrWarn(tl.anchors, tl.marks)
+	}
 	tl.dropScratch()
 	if tl.s != nil {
 		tl.s.Close()

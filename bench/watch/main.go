@@ -3,8 +3,8 @@
 // Command watch measures looking at the past: the latency of p at random
 // times, the speed of a backward watchpoint search over a long loop, by
 // reading memory ($0.attr, len($0)) and by running Python (the same
-// values written as calls, which only Python answers), and the seed
-// demo's three bcontinues.
+// values written as calls, which only Python answers), history over the
+// whole recording, and the seed demo's three bcontinues.
 //
 //	go run ./bench/watch [-python PATH] [-stops N] [-eval-stops M]
 package main
@@ -50,6 +50,9 @@ func run(python string, stops, evalStops int) error {
 		if err := searchSpeed(python, c.stops, c.path, c.attr, c.length); err != nil {
 			return err
 		}
+	}
+	if err := historySpeed(python, stops); err != nil {
+		return err
 	}
 	if err := hotBirth(python, hotStops); err != nil {
 		return err
@@ -195,6 +198,33 @@ func searchSpeed(python string, stops int, path, attr, length string) error {
 			fmt.Printf("backward watch search, %s (%s, %s): %d stop points in %v, %.0f stop points/s\n",
 				expr, path, what, end-st.Time, d.Round(time.Millisecond), float64(end-st.Time)/d.Seconds())
 		}
+	}
+	return nil
+}
+
+// historySpeed times history over the whole recording of the watched
+// workload, whose objects change before its loop: the search back from
+// the end over the loop, then over the interpreter's start.
+func historySpeed(python string, stops int) error {
+	tl, done, err := atEnd(python, stops)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ctx := context.Background()
+	for _, src := range []string{"box", "items"} {
+		if v, err := tl.Print(ctx, src, 0); err != nil || v.Anchor < 0 {
+			return fmt.Errorf("p %s: %v %+v", src, err, v)
+		}
+	}
+	for _, expr := range []string{"$0.attr", "len($1)"} {
+		t0 := time.Now()
+		changes, err := engine.History(ctx, tl, expr)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("history %s over a recording of %d stop points (memory): %d values in %v\n",
+			expr, tl.Now().Time, len(changes), time.Since(t0).Round(time.Millisecond))
 	}
 	return nil
 }

@@ -36,6 +36,9 @@ func TestBadInputIsOneLine(t *testing.T) {
 		{"replay of a directory that is no trace", []string{"replay", "--autopilot", notTrace}, "not an rrpy trace"},
 		{"replay of a missing directory", []string{"replay", "--autopilot", "/nonexistent/trace"}, "no trace at /nonexistent/trace"},
 		{"unknown command", []string{"frobnicate"}, "no command 'frobnicate'"},
+		{"rm of a missing trace", []string{"rm", "nosuch-0"}, "no trace nosuch-0: rrpy ls lists them"},
+		{"rm of a directory that is no trace", []string{"rm", notTrace}, "is not a trace: rrpy rm removes traces only"},
+		{"replay of an unknown name", []string{"replay", "nosuch-0"}, "no trace nosuch-0: rrpy ls lists them"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

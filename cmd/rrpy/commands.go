@@ -34,7 +34,7 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			ArgsUsage: "[NAME|DIR]",
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
-				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal"},
+				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal; the first that fails ends rrpy with status 1"},
 				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
 					Usage: "stop an evaluation (p, watch) that runs longer than `DURATION`"},
 			},

@@ -153,7 +153,7 @@ func TestCommandProgram(t *testing.T) {
 		}
 		expectOut(t, sh, "break 3", "Breakpoint 1 at <string>:3\n")
 		expectStop(t, sh, "continue", "Hit breakpoint 1: <string>:3\n", 3, "> print(y)")
-		expectOut(t, sh, "bt", "Current call stack (most recent call last):\n  File \"<string>\", line 3 in <module>\n")
+		expectOut(t, sh, "bt", "Current call stack (most recent call last):\n> File \"<string>\", line 3 in <module>\n    print(y)\n")
 		expectOut(t, sh, "p y", "$0 = 42\n")
 		sh.quit()
 	})

@@ -220,12 +220,17 @@ func TestShellBadInput(t *testing.T) {
 	sh := startShell(t, dir)
 	start := sh.now
 	for cmd, want := range map[string]string{
-		"frobnicate": "no command 'frobnicate', try 'help'",
-		"break":      "Break where?",
-		"delete 99":  "No breakpoint number 99.",
-		"go banana":  "go needs a time (a number), got 'banana'",
-		"break 100":  "End of file",
-		"break 2":    "Blank or comment",
+		"frobnicate":   "no command 'frobnicate', try 'help'",
+		"break":        "No breakpoints.", // pdb's break lists them
+		"delete 99":    "No breakpoint number 99.",
+		"go banana":    "go needs a time (a number) or a mark's name, got 'banana'",
+		"break 100":    "End of file",
+		"break 2":      "Blank or comment",
+		"condition 99": "No breakpoint number 99.",
+		"up":           "*** Oldest frame\n",
+		"down":         "*** Newest frame\n",
+		"retval":       "*** Not yet returned!",
+		"until 0":      "is not past the current line",
 	} {
 		if out := sh.do(cmd); !strings.Contains(out, want) {
 			t.Errorf("%s: got %q, want %q", cmd, out, want)

@@ -33,7 +33,7 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 			Replay:      session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
 			EvalTimeout: c.Duration("eval-timeout"),
 		}
-		return runShell(c.String("x"), opts, stdout)
+		return runShell(c.String("x"), opts, stdout, warn)
 	}
 	status, err := session.Replay(session.ReplayOptions{
 		TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn,

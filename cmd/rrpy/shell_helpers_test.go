@@ -104,6 +104,16 @@ func (d *shellDriver) do(command string) string {
 	return out
 }
 
+// write types a line the shell reads without a prompt of its own (a
+// breakpoint's commands after "commands"): what it answers is read with
+// the next do.
+func (d *shellDriver) write(line string) {
+	d.t.Helper()
+	if _, err := io.WriteString(d.in, line+"\n"); err != nil {
+		d.t.Fatalf("type %q: %v", line, err)
+	}
+}
+
 // quit ends the shell with end of input and checks that it exits cleanly.
 func (d *shellDriver) quit() string {
 	d.t.Helper()

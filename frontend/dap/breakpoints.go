@@ -3,7 +3,6 @@ package dap
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	godap "github.com/google/go-dap"
@@ -23,10 +22,8 @@ type breakpoints struct {
 // spec is one breakpoint and what decides whether a hit stops: a
 // condition (Python, in the frame hit) and a hit count.
 type spec struct {
-	bp        engine.Breakpoint
-	condition string
-	hitCount  hitCount
-	hits      int
+	bp   engine.Breakpoint
+	rule engine.HitRule
 }
 
 // firstID numbers the editor's breakpoints apart from the console's (1,
@@ -42,11 +39,11 @@ func newBreakpoints() *breakpoints {
 func (b *breakpoints) add(bp engine.Breakpoint, condition, hitCondition string) (s spec, problem string) {
 	bp.ID = b.nextID
 	b.nextID++
-	hc, err := parseHitCount(hitCondition)
+	hc, err := engine.ParseHitCount(hitCondition)
 	if err != nil {
 		problem = err.Error()
 	}
-	return spec{bp: bp, condition: condition, hitCount: hc}, problem
+	return spec{bp: bp, rule: engine.HitRule{Condition: condition, Count: hc}}, problem
 }
 
 // all lists them for the engine.
@@ -82,71 +79,15 @@ func (b *breakpoints) find(id int) *spec {
 	return nil
 }
 
-// takes tells whether a hit of breakpoint id stops: its condition holds
-// there (Python, in the frame hit) and its hit count is reached. Hits
-// count as the user meets them, in either direction. A condition that
-// raises stops, and why is in note.
-func (b *breakpoints) takes(ctx context.Context, t engine.Target, id int) (stop bool, note string, err error) {
-	s := b.find(id)
+// takes tells whether a hit of breakpoint id stops, by its rule; the
+// console's breakpoints by the console's. A condition that raises stops,
+// and why is in note.
+func (a *adapter) takes(ctx context.Context, id int) (stop bool, note string, err error) {
+	s := a.bps.find(id)
 	if s == nil {
-		return true, "", nil // the console's
+		return a.console.Takes(ctx, id)
 	}
-	if s.condition != "" {
-		v, err := t.Print(ctx, "bool("+s.condition+")", 0)
-		if err != nil {
-			return true, "", err
-		}
-		switch {
-		case v.Err != "":
-			return true, fmt.Sprintf("the condition %s raised %s", s.condition, strings.TrimSpace(v.Err)), nil
-		case v.Repr == "False":
-			return false, "", nil
-		}
-	}
-	s.hits++
-	return s.hitCount.reached(s.hits), "", nil
-}
-
-// hitCount is a hit condition as VS Code's users write it: "5" or ">= 5"
-// (from the 5th hit on), "== 5", "> 5", "% 5" (every 5th); the zero
-// value stops at every hit.
-type hitCount struct {
-	op string
-	n  int
-}
-
-func parseHitCount(cond string) (hitCount, error) {
-	cond = strings.TrimSpace(cond)
-	if cond == "" {
-		return hitCount{}, nil
-	}
-	op := ">="
-	for _, o := range []string{">=", "==", ">", "%"} {
-		if strings.HasPrefix(cond, o) {
-			op, cond = o, strings.TrimSpace(cond[len(o):])
-			break
-		}
-	}
-	n, err := strconv.Atoi(cond)
-	if err != nil || n <= 0 {
-		return hitCount{}, fmt.Errorf("hit count %q: write N, >= N, == N, > N or %% N, N a positive number", cond)
-	}
-	return hitCount{op: op, n: n}, nil
-}
-
-// reached tells whether the hits-th hit stops.
-func (h hitCount) reached(hits int) bool {
-	switch h.op {
-	case "":
-		return true
-	case "==":
-		return hits == h.n
-	case ">":
-		return hits > h.n
-	case "%":
-		return hits%h.n == 0
-	}
-	return hits >= h.n
+	return s.rule.Takes(ctx, a.target)
 }
 
 // allBreakpoints are the editor's and the console's.

@@ -131,23 +131,14 @@ func (a *adapter) reverseContinue(msg godap.Message) error {
 // continueTo runs to the next (previous) hit whose condition and hit
 // count hold, or to an end of the recording.
 func (a *adapter) continueTo(ctx context.Context, backward bool) (engine.Stop, error) {
-	for {
-		st, err := a.target.Continue(ctx, backward, a.allBreakpoints())
-		if err != nil || st.Hit == nil || ctx.Err() != nil {
-			return st, err
-		}
-		stop, note, err := a.bps.takes(ctx, a.target, st.Hit.ID)
-		if ctx.Err() != nil {
-			return st, nil // paused, maybe in the condition: that is no answer
-		}
-		if note != "" {
+	return engine.ContinueTaking(ctx, a.target, backward, a.allBreakpoints(), func(ctx context.Context, st engine.Stop) (bool, error) {
+		stop, note, err := a.takes(ctx, st.Hit.ID)
+		if note != "" && ctx.Err() == nil {
 			a.send(&godap.OutputEvent{Event: a.event("output"),
 				Body: godap.OutputEventBody{Category: "console", Output: fmt.Sprintf("rrpy: at time %d, %s\n", st.Time, note)}})
 		}
-		if err != nil || stop {
-			return st, err
-		}
-	}
+		return stop, err
+	})
 }
 
 func (a *adapter) next(msg godap.Message) error {

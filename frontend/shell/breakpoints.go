@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"rrpy/engine"
 )
@@ -29,28 +30,109 @@ func describe(bp engine.Breakpoint) string {
 	return fmt.Sprintf("%s:%d", bp.File, bp.Line)
 }
 
-// setBreak is break FUNC | FILE:LINE | LINE.
-func (s *shell) setBreak(arg string) error {
-	if arg == "" {
-		return userError("Break where?")
+// breakpoint is one the shell set, a breakpoint or a watchpoint: what
+// the Target matches, and what pdb keeps of it.
+type breakpoint struct {
+	engine.Breakpoint
+	rule      engine.HitRule // condition, ignore count, hits
+	temporary bool           // tbreak: deleted where it first stops
+	disabled  bool
+	commands  []string // run where it stops (pdb's commands)
+}
+
+// add numbers a new breakpoint or watchpoint and keeps it.
+func (s *shell) add(bp engine.Breakpoint, rule engine.HitRule, temporary bool) *breakpoint {
+	bp.ID = s.nextBP
+	s.nextBP++
+	b := &breakpoint{Breakpoint: bp, rule: rule, temporary: temporary}
+	s.bps = append(s.bps, b)
+	return b
+}
+
+// find returns breakpoint id, or nil.
+func (s *shell) find(id int) *breakpoint {
+	for _, b := range s.bps {
+		if b.ID == id {
+			return b
+		}
 	}
-	bp, err := s.parseBreak(arg)
+	return nil
+}
+
+// enabled are the breakpoints and watchpoints a move stops at, a copy
+// the Target may keep.
+func (s *shell) enabled() []engine.Breakpoint {
+	var out []engine.Breakpoint
+	for _, b := range s.bps {
+		if !b.disabled {
+			out = append(out, b.Breakpoint)
+		}
+	}
+	return out
+}
+
+// setBreak is break LOCATION [if COND]; without a location it lists the
+// breakpoints, as pdb's break does.
+func (s *shell) setBreak(arg string) error { return s.addBreak(arg, false) }
+
+// setTempBreak is tbreak: a breakpoint deleted where it first stops.
+func (s *shell) setTempBreak(arg string) error { return s.addBreak(arg, true) }
+
+func (s *shell) addBreak(arg string, temporary bool) error {
+	if arg == "" {
+		s.infoBreakpoints(false)
+		return nil
+	}
+	where, cond, err := splitCondition(arg)
 	if err != nil {
 		return err
 	}
-	if i := slices.IndexFunc(s.bps, func(b engine.Breakpoint) bool { return b.Func == bp.Func && b.File == bp.File && b.Line == bp.Line }); i >= 0 {
-		return refusal(fmt.Sprintf("Breakpoint %d is already at %s", s.bps[i].ID, describe(bp)))
+	bp, err := s.parseBreak(where)
+	if err != nil {
+		return err
 	}
-	bp.ID = s.nextBP
-	s.nextBP++
-	s.bps = append(s.bps, bp)
-	s.out.printf("Breakpoint %d at %s\n", bp.ID, describe(bp))
+	if i := slices.IndexFunc(s.bps, func(b *breakpoint) bool { return b.Func == bp.Func && b.File == bp.File && b.Line == bp.Line }); i >= 0 {
+		// One stop point reports one hit: a second breakpoint there
+		// would go unseen whenever the first one's condition fails.
+		msg := fmt.Sprintf("Breakpoint %d is already at %s", s.bps[i].ID, describe(bp))
+		if cond != "" {
+			msg += fmt.Sprintf(": condition %d %s gives it the condition", s.bps[i].ID, cond)
+		}
+		return refusal(msg)
+	}
+	b := s.add(bp, engine.HitRule{Condition: cond}, temporary)
+	s.out.printf("Breakpoint %d at %s\n", b.ID, describe(bp))
 	return nil
+}
+
+// splitCondition cuts "LOCATION if COND" (or pdb's "LOCATION, COND").
+func splitCondition(arg string) (where, cond string, err error) {
+	i := strings.IndexFunc(arg, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if i < 0 {
+		return arg, "", nil
+	}
+	where, rest := arg[:i], strings.TrimSpace(arg[i:])
+	switch {
+	case strings.HasPrefix(rest, ","):
+		cond = strings.TrimSpace(rest[1:])
+	case strings.HasPrefix(rest, "if") && len(rest) > 2 && unicode.IsSpace(rune(rest[2])):
+		cond = strings.TrimSpace(rest[2:])
+	default:
+		return "", "", userError(fmt.Sprintf("break needs LOCATION [if CONDITION], got '%s'", arg))
+	}
+	if cond == "" {
+		return "", "", userError(fmt.Sprintf("break needs a condition after '%s'", where))
+	}
+	return where, cond, nil
 }
 
 func (s *shell) parseBreak(arg string) (engine.Breakpoint, error) {
 	if line, err := strconv.Atoi(arg); err == nil {
-		return s.lineBreak(s.t.Now().File, line)
+		loc, err := s.selectedLocation()
+		if err != nil {
+			return engine.Breakpoint{}, err
+		}
+		return s.lineBreak(loc.File, line)
 	}
 	if file, lineText, ok := cutLast(arg, ":"); ok {
 		line, err := strconv.Atoi(lineText)
@@ -166,32 +248,95 @@ func fileMatches(file, name string) bool {
 	return file == name || strings.HasSuffix(file, "/"+strings.TrimPrefix(name, "/"))
 }
 
+// breakpointArg reads the breakpoint number that starts a command's
+// argument, and returns the rest.
+func (s *shell) breakpointArg(cmd, arg string) (*breakpoint, string, error) {
+	if arg == "" {
+		return nil, "", userError(fmt.Sprintf("%s needs a breakpoint number (see break)", cmd))
+	}
+	field, rest, _ := strings.Cut(arg, " ")
+	id, err := strconv.Atoi(field)
+	if err != nil {
+		return nil, "", userError(fmt.Sprintf("%s needs a breakpoint number, got '%s'", cmd, field))
+	}
+	b := s.find(id)
+	if b == nil {
+		return nil, "", userError(fmt.Sprintf("No breakpoint number %d.", id))
+	}
+	return b, strings.TrimSpace(rest), nil
+}
+
+// eachBreakpoint runs fn on each breakpoint a list of numbers names,
+// stopping at the first number that names none.
+func (s *shell) eachBreakpoint(cmd, arg string, fn func(b *breakpoint)) error {
+	if arg == "" {
+		return userError(fmt.Sprintf("%s needs breakpoint numbers (%s N...)", upperFirst(cmd), cmd))
+	}
+	for _, field := range strings.Fields(arg) {
+		b, _, err := s.breakpointArg(cmd, field)
+		if err != nil {
+			return err
+		}
+		fn(b)
+	}
+	return nil
+}
+
 // deleteBreaks is delete N...
 func (s *shell) deleteBreaks(arg string) error {
 	if arg == "" {
 		return userError("Delete which breakpoint? (delete N)")
 	}
-	for _, field := range strings.Fields(arg) {
-		id, err := strconv.Atoi(field)
-		if err != nil {
-			return userError(fmt.Sprintf("delete needs a breakpoint number, got '%s'", field))
+	return s.eachBreakpoint("delete", arg, func(b *breakpoint) {
+		s.remove(b)
+		s.out.printf("Deleted %s %d\n", kind(b.Breakpoint), b.ID)
+	})
+}
+
+func (s *shell) remove(b *breakpoint) {
+	delete(s.watched, b.ID)
+	s.bps = slices.DeleteFunc(s.bps, func(o *breakpoint) bool { return o == b })
+}
+
+// clearBreaks is pdb's clear: by numbers, or every breakpoint at a
+// location, FILE:LINE or FUNC (a bare number is a breakpoint's, as in
+// pdb).
+func (s *shell) clearBreaks(arg string) error {
+	if arg == "" {
+		return userError("Clear which breakpoint? (clear N... or clear FILE:LINE or clear FUNC)")
+	}
+	if _, err := strconv.Atoi(strings.Fields(arg)[0]); err == nil {
+		return s.eachBreakpoint("clear", arg, s.clearOne)
+	}
+	at, err := s.parseBreak(arg)
+	if err != nil {
+		return err
+	}
+	var found []*breakpoint
+	for _, b := range s.bps {
+		if b.Watch == "" && b.Func == at.Func && b.Line == at.Line && fileMatches(b.File, at.File) {
+			found = append(found, b)
 		}
-		i := slices.IndexFunc(s.bps, func(bp engine.Breakpoint) bool { return bp.ID == id })
-		if i < 0 {
-			return userError(fmt.Sprintf("No breakpoint number %d.", id))
-		}
-		what := kind(s.bps[i])
-		delete(s.watched, id)
-		s.bps = slices.Delete(s.bps, i, i+1)
-		s.out.printf("Deleted %s %d\n", what, id)
+	}
+	if len(found) == 0 {
+		return userError(fmt.Sprintf("There are no breakpoints at %s", describe(at)))
+	}
+	for _, b := range found {
+		s.clearOne(b)
 	}
 	return nil
 }
 
-// info is info breakpoints | paused; any unique prefix will do (info b).
+func (s *shell) clearOne(b *breakpoint) {
+	s.remove(b)
+	s.out.printf("Deleted %s %d at %s\n", kind(b.Breakpoint), b.ID, describe(b.Breakpoint))
+}
+
+// info is info breakpoints | watchpoints | paused | anchors | marks; any
+// unique prefix will do (info b).
 func (s *shell) info(arg string) error {
 	if arg == "" {
-		return userError("Info about what? (info breakpoints, info watchpoints, info paused)")
+		return userError("Info about what? (info breakpoints, info watchpoints, info paused, info anchors, info marks)")
 	}
 	switch {
 	case strings.HasPrefix("breakpoints", arg):
@@ -200,6 +345,10 @@ func (s *shell) info(arg string) error {
 		s.infoBreakpoints(true)
 	case strings.HasPrefix("paused", arg):
 		s.infoPaused()
+	case strings.HasPrefix("anchors", arg):
+		return s.infoAnchors()
+	case strings.HasPrefix("marks", arg):
+		return s.infoMarks()
 	default:
 		return userError(fmt.Sprintf("no info '%s', try 'help info'", arg))
 	}
@@ -207,27 +356,55 @@ func (s *shell) info(arg string) error {
 }
 
 // infoBreakpoints lists the breakpoints and watchpoints, or the
-// watchpoints only.
+// watchpoints only, in pdb's table: a line each, and what decides
+// whether a hit stops beneath it.
 func (s *shell) infoBreakpoints(watchOnly bool) {
-	n := 0
-	for _, bp := range s.bps {
-		switch {
-		case bp.Watch != "":
-			s.out.printf("Watchpoint %d: %s => %s\n", bp.ID, bp.Watch, s.watched[bp.ID])
-		case watchOnly:
+	header := false
+	for _, b := range s.bps {
+		if watchOnly && b.Watch == "" {
 			continue
-		default:
-			s.out.printf("Breakpoint %d at %s\n", bp.ID, describe(bp))
 		}
-		n++
+		if !header {
+			s.out.printf("Num Type         Disp Enb   Where\n")
+			header = true
+		}
+		disp, enb := "keep", "yes"
+		if b.temporary {
+			disp = "del "
+		}
+		if b.disabled {
+			enb = "no "
+		}
+		where := "at " + describe(b.Breakpoint)
+		if b.Watch != "" {
+			where = fmt.Sprintf("%s => %s", b.Watch, s.watched[b.ID])
+		}
+		s.out.printf("%-3d %-12s %s %s   %s\n", b.ID, kind(b.Breakpoint), disp, enb, where)
+		if b.rule.Condition != "" {
+			s.out.printf("\tstop only if %s\n", b.rule.Condition)
+		}
+		if b.rule.Ignore > 0 {
+			s.out.printf("\tignore next %s\n", plural(b.rule.Ignore, "hit"))
+		}
+		if b.rule.Hits > 0 {
+			s.out.printf("\t%s already hit %s\n", kind(b.Breakpoint), plural(b.rule.Hits, "time"))
+		}
 	}
 	switch {
-	case n > 0:
+	case header:
 	case watchOnly:
 		s.out.printf("No watchpoints.\n")
 	default:
 		s.out.printf("No breakpoints.\n")
 	}
+}
+
+// plural is "1 hit", "2 hits".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func (s *shell) infoPaused() {

@@ -6,6 +6,6 @@
 // It owns the command language and the text of every message; it knows the
 // recording only through the engine's Target interface, so it imports
 // nothing of the replayer and can be tested against a scripted fake.
-// The commands are declared once, in commands.go; cli.md is generated from
-// that table (go test ./frontend/shell -run TestCLIDoc -update).
+// The commands are declared once, in commands.go; docs/commands.md is
+// generated from that table (go test ./frontend/shell -run TestCLIDoc -update).
 package shell

@@ -8,7 +8,10 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite cli.md from the command table")
+var update = flag.Bool("update", false, "rewrite docs/commands.md from the command table")
+
+// commandsDoc is the shell's reference, generated from the command table.
+const commandsDoc = "../../docs/commands.md"
 
 // cliDoc renders the command table as Markdown, as delve's gen-cli-docs
 // renders its own: the reference cannot drift from the shell.
@@ -38,15 +41,15 @@ func cliDoc() string {
 func TestCLIDoc(t *testing.T) {
 	want := cliDoc()
 	if *update {
-		if err := os.WriteFile("cli.md", []byte(want), 0o644); err != nil {
+		if err := os.WriteFile(commandsDoc, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := os.ReadFile("cli.md")
+	got, err := os.ReadFile(commandsDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(got) != want {
-		t.Error("cli.md is stale: go test ./frontend/shell -run TestCLIDoc -update")
+		t.Errorf("%s is stale: go test ./frontend/shell -run TestCLIDoc -update", commandsDoc)
 	}
 }

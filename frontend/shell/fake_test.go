@@ -47,20 +47,20 @@ type step struct {
 // appScript is the fake recording: time t is script[t-1].
 func appScript() []step {
 	return []step{
-		{file: app, line: 1, fn: "<module>", first: 1},                                                                                             // 1
-		{file: frozen, line: 1000, fn: "_find_and_load", first: 990, depth: 1, call: true},                                                         // 2
-		{file: app, line: 3, fn: "<module>", first: 1},                                                                                             // 3
-		{file: app, line: 8, fn: "<module>", first: 1},                                                                                             // 4
-		{file: app, line: 11, fn: "<module>", first: 1},                                                                                            // 5
-		{file: app, line: 5, fn: "foo", first: 3, depth: 1, call: true, vars: []engine.Var{{Name: "n", Repr: "1"}}},                                // 6
-		{file: app, line: 6, fn: "foo", first: 3, depth: 1, vars: []engine.Var{{Name: "n", Repr: "1"}, {Name: "x", Repr: "2"}}},                    // 7
-		{file: app, line: 6, fn: "foo", first: 3, depth: 1, ev: engine.Return, vars: []engine.Var{{Name: "n", Repr: "1"}, {Name: "x", Repr: "2"}}}, // 8
-		{file: app, line: 12, fn: "<module>", first: 1},                                                                                            // 9
-		{file: app, line: 13, fn: "<module>", first: 1},                                                                                            // 10
-		{file: app, line: 9, fn: "bad", first: 8, depth: 1, call: true},                                                                            // 11
-		{file: app, line: 9, fn: "bad", first: 8, depth: 1, ev: engine.Unwind},                                                                     // 12
-		{file: app, line: 14, fn: "<module>", first: 1},                                                                                            // 13
-		{file: app, line: 16, fn: "<module>", first: 1},                                                                                            // 14
+		{file: app, line: 1, fn: "<module>", first: 1},                                                                                                        // 1
+		{file: frozen, line: 1000, fn: "_find_and_load", first: 990, depth: 1, call: true},                                                                    // 2
+		{file: app, line: 3, fn: "<module>", first: 1},                                                                                                        // 3
+		{file: app, line: 8, fn: "<module>", first: 1},                                                                                                        // 4
+		{file: app, line: 11, fn: "<module>", first: 1, vars: []engine.Var{{Name: "os", Repr: "<module 'os'>"}}},                                              // 5
+		{file: app, line: 5, fn: "foo", first: 3, depth: 1, call: true, vars: []engine.Var{{Name: "n", Repr: "1", Arg: true}}},                                // 6
+		{file: app, line: 6, fn: "foo", first: 3, depth: 1, vars: []engine.Var{{Name: "n", Repr: "1", Arg: true}, {Name: "x", Repr: "2"}}},                    // 7
+		{file: app, line: 6, fn: "foo", first: 3, depth: 1, ev: engine.Return, vars: []engine.Var{{Name: "n", Repr: "1", Arg: true}, {Name: "x", Repr: "2"}}}, // 8
+		{file: app, line: 12, fn: "<module>", first: 1},                                                                                                       // 9
+		{file: app, line: 13, fn: "<module>", first: 1},                                                                                                       // 10
+		{file: app, line: 9, fn: "bad", first: 8, depth: 1, call: true},                                                                                       // 11
+		{file: app, line: 9, fn: "bad", first: 8, depth: 1, ev: engine.Unwind},                                                                                // 12
+		{file: app, line: 14, fn: "<module>", first: 1},                                                                                                       // 13
+		{file: app, line: 16, fn: "<module>", first: 1},                                                                                                       // 14
 	}
 }
 
@@ -170,26 +170,47 @@ func hits(s step, bps []engine.Breakpoint) *engine.Breakpoint {
 
 func (f *fakeTarget) Stack() ([]engine.Frame, error) {
 	var frames []engine.Frame
-	for i, depth := f.cur, f.script[f.cur].depth+1; i >= 0; i-- {
-		if s := f.script[i]; s.depth < depth {
-			frames = append(frames, engine.Frame{File: s.file, Line: s.line, Func: s.fn, FirstLine: s.first})
-			depth = s.depth
-		}
+	for _, i := range f.frameSteps() {
+		s := f.script[i]
+		frames = append(frames, engine.Frame{File: s.file, Line: s.line, Func: s.fn, FirstLine: s.first})
 	}
 	return frames, nil
 }
 
-// Locals knows the current frame's variables only.
+// frameSteps are the script's indexes where the frames of the stack
+// last stood, innermost first.
+func (f *fakeTarget) frameSteps() []int {
+	var steps []int
+	for i, depth := f.cur, f.script[f.cur].depth+1; i >= 0; i-- {
+		if s := f.script[i]; s.depth < depth {
+			steps = append(steps, i)
+			depth = s.depth
+		}
+	}
+	return steps
+}
+
+// frameVars are the variables of frame i of the stack, as they were when
+// it last ran.
+func (f *fakeTarget) frameVars(frame int) []engine.Var {
+	steps := f.frameSteps()
+	if frame < 0 || frame >= len(steps) {
+		return nil
+	}
+	return f.script[steps[frame]].vars
+}
+
 func (f *fakeTarget) Threads() ([]engine.Thread, error) {
 	frames, err := f.Stack()
 	return []engine.Thread{{ID: 1, Current: true, Main: true, Frames: frames}}, err
 }
 
+// Locals knows the current thread's variables only.
 func (f *fakeTarget) Locals(thread, frame int) ([]engine.Var, error) {
-	if thread != 0 || frame != 0 {
+	if thread != 0 {
 		return nil, nil
 	}
-	return f.script[f.cur].vars, nil
+	return f.frameVars(frame), nil
 }
 
 func (f *fakeTarget) Globals(int, int) ([]engine.Var, error) { return nil, nil }
@@ -207,11 +228,17 @@ func (f *fakeTarget) Source(file string) ([]byte, error) {
 
 func (f *fakeTarget) Checkpoints() []uint64 { return f.checkpoints }
 
-// Print knows the current stop point's locals by name, as program
-// objects; "$N" names the N-th local of the stop point, and anything else
-// is a syntax error, or a NameError for an identifier.
-func (f *fakeTarget) Print(_ context.Context, src string, _ int) (engine.Value, error) {
-	vars := f.script[f.cur].vars
+// Print knows the frame's locals by name, as program objects; "$N" names
+// the N-th local of the frame, and anything else is a syntax error, or a
+// NameError for an identifier.
+func (f *fakeTarget) Print(_ context.Context, src string, frame int) (engine.Value, error) {
+	vars := f.frameVars(frame)
+	if strings.HasPrefix(src, "print(*dir(os)") {
+		return engine.Value{Repr: "None", Anchor: -1, Output: "path\npardir\nsep\n"}, nil
+	}
+	if cond, ok := strings.CutPrefix(src, "bool("); ok {
+		return condition(strings.TrimSuffix(cond, ")"), vars), nil
+	}
 	for i, v := range vars {
 		if v.Name == src || src == fmt.Sprintf("$%d", i) {
 			return engine.Value{Repr: v.Repr, Anchor: i}, nil
@@ -246,4 +273,35 @@ func (f *fakeTarget) SwitchThread(_ context.Context, backward bool) (engine.Stop
 		return f.stop(0, true, nil)
 	}
 	return f.stop(len(f.script)-1, true, nil)
+}
+
+// condition evaluates a breakpoint's condition as the shell asks for it:
+// "NAME == REPR" compares a variable's repr, True and False are
+// themselves, and a name the frame lacks raises.
+func condition(cond string, vars []engine.Var) engine.Value {
+	name, want, _ := strings.Cut(cond, " == ")
+	if name == "True" || name == "False" {
+		return engine.Value{Repr: name, Anchor: -1}
+	}
+	for _, v := range vars {
+		if v.Name == name {
+			return engine.Value{Repr: strings.ToUpper(fmt.Sprint(v.Repr == want)[:1]) + fmt.Sprint(v.Repr == want)[1:], Anchor: -1}
+		}
+	}
+	return engine.Value{Anchor: -1, Err: fmt.Sprintf("NameError: name '%s' is not defined", name)}
+}
+
+// ReturnValue knows foo's return: x, its second local.
+func (f *fakeTarget) ReturnValue(ctx context.Context) (engine.Value, error) {
+	if f.script[f.cur].ev != engine.Return {
+		return engine.Value{}, fmt.Errorf("time %d is not a return", f.cur+1)
+	}
+	return f.Print(ctx, "$1", 0)
+}
+
+// Evaluate is Print without $N names.
+func (f *fakeTarget) Evaluate(ctx context.Context, src string, frame int) (engine.Value, error) {
+	v, err := f.Print(ctx, src, frame)
+	v.Anchor = -1
+	return v, err
 }

@@ -19,13 +19,13 @@ type input interface {
 	close()
 }
 
-func newInput(cfg Config) (input, error) {
+func newInput(cfg Config, s *shell) (input, error) {
 	if !cfg.Interactive {
 		return &plainInput{r: bufio.NewReader(cfg.In)}, nil
 	}
 	rl, err := readline.NewEx(&readline.Config{
 		HistoryFile:  historyFile(),
-		AutoComplete: completer(),
+		AutoComplete: completion{s: s, commands: completer()},
 		Stdin:        io.NopCloser(cfg.In),
 		Stdout:       cfg.Out,
 		Stderr:       cfg.Out,
@@ -70,26 +70,26 @@ func (t *terminalInput) readLine(prompt string) (string, error) {
 func (t *terminalInput) close() { t.rl.Close() }
 
 // historyFile is where readline keeps the history between sessions, or ""
-// (no history kept) when the user has no cache directory. The history
-// holds expressions about the user's program, so like the traces it is
-// the user's alone: the directory is 0700 (readline rewrites the file with
-// its own mode) and the file 0600.
+// (no history kept) when the user has no cache directory. It is the
+// user's alone (0600, as the traces are): the lines typed name the
+// program's values.
 func historyFile() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return ""
 	}
 	dir = filepath.Join(dir, "rrpy")
-	if err := os.MkdirAll(dir, 0o700); err != nil || os.Chmod(dir, 0o700) != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return ""
 	}
 	path := filepath.Join(dir, "history")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	// readline would create it readable by all; an older one may be.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return ""
 	}
 	f.Close()
-	if os.Chmod(path, 0o600) != nil {
+	if err := os.Chmod(path, 0o600); err != nil {
 		return ""
 	}
 	return path

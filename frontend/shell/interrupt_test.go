@@ -2,6 +2,7 @@ package shell
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -71,13 +72,32 @@ func TestInterruptsClosed(t *testing.T) {
 func TestCompleter(t *testing.T) {
 	c := completer()
 	for line, want := range map[string]string{
-		"bco":     "ntinue ",
-		"info p":  "aused ",
-		"help ba": "cktrace ",
+		"bco":      "ntinue ",
+		"info p":   "aused ",
+		"help whe": "re ",
 	} {
 		got, _ := c.Do([]rune(line), len(line))
 		if len(got) != 1 || string(got[0]) != want {
 			t.Errorf("completing %q: got %q, want %q", line, got, want)
 		}
+	}
+}
+
+// The readline history is the user's alone, as the traces are.
+func TestHistoryFileIsPrivate(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	path := historyFile()
+	if path == "" {
+		t.Fatal("no history file")
+	}
+	if err := os.Chmod(path, 0o644); err != nil { // as an older rrpy left it
+		t.Fatal(err)
+	}
+	if historyFile() != path {
+		t.Fatal("the history file moved")
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file: %v, %v; want mode 0600", fi, err)
 	}
 }

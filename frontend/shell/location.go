@@ -7,12 +7,16 @@ import (
 	"rrpy/engine"
 )
 
-// context lines shown before and after the current one
+// around is how many lines list shows before and after the current one,
+// and a stop's location unless set context says otherwise.
 const around = 5
 
 // sourceFile is a recorded source file split into lines, or why it has none.
 type sourceFile struct {
 	lines []string
+	// shown are the lines as printed: without trailing blanks, and
+	// highlighted on a terminal that takes colours.
+	shown []string
 	err   error
 }
 
@@ -25,6 +29,13 @@ func (s *shell) source(file string) sourceFile {
 	src := sourceFile{err: err}
 	if err == nil {
 		src.lines = splitLines(string(data))
+		src.shown = make([]string, len(src.lines))
+		for i, l := range src.lines {
+			src.shown[i] = strings.TrimRight(l, " \t")
+		}
+		if s.color {
+			src.shown = highlight(src.shown)
+		}
 	}
 	s.sources[file] = src
 	return src
@@ -63,7 +74,7 @@ func (s *shell) printLocation(loc engine.Location) {
 		thread = fmt.Sprintf(" (thread %d of %d)", loc.Thread, loc.Threads)
 	}
 	s.out.printf("File \"%s\", line %d in %s%s:\n", loc.File, loc.Line, loc.Func, thread)
-	lo, hi, lines, ok := s.window(loc, max(loc.FirstLine, loc.Line-around))
+	lo, hi, lines, ok := s.window(loc, max(loc.FirstLine, loc.Line-s.contextLines), s.contextLines)
 	if !ok {
 		s.out.printf("Source not available for %s.\n", loc.File)
 		return
@@ -77,32 +88,97 @@ func (s *shell) printLocation(loc engine.Location) {
 	}
 }
 
-// window clips the lines from..loc.Line+around to the recorded file. It
+// window clips the lines from..loc.Line+after to the recorded file. It
 // fails when the file is unknown or the current line is not in it.
-func (s *shell) window(loc engine.Location, from int) (lo, hi int, lines []string, ok bool) {
+func (s *shell) window(loc engine.Location, from, after int) (lo, hi int, lines []string, ok bool) {
 	src := s.source(loc.File)
 	if src.err != nil || loc.Line < 1 || loc.Line > len(src.lines) {
 		return 0, 0, nil, false
 	}
-	return max(from, 1), min(loc.Line+around, len(src.lines)), src.lines, true
+	return max(from, 1), min(loc.Line+after, len(src.lines)), src.shown, true
 }
 
-// list prints the current function from its first line (module level: the
-// lines around the current one) with line numbers; B marks breakpoints.
+// list prints the selected frame's function from its first line
+// (module level: the lines around the current one) to a few lines past
+// the current one, with line numbers; B marks breakpoints.
 func (s *shell) list(arg string) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	loc := s.t.Now()
+	loc, err := s.selectedLocation()
+	if err != nil {
+		return err
+	}
 	from := loc.FirstLine
 	if loc.Func == "<module>" || from < 1 {
 		from = loc.Line - around
 	}
-	lo, hi, lines, ok := s.window(loc, from)
+	lo, hi, lines, ok := s.window(loc, from, around)
 	if !ok {
 		s.out.printf("Source not available for %s.\n", loc.File)
 		return nil
 	}
+	s.printNumbered(loc, lo, hi, lines)
+	return nil
+}
+
+// longlist is pdb's ll: the whole of the selected frame's function (at
+// module level, the whole file).
+func (s *shell) longlist(arg string) error {
+	if err := noArg(arg); err != nil {
+		return err
+	}
+	loc, err := s.selectedLocation()
+	if err != nil {
+		return err
+	}
+	src := s.source(loc.File)
+	if src.err != nil || loc.Line < 1 || loc.Line > len(src.lines) {
+		s.out.printf("Source not available for %s.\n", loc.File)
+		return nil
+	}
+	lo, hi := 1, len(src.lines)
+	if loc.Func != "<module>" && loc.FirstLine >= 1 && loc.FirstLine <= loc.Line {
+		lo, hi = loc.FirstLine, blockEnd(src.lines, loc.FirstLine, loc.Line)
+	}
+	s.printNumbered(loc, lo, hi, src.shown)
+	return nil
+}
+
+// blockEnd is the last line of the definition that starts at first (its
+// decorators, then def or class), as indentation says: the last line
+// with code before one indented no deeper than the def; never before
+// line at, which the code runs.
+func blockEnd(lines []string, first, at int) int {
+	def := first
+	for def < len(lines) && !isDef(lines[def-1]) {
+		def++
+	}
+	depth := indent(lines[def-1])
+	end := def
+	for n := def + 1; n <= len(lines); n++ {
+		if isBlankOrComment(lines[n-1]) {
+			continue
+		}
+		if indent(lines[n-1]) <= depth && n > at {
+			break
+		}
+		end = n
+	}
+	return max(end, at)
+}
+
+// isDef tells whether a line starts a function's or a class's definition.
+func isDef(line string) bool {
+	line = strings.TrimSpace(line)
+	return strings.HasPrefix(line, "def ") || strings.HasPrefix(line, "async def ") || strings.HasPrefix(line, "class ")
+}
+
+func indent(line string) int { return len(line) - len(strings.TrimLeft(line, " \t")) }
+
+// printNumbered prints lines lo..hi (of a file's shown lines) with their numbers, the location's
+// line marked, B where a breakpoint is.
+func (s *shell) printNumbered(loc engine.Location, lo, hi int, lines []string) {
 	width := max(3, len(fmt.Sprint(hi)))
 	for n := lo; n <= hi; n++ {
 		mark, bp := "", " "
@@ -115,7 +191,6 @@ func (s *shell) list(arg string) error {
 		line := fmt.Sprintf("%-3s%*d %s %s", mark, width, n, bp, lines[n-1])
 		s.out.printf("%s\n", strings.TrimRight(line, " \t"))
 	}
-	return nil
 }
 
 func (s *shell) hasLineBreak(file string, line int) bool {
@@ -125,23 +200,6 @@ func (s *shell) hasLineBreak(file string, line int) bool {
 		}
 	}
 	return false
-}
-
-func (s *shell) backtrace(arg string) error {
-	if err := noArg(arg); err != nil {
-		return err
-	}
-	frames, err := s.t.Stack()
-	if err != nil {
-		return err
-	}
-	s.out.printf("Current call stack (most recent call last):\n")
-	for i := len(frames) - 1; i >= 0; i-- {
-		f := frames[i]
-		s.files[f.File] = true
-		s.out.printf("  File \"%s\", line %d in %s\n", f.File, f.Line, f.Func)
-	}
-	return nil
 }
 
 func (s *shell) threads(arg string) error {
@@ -171,23 +229,6 @@ func (s *shell) threads(arg string) error {
 		f := th.Frames[0]
 		s.files[f.File] = true
 		s.out.printf(": File \"%s\", line %d in %s\n", f.File, f.Line, f.Func)
-	}
-	return nil
-}
-
-func (s *shell) locals(arg string) error {
-	if err := noArg(arg); err != nil {
-		return err
-	}
-	vars, err := s.t.Locals(0, 0)
-	if err != nil {
-		return err
-	}
-	if len(vars) == 0 {
-		s.out.printf("No local variables.\n")
-	}
-	for _, v := range vars {
-		s.out.printf("%s = %s\n", v.Name, v.Repr)
 	}
 	return nil
 }

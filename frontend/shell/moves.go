@@ -34,6 +34,8 @@ type moveFunc func(ctx context.Context) (engine.Stop, error)
 // ran into (edge), and the location. A move that ran into an edge without
 // moving prints only the edge message: the location is already on screen.
 func (s *shell) move(m moveFunc, backward bool, edge string) error {
+	s.frame = 0    // pdb selects the innermost frame after a move
+	s.queued = nil // a breakpoint's commands end where one moves
 	was := s.t.Now()
 	ctx, stop := s.moveContext()
 	quiet := s.showProgress()
@@ -51,10 +53,11 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 		return err
 	}
 	if interrupted {
-		s.printLocation(s.t.Now()) // stopped early, at a valid time
-		return nil
+		now := s.t.Now()
+		s.printLocation(now) // stopped early, at a valid time
+		return s.updateDisplays(now)
 	}
-	s.printHit(st.Hit, backward)
+	hit := s.printHit(st, backward)
 	switch {
 	case st.Note != "":
 		s.out.printf("%s\n", st.Note)
@@ -69,8 +72,13 @@ func (s *shell) move(m moveFunc, backward bool, edge string) error {
 			return nil
 		}
 	}
-	s.printLocation(st.Location)
-	return nil
+	if hit == nil || !hit.silent() {
+		s.printLocation(st.Location)
+	}
+	if hit != nil {
+		s.queued = hit.commandsToRun()
+	}
+	return s.updateDisplays(st.Location)
 }
 
 // step is step N and bstep N: go NOW±N, clamped.
@@ -126,6 +134,43 @@ func (s *shell) finish(arg string, backward bool) error {
 	}, backward, edge)
 }
 
+// until is pdb's until [LINE]: forward over calls to the first line of
+// this frame past the current one (at or past LINE), or to where the
+// frame returns. A loop's last line runs on to the line after the loop.
+func (s *shell) until(arg string) error {
+	now := s.t.Now()
+	target := now.Line + 1
+	if arg != "" {
+		line, err := strconv.Atoi(arg)
+		if err != nil {
+			return userError(fmt.Sprintf("until needs a line number, got '%s'", arg))
+		}
+		if line <= now.Line {
+			return refusal(fmt.Sprintf("\"until\" line number %d is not past the current line, %d", line, now.Line))
+		}
+		target = line
+	}
+	frames, err := s.t.Stack()
+	if err != nil {
+		return err
+	}
+	depth := len(frames)
+	return s.move(func(ctx context.Context) (engine.Stop, error) {
+		for {
+			st, err := s.t.Next(ctx, false)
+			if err != nil || st.AtEdge || st.Note != "" || ctx.Err() != nil {
+				return st, err
+			}
+			if st.Event != engine.LineStart || st.Line >= target {
+				return st, nil
+			}
+			if frames, err = s.t.Stack(); err != nil || len(frames) < depth {
+				return st, err // in the caller: the frame returned
+			}
+		}
+	}, false, endMsg)
+}
+
 func (s *shell) switchThread(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
@@ -139,18 +184,20 @@ func (s *shell) cont(arg string, backward bool) error {
 	if err := noArg(arg); err != nil {
 		return err
 	}
-	bps := append([]engine.Breakpoint(nil), s.bps...) // the Target may keep it
 	return s.move(func(ctx context.Context) (engine.Stop, error) {
-		return s.t.Continue(ctx, backward, bps)
+		return s.continueTo(ctx, backward)
 	}, backward, edgeMsg(backward))
 }
 
-// goTo is go TIME. Times past either end are clamped by the Target: the
-// edge is said, and the location printed says where it went.
+// goTo is go TIME | MARK. Times past either end are clamped by the
+// Target: the edge is said, and the location printed says where it went.
 func (s *shell) goTo(arg string) error {
 	t, err := strconv.ParseUint(arg, 10, 64)
 	if err != nil {
-		return userError(fmt.Sprintf("go needs a time (a number), got '%s'", arg))
+		var marked bool
+		if t, marked = s.markTime(arg); !marked {
+			return userError(fmt.Sprintf("go needs a time (a number) or a mark's name, got '%s'", arg))
+		}
 	}
 	backward := t < s.t.Now().Time
 	return s.move(func(ctx context.Context) (engine.Stop, error) {
@@ -162,27 +209,30 @@ func (s *shell) goTo(arg string) error {
 	}, backward, edgeMsg(backward))
 }
 
-// printHit says which breakpoint stopped a move, if one did.
-func (s *shell) printHit(bp *engine.Breakpoint, backward bool) {
-	if bp == nil {
-		return
+// printHit says which breakpoint stopped a move, if one did, and returns
+// it (nil for none, or another frontend's). A temporary one goes then,
+// unless its condition raised (bdb keeps it, a hint). A breakpoint whose
+// commands start with silent is not said.
+func (s *shell) printHit(st engine.Stop, backward bool) *breakpoint {
+	if st.Hit == nil {
+		return nil
 	}
 	verb := "Hit"
 	if backward {
 		verb = "Reverse-hit"
 	}
-	s.out.printf("%s %s %d: %s\n", verb, kind(*bp), bp.ID, describe(s.breakpoint(*bp)))
-}
-
-// breakpoint returns the shell's own copy of a breakpoint the Target hit,
-// so that the message names it as break did whatever the Target kept.
-func (s *shell) breakpoint(hit engine.Breakpoint) engine.Breakpoint {
-	for _, bp := range s.bps {
-		if bp.ID == hit.ID {
-			return bp
-		}
+	b := s.find(st.Hit.ID)
+	if b == nil { // another frontend's: name it as the Target kept it
+		s.out.printf("%s %s %d: %s\n", verb, kind(*st.Hit), st.Hit.ID, describe(*st.Hit))
+		return nil
 	}
-	return hit
+	if !b.silent() {
+		s.out.printf("%s %s %d: %s\n", verb, kind(b.Breakpoint), b.ID, describe(b.Breakpoint))
+	}
+	if b.temporary && st.Note == "" {
+		s.clearOne(b)
+	}
+	return b
 }
 
 // showProgress prints, while a move runs longer than s.progress, the

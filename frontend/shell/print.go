@@ -9,17 +9,25 @@ import (
 	"rrpy/engine"
 )
 
-// print is p EXPR: the value, "$N = " first when the program had it.
+// print is p EXPR, in the selected frame: the value, "$N = " first when
+// the program had it.
 func (s *shell) print(arg string) error {
 	if arg == "" {
 		return userError("Print what?")
 	}
 	ctx, stop := s.moveContext()
-	v, err := s.t.Print(ctx, arg, 0)
+	v, err := s.t.Print(ctx, arg, s.selected())
 	stop()
 	if err != nil {
 		return err
 	}
+	s.showValue(v)
+	return nil
+}
+
+// showValue prints what an evaluation printed, then its value, "$N = "
+// first when the program had it, or its exception.
+func (s *shell) showValue(v engine.Value) {
 	s.out.printf("%s", v.Output)
 	if v.Output != "" && !strings.HasSuffix(v.Output, "\n") {
 		s.out.printf("\n")
@@ -33,7 +41,6 @@ func (s *shell) print(arg string) error {
 	default:
 		s.out.printf("%s\n", v.Repr)
 	}
-	return nil
 }
 
 // setWatch is watch EXPR.
@@ -41,27 +48,36 @@ func (s *shell) setWatch(arg string) error {
 	if arg == "" {
 		return userError("Watch what?")
 	}
-	ctx, stop := s.moveContext()
-	v, err := s.t.WatchValue(ctx, arg)
-	stop()
+	v, err := s.watchable(arg, "watch")
 	if err != nil {
 		return err
 	}
-	if strings.HasPrefix(v.Err, "SyntaxError") {
-		return userError(v.Err)
-	}
-	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
-		return refusal(fmt.Sprintf("A watch sees only the builtins and $N names, not %s: p %s names its value $N, to watch", m[1], m[1]))
-	}
-	if i := slices.IndexFunc(s.bps, func(b engine.Breakpoint) bool { return b.Watch == arg }); i >= 0 {
+	if i := slices.IndexFunc(s.bps, func(b *breakpoint) bool { return b.Watch == arg }); i >= 0 {
 		return refusal(fmt.Sprintf("Watchpoint %d already watches %s", s.bps[i].ID, arg))
 	}
-	bp := engine.Breakpoint{ID: s.nextBP, Watch: arg}
-	s.nextBP++
-	s.bps = append(s.bps, bp)
-	s.out.printf("Watchpoint %d added\n", bp.ID)
-	s.showWatchValue(bp, v.Text())
+	b := s.add(engine.Breakpoint{Watch: arg}, engine.HitRule{}, false)
+	s.out.printf("Watchpoint %d added\n", b.ID)
+	s.showWatchValue(b.Breakpoint, v.Text())
 	return nil
+}
+
+// watchable evaluates a watch expression at the present, refusing one a
+// watch cannot follow: a syntax error, a name of the program's (cmd
+// says which command asks).
+func (s *shell) watchable(expr, cmd string) (engine.Value, error) {
+	ctx, stop := s.moveContext()
+	v, err := s.t.WatchValue(ctx, expr)
+	stop()
+	if err != nil {
+		return v, err
+	}
+	if strings.HasPrefix(v.Err, "SyntaxError") {
+		return v, userError(v.Err)
+	}
+	if m := unknownName.FindStringSubmatch(v.Err); m != nil {
+		return v, refusal(fmt.Sprintf("A %s sees only the builtins and $N names, not %s: p %s names its value $N, to %s", cmd, m[1], m[1], cmd))
+	}
+	return v, nil
 }
 
 // unknownName is the error of a watch expression naming what is neither
@@ -83,7 +99,7 @@ func (s *shell) updateWatches() error {
 			return fmt.Errorf("watchpoint %d: %w", bp.ID, err)
 		}
 		if v.Text() != s.watched[bp.ID] {
-			s.showWatchValue(bp, v.Text())
+			s.showWatchValue(bp.Breakpoint, v.Text())
 		}
 	}
 	return nil

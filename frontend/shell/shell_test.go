@@ -159,8 +159,8 @@ func TestStepEdges(t *testing.T) {
 func TestGo(t *testing.T) {
 	expect(t, 1, "go 6\ngo 99\ngo 0\ngo banana\ngo\n",
 		at1+"(1)$ go 6\n"+at6+"(6)$ go 99\nEnd of the recording.\n"+at14+"(14)$ go 0\nStart of the recording.\n"+at1+
-			"(1)$ go banana\ngo needs a time (a number), got 'banana'\n"+
-			"(1)$ go\ngo needs a time (a number), got ''\n")
+			"(1)$ go banana\ngo needs a time (a number) or a mark's name, got 'banana'\n"+
+			"(1)$ go\ngo needs a time (a number) or a mark's name, got ''\n")
 }
 
 func TestNextAndFinish(t *testing.T) {
@@ -197,7 +197,7 @@ func TestUnknownCommand(t *testing.T) {
 func TestBreak(t *testing.T) {
 	expect(t, 6, "break\nb 5\nb 6x\nb app.py:13\nbreak /rec/app.py:16\nb foo\nb bad\nb missing.py:3\nb app.py:x\ninfo breakpoints\n",
 		at6+`(6)$ break
-Break where?
+No breakpoints.
 (6)$ b 5
 Breakpoint 1 at /rec/app.py:5
 (6)$ b 6x
@@ -215,12 +215,13 @@ Breakpoint 6 at missing.py:3
 (6)$ b app.py:x
 break needs FILE:LINE with a line number, got 'app.py:x'
 (6)$ info breakpoints
-Breakpoint 1 at /rec/app.py:5
-Breakpoint 2 at /rec/app.py:13
-Breakpoint 3 at /rec/app.py:16
-Breakpoint 4 at foo()
-Breakpoint 5 at bad()
-Breakpoint 6 at missing.py:3
+Num Type         Disp Enb   Where
+1   breakpoint   keep yes   at /rec/app.py:5
+2   breakpoint   keep yes   at /rec/app.py:13
+3   breakpoint   keep yes   at /rec/app.py:16
+4   breakpoint   keep yes   at foo()
+5   breakpoint   keep yes   at bad()
+6   breakpoint   keep yes   at missing.py:3
 `)
 }
 
@@ -240,7 +241,8 @@ End of file
 (1)$ b pp.py:99
 Breakpoint 1 at pp.py:99
 (1)$ info b
-Breakpoint 1 at pp.py:99
+Num Type         Disp Enb   Where
+1   breakpoint   keep yes   at pp.py:99
 `)
 }
 
@@ -262,7 +264,8 @@ Deleted breakpoint 1
 (1)$ del 1
 No breakpoint number 1.
 (1)$ info b
-Breakpoint 2 at /rec/app.py:5
+Num Type         Disp Enb   Where
+2   breakpoint   keep yes   at /rec/app.py:5
 (1)$ delete
 Delete which breakpoint? (delete N)
 (1)$ delete x
@@ -289,13 +292,148 @@ func TestContinue(t *testing.T) {
 func TestBacktrace(t *testing.T) {
 	want := `Current call stack (most recent call last):
   File "/rec/app.py", line 11 in <module>
-  File "/rec/app.py", line 6 in foo
+    y = foo(1)
+> File "/rec/app.py", line 6 in foo
+    return x
 `
-	expect(t, 8, "bt\nwhere\n", at8+"(8)$ bt\n"+want+"(8)$ where\n"+want)
+	expect(t, 8, "bt\nwhere\nw\n", at8+"(8)$ bt\n"+want+"(8)$ where\n"+want+"(8)$ w\n"+want)
 	expect(t, 1, "backtrace\n", at1+`(1)$ backtrace
 Current call stack (most recent call last):
-  File "/rec/app.py", line 1 in <module>
+> File "/rec/app.py", line 1 in <module>
+    import os
 `)
+	// A frame without source shows no line.
+	expect(t, 2, "bt\n", at2+`(2)$ bt
+Current call stack (most recent call last):
+  File "/rec/app.py", line 1 in <module>
+    import os
+> File "<frozen importlib._bootstrap>", line 1000 in _find_and_load
+`)
+}
+
+// at5 is the call of foo at line 11, as up from foo shows it.
+const at5 = `File "/rec/app.py", line 11 in <module>:
+      return x
+
+  def bad():
+      raise ValueError("no")
+
+> y = foo(1)
+  try:
+      bad()
+  except ValueError:
+      """ignored"""
+  print(y)
+`
+
+// up and down select a frame, where marks it, and p, locals, args, list
+// and ll look there; a move selects the innermost frame again.
+func TestUpDown(t *testing.T) {
+	expect(t, 7, "up\nwhere\nlocals\nargs\np os\nup\ndown\ndown\nu 5\nd 5\nup 0\n",
+		`File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`+"(7)$ up\n"+at5+`(7)$ where
+Current call stack (most recent call last):
+> File "/rec/app.py", line 11 in <module>
+    y = foo(1)
+  File "/rec/app.py", line 6 in foo
+    return x
+(7)$ locals
+os = <module 'os'>
+(7)$ args
+No arguments.
+(7)$ p os
+$0 = <module 'os'>
+(7)$ up
+*** Oldest frame
+(7)$ down
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+(7)$ down
+*** Newest frame
+(7)$ u 5
+`+at5+`(7)$ d 5
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+(7)$ up 0
+File "/rec/app.py", line 6 in foo:
+  def foo(n):
+      # add one
+      x = n + 1
+>     return x
+
+  def bad():
+      raise ValueError("no")
+
+  y = foo(1)
+`)
+	// A move selects the innermost frame again: locals are foo's.
+	got := run(t, func() *fakeTarget { f := newFake(); f.cur = 6; return f }(), "up\nlist\nb 12\nbs\nlocals\nargs\nup x\n")
+	for _, want := range []string{
+		"(7)$ list\n     6       return x\n",
+		">   11   y = foo(1)\n    12   try:\n",
+		"(7)$ b 12\nBreakpoint 1 at /rec/app.py:12\n",
+		"(6)$ locals\nn = 1\n(6)$ args\nn = 1\n",
+		"(6)$ up x\nneeds a count (a number), got 'x'\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	expect(t, 1, "up\ndown\n", at1+"(1)$ up\n*** Oldest frame\n(1)$ down\n*** Newest frame\n")
+}
+
+// ll lists the whole function the selected frame runs; at module level,
+// the whole file.
+func TestLongList(t *testing.T) {
+	expect(t, 6, "ll\n", at6+`(6)$ ll
+     3   def foo(n):
+     4       # add one
+>    5       x = n + 1
+     6       return x
+`)
+	got := run(t, func() *fakeTarget { f := newFake(); f.cur = 10; return f }(), "longlist\nup\nll\n")
+	for _, want := range []string{
+		"(11)$ longlist\n     8   def bad():\n>    9       raise ValueError(\"no\")\n(11)$ up\n",
+		"(11)$ ll\n     1   import os\n",
+		">   13       bad()\n",
+		"    16   print(y)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestBlockEnd(t *testing.T) {
+	lines := splitLines("@dec\ndef f(a):\n    if a:\n\n        return 1\n    # done\n    return 2\n\nx = f(1)\n")
+	if got := blockEnd(lines, 1, 3); got != 7 {
+		t.Errorf("blockEnd = %d, want 7", got)
+	}
 }
 
 func TestListMarkers(t *testing.T) {
@@ -384,7 +522,7 @@ func TestInfo(t *testing.T) {
 	f.checkpoints = []uint64{1, 7, 12}
 	got := run(t, f, "info paused\ninfo\ninfo x\n")
 	want := at1 + "(1)$ info paused\nCheckpoints at times: 1, 7, 12\n" +
-		"(1)$ info\nInfo about what? (info breakpoints, info watchpoints, info paused)\n(1)$ info x\nno info 'x', try 'help info'\n"
+		"(1)$ info\nInfo about what? (info breakpoints, info watchpoints, info paused, info anchors, info marks)\n(1)$ info x\nno info 'x', try 'help info'\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -415,16 +553,19 @@ Aliases: bs
 Go N stop points backward (default 1).
 bstep N is go NOW-N: the stop points just before this one, in whatever frame they are.
 (1)$ ? go
-go TIME
-Jump to a time (a prompt's number).
-Times outside the recording are clamped to its start or its end.
+go TIME | MARK
+Jump to a time (a prompt's number) or a mark.
+Times outside the recording are clamped to its start or its end. mark NAME names a time.
 (1)$ h break
-break FUNC | FILE:LINE | LINE
+break [FUNC | FILE:LINE | LINE] [if COND]
 Aliases: b
-Set a breakpoint.
+Set a breakpoint, or list them.
 break foo stops when a function named foo is called; break app.py:12 at line 12
 of the recorded file whose path ends with app.py; break 12 at line 12 of the
-current file. Lines without code (blank, comments, past the end) are refused.
+selected frame's file. Lines without code (blank, comments, past the end) are
+refused. if COND (or pdb's , COND) stops only where the Python condition holds,
+in the frame hit; a condition that raises stops and says so. Without an
+argument, break lists the breakpoints as info breakpoints does.
 `)
 }
 
@@ -517,10 +658,10 @@ func TestWatch(t *testing.T) {
 		"(6)$ watch\nWatch what?\n",
 		"(6)$ watch 1 +\nSyntaxError: invalid syntax\n",
 		"(6)$ watch $1\nWatchpoint 1 added\nupdating watchpoint value: $1 => NameError: no constant object '$1'\n",
-		"(6)$ info watchpoints\nWatchpoint 1: $1 => NameError: no constant object '$1'\n",
+		"(6)$ info watchpoints\nNum Type         Disp Enb   Where\n1   watchpoint   keep yes   $1 => NameError: no constant object '$1'\n",
 		"(6)$ s\nupdating watchpoint value: $1 => 2\nFile",
 		"(7)$ s\nFile", // unchanged: no update
-		"(8)$ info b\nWatchpoint 1: $1 => 2\n",
+		"(8)$ info b\nNum Type         Disp Enb   Where\n1   watchpoint   keep yes   $1 => 2\n",
 		"(8)$ delete 1\nDeleted watchpoint 1\n(8)$ info w\nNo watchpoints.\n",
 	} {
 		if !strings.Contains(got, want) {

@@ -1,4 +1,4 @@
-package dap
+package engine
 
 import (
 	"strings"
@@ -18,13 +18,13 @@ func TestHitCount(t *testing.T) {
 		{"> 4", "56"},
 		{"% 2", "246"},
 	} {
-		h, err := parseHitCount(tc.cond)
+		h, err := ParseHitCount(tc.cond)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.cond, err)
 		}
 		var got strings.Builder
 		for hit := 1; hit <= 6; hit++ {
-			if h.reached(hit) {
+			if h.Reached(hit) {
 				got.WriteByte(byte('0' + hit))
 			}
 		}
@@ -33,7 +33,7 @@ func TestHitCount(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"x", "0", "> -1", "%"} {
-		if _, err := parseHitCount(bad); err == nil || !strings.Contains(err.Error(), "write N, >= N") {
+		if _, err := ParseHitCount(bad); err == nil || !strings.Contains(err.Error(), "write N, >= N") {
 			t.Errorf("hit count %q: %v, want a refusal that says what to write", bad, err)
 		}
 	}

@@ -1,0 +1,121 @@
+package shell
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/chzyer/readline"
+
+	"rrpy/engine"
+)
+
+// completion completes a command line at the prompt: command names and
+// fixed arguments from the table; Python names in the commands that take
+// an expression (the selected frame's locals and globals, attributes
+// after a dot, $N); recorded files in break.
+type completion struct {
+	s        *shell
+	commands readline.AutoCompleter
+}
+
+// Do is readline's: the suffixes that complete the word before pos, and
+// how long that word is. It runs while the shell waits at the prompt.
+func (c completion) Do(line []rune, pos int) ([][]rune, int) {
+	text := string(line[:pos])
+	name, _ := splitCommand(strings.TrimLeft(text, " "))
+	cmd := lookup(name)
+	if cmd == nil || !strings.ContainsFunc(text, unicode.IsSpace) && !strings.HasPrefix(text, "!") {
+		return c.commands.Do(line, pos)
+	}
+	word := lastWord(text)
+	var names []string
+	switch cmd.completes {
+	case pythonArg:
+		names = c.pythonNames(word, true)
+	case watchArg:
+		names = c.pythonNames(word, false)
+	case locationArg:
+		names = c.fileNames()
+	default:
+		return c.commands.Do(line, pos)
+	}
+	_, prefix := cutAttribute(word)
+	var out [][]rune
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) && n != prefix {
+			out = append(out, []rune(n[len(prefix):]))
+		}
+	}
+	return out, len([]rune(prefix))
+}
+
+// lastWord is the Python name (dotted, or $N) that ends text.
+func lastWord(text string) string {
+	i := strings.LastIndexFunc(text, func(r rune) bool {
+		return !(r == '_' || r == '.' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r))
+	})
+	return text[i+1:]
+}
+
+// cutAttribute splits "obj.attr" into the object's expression and the
+// attribute's prefix; a word without a dot has no object.
+func cutAttribute(word string) (obj, prefix string) {
+	if i := strings.LastIndex(word, "."); i >= 0 {
+		return word[:i], word[i+1:]
+	}
+	return "", word
+}
+
+// pythonNames are the names that may complete word: its object's
+// attributes after a dot; else the $N names and, where the command sees
+// the frame, the selected frame's locals and globals.
+func (c completion) pythonNames(word string, frameNames bool) []string {
+	if obj, _ := cutAttribute(word); obj != "" {
+		return c.attributes(obj)
+	}
+	var names []string
+	if k, ok := c.s.t.(engine.Keeper); ok {
+		for n := range k.Anchors() {
+			names = append(names, fmt.Sprintf("$%d", n))
+		}
+	}
+	if !frameNames {
+		return names
+	}
+	frame := c.s.selected()
+	for _, vars := range []func(thread, frame int) ([]engine.Var, error){c.s.t.Locals, c.s.t.Globals} {
+		if vs, err := vars(0, frame); err == nil {
+			for _, v := range vs {
+				names = append(names, v.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// attributes are dir(obj), evaluated in the selected frame; none when it
+// fails.
+func (c completion) attributes(obj string) []string {
+	ctx, stop := c.s.moveContext()
+	defer stop()
+	v, err := c.s.t.Evaluate(ctx, fmt.Sprintf(`print(*dir(%s), sep="\n")`, obj), c.s.selected())
+	if err != nil || v.Err != "" {
+		return nil
+	}
+	return strings.Fields(v.Output)
+}
+
+// fileNames are the recorded files break can name, by their last
+// element, each ending with the colon a line number follows.
+func (c completion) fileNames() []string {
+	var names []string
+	for _, f := range c.s.knownFiles() {
+		names = append(names, path.Base(f)+":")
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}

@@ -1,0 +1,57 @@
+package shell
+
+import (
+	"fmt"
+	"path"
+
+	"rrpy/engine"
+)
+
+// history is history EXPR: every value EXPR took over the recording,
+// with the line that changed it, one row each.
+func (s *shell) history(arg string) error {
+	if arg == "" {
+		return userError("History of what? (history EXPR, EXPR as for watch)")
+	}
+	if _, err := s.watchable(arg, "history"); err != nil {
+		return err
+	}
+	ctx, stop := s.moveContext()
+	quiet := s.showProgress()
+	changes, err := engine.History(ctx, s.t, arg)
+	quiet()
+	interrupted := ctx.Err() != nil
+	stop()
+	if err != nil && !interrupted {
+		return fmt.Errorf("history of %s: %w", arg, err)
+	}
+	if interrupted && s.interactive {
+		s.out.printf("\n") // past the terminal's ^C
+	}
+	s.printChanges(arg, changes)
+	if interrupted {
+		from := "its end"
+		if len(changes) > 0 {
+			from = fmt.Sprintf("time %d", changes[0].Time)
+		}
+		s.out.printf("Interrupted: the recording before %s was not searched.\n", from)
+	}
+	return nil
+}
+
+// printChanges prints a history's rows aligned: the time, where the line
+// that changed the value is (the first row: the start, and the value
+// there), the value.
+func (s *shell) printChanges(expr string, changes []engine.Change) {
+	wheres := make([]string, len(changes))
+	timeWidth, whereWidth := 0, 0
+	for i, c := range changes {
+		wheres[i] = fmt.Sprintf("%s:%d in %s", path.Base(c.File), c.Line, c.Func)
+		timeWidth = max(timeWidth, len(fmt.Sprint(c.Time)))
+		whereWidth = max(whereWidth, len(wheres[i]))
+	}
+	s.out.printf("%s took %s:\n", expr, plural(len(changes), "value"))
+	for i, c := range changes {
+		s.out.printf("  %*d  %-*s  %s\n", timeWidth, c.Time, whereWidth, wheres[i], c.Value)
+	}
+}
