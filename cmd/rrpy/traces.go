@@ -137,8 +137,10 @@ func rmCmd(c *cli.Context, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if _, err := trace.Summarize(dir); err != nil {
-			return fmt.Errorf("%s: %w: rrpy rm removes only traces", name, err)
+		if _, err := trace.Summarize(dir); errors.Is(err, trace.ErrNotTrace) {
+			return fmt.Errorf("%s is not a trace: rrpy rm removes traces only", name)
+		} else if err != nil {
+			return err
 		}
 		dirs = append(dirs, dir)
 	}
