@@ -147,16 +147,3 @@ func interruptedWithoutSignal(dump string) int {
 	}
 	return n
 }
-
-// A signal held in the middle of one thread's code, while another thread
-// waits for a turn, does not hand the CPU over there: replay could not
-// run the two threads' code in that order, and diverged (every time, on
-// each python, before).
-func TestSignalMidCodeKeepsThread(t *testing.T) {
-	forEachPython(t, func(t *testing.T, py string) {
-		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/signal_mid_code.py"))
-		if rec.code != 0 || rec.stdout != "40 True\n" {
-			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
-		}
-	})
-}
