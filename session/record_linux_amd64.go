@@ -62,10 +62,6 @@ type task struct {
 	deliver    unix.Signal   // to deliver when next resumed
 	stopped    bool          // at a ptrace stop: only rrpy can make it go on
 	entered    time.Time     // when it was resumed into its syscall
-	// midCode: its last stop came in the middle of its user code, at a
-	// point replay cannot find again (a signal held for later, an emulated
-	// rdtsc, a fault): it keeps the CPU there (schedule).
-	midCode bool
 	// interrupted is its last call a signal interrupted for the kernel
 	// to restart: what restart_syscall finishes (outputsOf).
 	interrupted syscallEntry
@@ -403,12 +399,7 @@ func (r *recorder) schedule() error {
 		if cur.inKernel || !cur.stopped {
 			return nil // on its way: it can be switched only at its next stop
 		}
-		if cur.entry != nil || cur.midCode || !r.policy.SliceOver() {
-			// Another thread run from here would run between two
-			// stretches of this one's code that replay runs as one (it
-			// stops a thread only at syscalls and ticks): what it saw of
-			// the shared memory (the GIL: test_asyncio.test_subprocess)
-			// would differ.
+		if cur.entry != nil || !r.policy.SliceOver() {
 			return r.resume(cur)
 		}
 		r.policy.Ready(cur.tid)
@@ -438,12 +429,12 @@ func (r *recorder) resume(t *task) error {
 // onStop turns one stop of a task into trace events.
 func (r *recorder) onStop(t *task, stop ptrace.Stop) (err error) {
 	wasBoundary := t.atBoundary
-	t.atBoundary, t.midCode = false, false
+	t.atBoundary = false
 	switch stop.Kind {
 	case ptrace.StopSyscall:
 		return r.onSyscall(t)
 	case ptrace.StopSignal:
-		t.deliver, t.midCode, err = r.onSignal(t, stop.Signal, wasBoundary)
+		t.deliver, err = r.onSignal(t, stop.Signal, wasBoundary)
 		return err
 	case ptrace.StopFork:
 		if err := r.onNewTask(t, stop.Child, stop.Clone); err != nil {
@@ -692,32 +683,30 @@ func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 	return nil
 }
 
-// onSignal decides what to deliver for a signal-delivery stop, and
-// whether the stop is in the middle of the thread's user code, where it
-// must keep the CPU: anywhere but a tick, or right after a syscall exit.
-func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (deliver unix.Signal, midCode bool, err error) {
+// onSignal decides what to deliver for a signal-delivery stop.
+func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Signal, error) {
 	if sig == unix.SIGTRAP {
-		if handled, tick, err := r.onTrap(t); handled || err != nil {
-			return 0, !tick, err
+		if handled, err := r.onTrap(t); handled || err != nil {
+			return 0, err
 		}
 	}
 	if sig == unix.SIGSEGV {
 		if handled, err := r.emulateTimeInstruction(t); handled || err != nil {
-			return 0, true, err
+			return 0, err
 		}
 	}
 	if isSynchronous(t.proc, sig) {
-		return sig, true, nil // a fault recurs by itself on replay
+		return sig, nil // a fault recurs by itself on replay
 	}
 	if atBoundary && r.noCodeRanSinceExit(t) {
 		// Right after a syscall exit: replay raises it at the same event.
 		ev := &trace.Event{Kind: trace.KindSignal, Tid: int32(t.tid), Nr: int32(sig)}
-		return sig, false, r.w.Append(ev)
+		return sig, r.w.Append(ev)
 	}
 	// In the middle of user code, a point replay could not find: hold it
 	// until the next syscall.
 	t.held = append(t.held, sig)
-	return 0, true, nil
+	return 0, nil
 }
 
 // noCodeRanSinceExit tells a signal delivered right as the task left its

