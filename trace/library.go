@@ -121,6 +121,11 @@ func Needs(dir string) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
+	return needsOf(dir, meta)
+}
+
+// needsOf is Needs of the trace in dir whose meta is read already.
+func needsOf(dir string, meta *Meta) (map[string]bool, error) {
 	need := map[string]bool{}
 	add := func(h string) {
 		if h != "" {
@@ -206,7 +211,7 @@ func Pack(dir string, store *BlobStore) (int, error) {
 		if own.Has(h) {
 			continue
 		}
-		if err := copyBlob(store.Path(h), own.Path(h)); err != nil {
+		if err := copyBlob(store, own, h); err != nil {
 			return copied, fmt.Errorf("pack %s: %w", dir, err)
 		}
 		copied++
@@ -214,43 +219,23 @@ func Pack(dir string, store *BlobStore) (int, error) {
 	return copied, nil
 }
 
-// copyBlob copies a blob into another store: a hard link where both are on
-// one filesystem (blobs are never written again), else a copy made under
-// a temporary name and renamed, so a pack cut short leaves no torn blob.
-func copyBlob(src, dst string) error {
+// copyBlob copies blob h of store into own: a hard link where both are
+// on one filesystem (blobs are never written again), else the store's own
+// copy (Put: verified against h, sparse-aware, renamed into place so a
+// pack cut short leaves no torn blob).
+func copyBlob(store, own *BlobStore, h string) error {
+	dst := own.Path(h)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return err
 	}
-	if os.Link(src, dst) == nil {
+	if os.Link(store.Path(h), dst) == nil {
 		return nil
 	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
+	got, err := own.Put(store.Path(h))
+	if err == nil && got != h {
+		err = fmt.Errorf("stored file %s reads back as %s", h, got)
 	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".pack-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if isSparse(fi) {
-		_, err = copySparse(tmp, in, fi.Size())
-	} else {
-		_, err = io.Copy(tmp, in)
-	}
-	if err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
+	return err
 }
 
 // RememberElsewhere notes a trace recorded outside the traces directory,
@@ -329,13 +314,17 @@ func CollectBlobs(dataDir string) (Collected, error) {
 		if _, err := os.Stat(filepath.Join(dir, packedBlobsDir)); err == nil {
 			continue
 		}
-		if underWay(dir) {
-			return Collected{}, fmt.Errorf("a recording is under way in %s: no blob removed (try again when it ends)", dir)
-		}
-		need, err := Needs(dir)
+		meta, err := readMeta(dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // not a trace: no meta.json
 		}
+		if err != nil {
+			return Collected{}, fmt.Errorf("%w: no blob removed", err)
+		}
+		if underWay(dir, meta) {
+			return Collected{}, fmt.Errorf("a recording is under way in %s: no blob removed (try again when it ends)", dir)
+		}
+		need, err := needsOf(dir, meta)
 		if err != nil {
 			return Collected{}, fmt.Errorf("%w: no blob removed", err)
 		}
@@ -349,9 +338,8 @@ func CollectBlobs(dataDir string) (Collected, error) {
 // underWay tells a recording still being written (neither closed nor
 // aborted, its events written lately) from one cut off: the blobs it
 // stored are not all named in its events yet.
-func underWay(dir string) bool {
-	meta, err := readMeta(dir)
-	if err != nil || meta.Complete || meta.Blobs != nil {
+func underWay(dir string, meta *Meta) bool {
+	if meta.Complete || meta.Blobs != nil {
 		return false
 	}
 	fi, err := os.Stat(filepath.Join(dir, eventsFile))
