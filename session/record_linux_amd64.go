@@ -40,7 +40,8 @@ type recorder struct {
 	warnedSpin  atomic.Bool
 	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
 	probe       pyProbe
-	gil         uint64 // the address of CPython's GIL, once looked up
+	gil         uint64           // the address of CPython's GIL, once looked up
+	gilReader   *pyframes.Reader // reads it through the process's memory file (probeMem), made once
 	// tickDue is when (unix ns) the running thread should be stopped at
 	// its next stop point, to let another thread run or to deliver a held
 	// signal; 0 for never. The ticker goroutine asks the probe for it.
@@ -325,20 +326,23 @@ func (r *recorder) waitUntilBlocked(t *task) (ptrace.Stop, bool, error) {
 	}
 }
 
-// holdsGIL reports whether t holds CPython's GIL now.
+// holdsGIL reports whether t holds CPython's GIL now. It runs at syscall
+// entries while threads wait: the GIL's place and its reader are looked
+// up once, the reader over the memory file that outlives any one thread.
 func (r *recorder) holdsGIL(t *task) bool {
-	if !r.probe.installed() {
+	mem := r.probeMem.Load()
+	if !r.probe.installed() || mem == nil {
 		return false
 	}
-	rd := pyframes.NewReader(t.proc, r.probe.py)
 	if r.gil == 0 {
+		rd := pyframes.NewReader(fileMemory{mem}, r.probe.py)
 		gil, err := rd.GIL()
 		if err != nil || gil == 0 {
 			return false
 		}
-		r.gil = gil
+		r.gil, r.gilReader = gil, rd
 	}
-	owner, err := rd.GILOwner(r.gil)
+	owner, err := r.gilReader.GILOwner(r.gil)
 	return err == nil && owner == t.tid
 }
 
