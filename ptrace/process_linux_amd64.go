@@ -398,3 +398,7 @@ func (p *Proc) AwaitFirstStop() error {
 
 // Forget drops what the Proc holds for a task that is gone.
 func (p *Proc) Forget() { p.closeMem() }
+
+// Execed tells the task its process has a new image (an execve): the
+// memory file of the old one reads nothing any more.
+func (p *Proc) Execed() { p.closeMem() }

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -68,6 +67,3 @@ func toRegions(rs []syscalls.Region) []ptrace.Region {
 	}
 	return out
 }
-
-// errExec is returned when the recorded process replaces its own image.
-var errExec = errors.New("the program called execve in the recorded process: recording an exec is not supported yet")

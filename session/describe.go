@@ -57,11 +57,20 @@ func describeEvent(ev *trace.Event) string {
 	case trace.KindSignal:
 		return fmt.Sprintf("signal %s delivered", unix.SignalName(unix.Signal(ev.Nr)))
 	case trace.KindExit:
+		if ev.Nr == unix.SYS_EXECVE {
+			return "execve: the image ends, another takes the process on"
+		}
 		return "exit: " + ptrace.DescribeExit(ev.Status)
 	case trace.KindSyscallEnter:
 		return "enters " + describeCall(int(ev.Nr), ev.Args) + " and waits in the kernel"
 	case trace.KindTick:
 		return fmt.Sprintf("stopped at stop point %d", ev.Time)
+	case trace.KindShared:
+		n := 0
+		for _, w := range ev.Writes {
+			n += len(w.Data)
+		}
+		return fmt.Sprintf("shared memory changed by other processes: %d bytes in %d ranges", n, len(ev.Writes))
 	}
 	return fmt.Sprintf("event of unknown kind %d", ev.Kind)
 }

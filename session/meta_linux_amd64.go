@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 
 // meta describes the recording for its trace header: what replay needs to
 // start the same program the same way, and what it checks.
-func (r *recorder) meta(img *stackImage) (*trace.Meta, error) {
+func (r *recorder) meta(img *stackImage, exe string, pid int) (*trace.Meta, error) {
 	argv, env, err := img.argvEnv()
 	if err != nil {
 		return nil, err
@@ -25,22 +26,24 @@ func (r *recorder) meta(img *stackImage) (*trace.Meta, error) {
 		FormatVersion: trace.FormatVersion,
 		Argv:          argv,
 		Env:           env,
-		Exe:           r.opts.Path,
+		Exe:           exe,
 		CPU:           cpuModel(),
 		Start:         time.Now(),
 		Clock:         r.opts.Clock,
+		Pid:           pid,
+		ParentPid:     parentOf(pid),
 	}
-	m.Cwd, _ = os.Getwd()
+	m.Cwd, _ = os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
 	var lim unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_STACK, &lim); err == nil {
 		m.StackRlimit = lim.Cur
 	}
 	// The executable and its loader are mapped by the kernel at exec, not
 	// by a recorded mmap: keep their content so replay can check it.
-	if m.ExeBlob, err = r.opts.Blobs.Put(fmt.Sprintf("/proc/%d/exe", r.main.tid)); err != nil {
+	if m.ExeBlob, err = r.opts.Blobs.Put(fmt.Sprintf("/proc/%d/exe", pid)); err != nil {
 		return nil, fmt.Errorf("store executable: %w", err)
 	}
-	if m.Interp, err = interpreterOf(r.opts.Path); err != nil {
+	if m.Interp, err = interpreterOf(exe); err != nil {
 		return nil, err
 	}
 	if m.Interp != "" {
@@ -86,4 +89,20 @@ func cpuModel() string {
 		}
 	}
 	return "unknown"
+}
+
+// parentOf returns the parent pid of a process, 0 if unknown.
+func parentOf(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+	rest := string(data[strings.LastIndexByte(string(data), ')')+1:])
+	fields := strings.Fields(rest)
+	if len(fields) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(fields[1])
+	return ppid
 }

@@ -71,7 +71,10 @@ type ReplayOptions struct {
 	Blobs    *trace.BlobStore
 	// Stdout and Stderr receive what the program wrote to its fds 1 and 2.
 	Stdout, Stderr io.Writer
-	Warn           func(string)
+	// Echo, when set, receives each write instead of Stdout and Stderr,
+	// with its stream (1 or 2) and the index of its event.
+	Echo func(stream, event int, data []byte)
+	Warn func(string)
 }
 
 // isError tells a failed syscall result (-4095..-1) from a value.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -22,14 +21,21 @@ import (
 // stop to stop, one running user code at a time, and turns each stop into
 // trace events.
 type recorder struct {
-	opts        RecordOptions
-	tracer      *ptrace.Tracer
-	main        *task // the thread group leader
-	tasks       map[int]*task
-	early       map[int]bool // new tasks whose first stop came before their creator's event
-	policy      *sched.Policy
-	w           *trace.Writer
-	exiting     *task // the thread that called exit_group: the others' ends are not events
+	opts   RecordOptions
+	tracer *ptrace.Tracer
+	tasks  map[int]*task // the threads of every process recorded
+	early  map[int]bool  // new tasks whose first stop came before their creator's event
+	policy *sched.Policy
+	// images are the process images being recorded, by pid; allImages
+	// every one begun, in order (the first is the program rrpy started).
+	images      map[int]*recImage
+	allImages   []*recImage
+	imageCount  int
+	live        liveProcesses
+	rootPid     int
+	status      int32              // the wait status of the program rrpy started, once it ended
+	userImage   *recImage          // the image whose user code ran last: another's turn compares shared memory
+	order       *trace.OrderWriter // the order of all images' writes, once there are two
 	warned      map[string]bool
 	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
@@ -39,20 +45,19 @@ type recorder struct {
 	ownAffinity bool         // the program set its own CPU affinity: it is told the truth
 	warnedSpin  atomic.Bool
 	spinRisk    atomic.Bool // a thread runs user code while another waits for a turn, for the watchdog
-	probe       pyProbe
-	gil         uint64           // the address of CPython's GIL, once looked up
-	gilReader   *pyframes.Reader // reads it through the process's memory file (probeMem), made once
 	// tickDue is when (unix ns) the running thread should be stopped at
 	// its next stop point, to let another thread run or to deliver a held
 	// signal; 0 for never. The ticker goroutine asks the probe for it.
-	tickDue  atomic.Int64
-	probeMem atomic.Pointer[os.File] // the tracee's memory, for the ticker goroutine
+	tickDue atomic.Int64
+	tickMem atomic.Pointer[os.File] // the running thread's process memory, for the ticker goroutine
 }
 
 // task is one traced thread.
 type task struct {
 	proc       *ptrace.Proc
 	tid        int
+	img        *recImage     // the process image it runs in
+	execing    bool          // its execve succeeded: its exit stop begins the next image
 	entry      *syscallEntry // set between a syscall's entry and exit stops: &call
 	call       syscallEntry  // the syscall it is in, kept here to spare an allocation a call
 	inKernel   bool          // resumed into its syscall, its exit stop to come
@@ -88,9 +93,9 @@ func Record(opts RecordOptions) (int32, error) {
 		return 0, err
 	}
 	r := &recorder{opts: opts, tracer: tracer, tasks: map[int]*task{}, early: map[int]bool{},
-		policy: sched.New(sched.DefaultSlice), warned: map[string]bool{}}
-	r.main = r.addTask(proc)
-	if err := r.start(); err != nil {
+		policy: sched.New(sched.DefaultSlice), warned: map[string]bool{}, images: map[int]*recImage{},
+		rootPid: proc.Pid}
+	if err := r.startImage(r.addTask(proc, nil), 0, opts.Path); err != nil {
 		proc.Kill()
 		return 0, err
 	}
@@ -101,24 +106,31 @@ func Record(opts RecordOptions) (int32, error) {
 	go r.requestTicks(done)
 	var status int32
 	err = tracer.Run(func() (err error) { status, err = r.run(); return err })
-	if mem := r.probeMem.Load(); mem != nil {
-		mem.Close()
+	for _, img := range r.allImages {
+		if img.mem != nil {
+			img.mem.Close()
+		}
+	}
+	root := r.allImages[0]
+	if r.order != nil {
+		err = errors.Join(err, r.order.Close())
 	}
 	if err != nil {
+		r.live.killAll()
 		proc.Kill()
-		return 0, errors.Join(err, r.w.Abort())
+		return 0, errors.Join(err, r.abortImages(), root.closeWriter(0, false))
 	}
 	if r.stalled.Load() {
-		return status, errors.Join(ErrStalled, r.w.Abort())
+		return status, errors.Join(ErrStalled, r.abortImages(), root.closeWriter(0, false))
 	}
 	if r.interrupted.Load() {
-		return status, errors.Join(ErrInterrupted, r.w.Abort())
+		return status, errors.Join(ErrInterrupted, r.abortImages(), root.closeWriter(0, false))
 	}
-	return status, r.w.Close(status)
+	return status, errors.Join(r.abortImages(), root.closeWriter(status, true))
 }
 
-func (r *recorder) addTask(p *ptrace.Proc) *task {
-	t := &task{proc: p, tid: p.Pid, stopped: true}
+func (r *recorder) addTask(p *ptrace.Proc, img *recImage) *task {
+	t := &task{proc: p, tid: p.Pid, img: img, stopped: true}
 	r.tasks[t.tid] = t
 	return t
 }
@@ -127,7 +139,7 @@ func (r *recorder) killOnStop(done <-chan struct{}) {
 	select {
 	case <-r.opts.Stop:
 		r.interrupted.Store(true)
-		_ = unix.Kill(r.main.tid, unix.SIGKILL)
+		r.live.killAll()
 	case <-done:
 	}
 }
@@ -162,55 +174,63 @@ func (r *recorder) watchSpins(done <-chan struct{}) {
 			}
 			if limit := r.opts.StallLimit; limit > 0 && quiet > limit && r.stalled.CompareAndSwap(false, true) {
 				r.interrupted.Store(true) // the program's end is rrpy's doing: no exit event
-				_ = unix.Kill(r.main.tid, unix.SIGKILL)
+				r.live.killAll()
 			}
 		}
 	}
 }
 
-// start prepares the tracee at its exec stop and opens the trace with the
-// initial image.
-func (r *recorder) start() error {
-	proc := r.main.proc
+// startImage prepares a process at its exec stop (or its execve's exit)
+// and opens the trace of the image, which begins with its initial stack.
+func (r *recorder) startImage(t *task, id int, exe string) error {
+	proc := t.proc
 	regs, err := proc.Regs()
 	if err != nil {
 		return err
 	}
-	img, err := captureStack(proc, regs.Rsp)
+	stack, err := captureStack(proc, regs.Rsp)
 	if err != nil {
 		return err
 	}
-	if err := img.hideVDSO(); err != nil {
+	if err := stack.hideVDSO(); err != nil {
 		return err
 	}
-	if err := proc.WriteMemory(img.Addr, img.Data); err != nil {
+	if err := proc.WriteMemory(stack.Addr, stack.Data); err != nil {
 		return fmt.Errorf("hide the vDSO: %w", err)
 	}
 	if err := enableTSCTrap(proc, regs.Rip); err != nil {
 		return err
 	}
-	r.probe.warn, r.probe.want = r.warn, r.opts.Clock
-	if err := r.probe.arm(proc, &img); err != nil {
+	var pp pyProbe
+	pp.warn, pp.want = r.warn, r.opts.Clock
+	if err := pp.arm(proc, &stack); err != nil {
 		return err
 	}
-	meta, err := r.meta(&img)
+	meta, err := r.meta(&stack, exe, proc.Pid)
 	if err != nil {
 		return err
 	}
-	if r.w, err = trace.Create(r.opts.TraceDir, meta); err != nil {
+	if id != 0 {
+		meta.Outputs = r.outputsOf(proc.Pid)
+	}
+	w, err := trace.Create(trace.ImageDir(r.opts.TraceDir, id), meta)
+	if err != nil {
 		return err
 	}
-	return r.w.Append(&trace.Event{
+	t.img = r.newImage(proc.Pid, w, id)
+	t.img.probe, t.img.proc = pp, proc
+	regs.Orig_rax = ^uint64(0) // no syscall to restart: an execve's exit stop has its number there
+	return w.Append(&trace.Event{
 		Kind: trace.KindExec, Tid: int32(proc.Pid), Regs: regs.Words(),
-		Writes: []trace.MemWrite{{Addr: img.Addr, Data: img.Data}},
+		Writes: []trace.MemWrite{{Addr: stack.Addr, Data: stack.Data}},
 		Blob:   meta.ExeBlob, Path: meta.Exe,
 	})
 }
 
 // run follows the tracee to its end.
 func (r *recorder) run() (int32, error) {
-	r.policy.Run(r.main.tid)
-	if err := r.resume(r.main); err != nil {
+	r.policy.Run(r.rootPid)
+	if err := r.resume(r.tasks[r.rootPid]); err != nil {
 		return 0, err
 	}
 	for {
@@ -229,10 +249,14 @@ func (r *recorder) run() (int32, error) {
 			continue
 		case t == nil:
 			continue
-		case stop.Kind == ptrace.StopExited:
-			if t == r.main {
-				return r.recordExit(t, stop.Status)
+		case stop.Kind == ptrace.StopExited && t.tid == t.img.pid:
+			if err := r.processExited(t, stop.Status); err != nil {
+				return 0, err
 			}
+			if len(r.images) == 0 {
+				return r.status, nil
+			}
+		case stop.Kind == ptrace.StopExited:
 			if err := r.threadExited(t, stop.Status); err != nil {
 				return 0, err
 			}
@@ -258,6 +282,9 @@ func (r *recorder) run() (int32, error) {
 func (r *recorder) publish() {
 	cur := r.running()
 	r.spinRisk.Store(cur != nil && !cur.inKernel && r.policy.Waiting())
+	if cur != nil && cur.img.mem != nil {
+		r.tickMem.Store(cur.img.mem)
+	}
 	r.tickDue.Store(r.nextTick(cur))
 }
 
@@ -330,19 +357,21 @@ func (r *recorder) waitUntilBlocked(t *task) (ptrace.Stop, bool, error) {
 // entries while threads wait: the GIL's place and its reader are looked
 // up once, the reader over the memory file that outlives any one thread.
 func (r *recorder) holdsGIL(t *task) bool {
-	mem := r.probeMem.Load()
-	if !r.probe.installed() || mem == nil {
+	img := t.img
+	if !img.probe.installed() || img.mem == nil {
 		return false
 	}
-	if r.gil == 0 {
-		rd := pyframes.NewReader(fileMemory{mem}, r.probe.py)
-		gil, err := rd.GIL()
+	if img.gilReader == nil {
+		img.gilReader = pyframes.NewReader(fileMemory{img.mem}, img.probe.py)
+	}
+	if img.gil == 0 {
+		gil, err := img.gilReader.GIL()
 		if err != nil || gil == 0 {
 			return false
 		}
-		r.gil, r.gilReader = gil, rd
+		img.gil = gil
 	}
-	owner, err := r.gilReader.GILOwner(r.gil)
+	owner, err := img.gilReader.GILOwner(img.gil)
 	return err == nil && owner == t.tid
 }
 
@@ -363,7 +392,8 @@ func mayRunBeside(e *syscallEntry) bool {
 	if e.sc.Visible {
 		return false
 	}
-	return e.sc.Policy == syscalls.Emulate || e.sc.Name == "pause" || e.sc.Name == "rt_sigsuspend"
+	// A vfork's parent waits in the kernel for its child, which must run.
+	return e.sc.Policy == syscalls.Emulate || e.sc.Name == "pause" || e.sc.Name == "rt_sigsuspend" || e.vfork != nil
 }
 
 // mayRunBesideBlocked reports whether other threads may run while this
@@ -382,7 +412,7 @@ func (r *recorder) leaveInKernel(t *task) error {
 		return nil
 	}
 	t.announced = true
-	return r.w.Append(&trace.Event{Kind: trace.KindSyscallEnter, Tid: int32(t.tid), Nr: int32(t.entry.nr), Args: t.entry.args})
+	return t.img.w.Append(&trace.Event{Kind: trace.KindSyscallEnter, Tid: int32(t.tid), Nr: int32(t.entry.nr), Args: t.entry.args})
 }
 
 // running returns the task that has the CPU, if any.
@@ -421,6 +451,11 @@ func (r *recorder) resume(t *task) error {
 	if !t.stopped {
 		return nil // already on its way
 	}
+	if t.entry == nil && r.userImage != t.img {
+		if err := r.switchImage(t); err != nil {
+			return err
+		}
+	}
 	t.stopped = false
 	sig := t.deliver
 	t.deliver = 0
@@ -445,7 +480,9 @@ func (r *recorder) onStop(t *task, stop ptrace.Stop) (err error) {
 			return err
 		}
 	case ptrace.StopExec:
-		return errExec
+		if err := r.endImageAtExec(t); err != nil {
+			return err
+		}
 	}
 	if t.inKernel {
 		// An event stop in the middle of a syscall: it goes on to the
@@ -455,19 +492,28 @@ func (r *recorder) onStop(t *task, stop ptrace.Stop) (err error) {
 	return nil
 }
 
-// recordExit ends the trace with how the program ended, unless rrpy
-// itself killed it: then the trace stays cut off where the stop came. The
-// event names the thread that ended the process (its exit_group), which
-// replay must run to that point.
-func (r *recorder) recordExit(leader *task, status unix.WaitStatus) (int32, error) {
+// processExited ends the trace of a process image with how it ended,
+// unless rrpy itself killed it: then the trace stays cut off where the
+// stop came. The event names the thread that ended the process (its
+// exit_group), which replay must run to that point.
+func (r *recorder) processExited(leader *task, status unix.WaitStatus) error {
+	img := leader.img
+	delete(r.tasks, leader.tid)
+	r.policy.Remove(leader.tid)
+	leader.proc.Forget()
+	r.live.remove(img.pid)
+	if img.pid == r.rootPid {
+		r.status = int32(status)
+	}
 	if r.interrupted.Load() {
-		return int32(status), nil
+		return r.endImage(img, int32(status))
 	}
 	by := leader
-	if r.exiting != nil {
-		by = r.exiting
+	if img.exiting != nil {
+		by = img.exiting
 	}
-	return int32(status), r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(by.tid), Status: int32(status)})
+	err := img.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(by.tid), Status: int32(status)})
+	return errors.Join(err, r.endImage(img, int32(status)))
 }
 
 // threadExited records a thread's own exit; threads ended by another's
@@ -476,10 +522,10 @@ func (r *recorder) threadExited(t *task, status unix.WaitStatus) error {
 	delete(r.tasks, t.tid)
 	r.policy.Remove(t.tid)
 	t.proc.Forget()
-	if r.exiting != nil || r.interrupted.Load() {
+	if t.img.exiting != nil || r.interrupted.Load() {
 		return nil
 	}
-	return r.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Status: int32(status)})
+	return t.img.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Status: int32(status)})
 }
 
 func (r *recorder) onSyscall(t *task) error {
@@ -525,9 +571,9 @@ func (r *recorder) onEntry(t *task, regs ptrace.Regs) error {
 		regs.Rdi &^= unix.CLONE_VM | unix.CLONE_VFORK
 		rewrite = true
 	case e.nr == unix.SYS_EXIT_GROUP:
-		r.exiting = t
+		t.img.exiting = t
 		// The last look: the program ends without another syscall exit.
-		if err := r.probe.checkReplaced(t.proc); err != nil {
+		if err := t.img.probe.checkReplaced(t.proc); err != nil {
 			return err
 		}
 	}
@@ -560,6 +606,9 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 	if cur := r.running(); cur != t {
 		r.policy.Ready(t.tid) // finished in the kernel while another ran
 	}
+	if t.execing {
+		return r.startExecImage(t)
+	}
 	result := regs.Result()
 	if e.refused {
 		result = -int64(unix.ENOSYS)
@@ -581,11 +630,17 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 			return err
 		}
 	}
-	if err := r.w.Append(ev); err != nil {
+	if err := r.noteCall(t, e, result); err != nil {
+		return err
+	}
+	if err := t.img.w.Append(ev); err != nil {
+		return err
+	}
+	if err := r.noteOutput(t, e, result); err != nil {
 		return err
 	}
 	if e.nr == unix.SYS_CLONE && e.args[0]&unix.CLONE_THREAD != 0 && !isError(result) {
-		return r.probe.coverThreads(t.proc)
+		return t.img.probe.coverThreads(t.proc)
 	}
 	return r.checkReplaced(t)
 }
@@ -632,7 +687,7 @@ func (r *recorder) checkReplaced(t *task) error {
 		return nil
 	}
 	r.replacedAt = now
-	return r.probe.checkReplaced(t.proc)
+	return t.img.probe.checkReplaced(t.proc)
 }
 
 // readOutputs copies every byte the kernel wrote for this call.
@@ -673,13 +728,6 @@ func (r *recorder) storeMappedFile(t *task, ev *trace.Event) error {
 		r.warn(fmt.Sprintf("mapping of %s (not a regular file) replays as anonymous memory", ev.Path))
 		return nil
 	}
-	if flags&unix.MAP_SHARED != 0 && ev.Args[2]&unix.PROT_WRITE != 0 {
-		// multiprocessing's semaphores (/dev/shm/sem.*): the children,
-		// not recorded, change them where the program reads them
-		// without a syscall (test_concurrent_futures on 3.13).
-		// Said once per directory: semaphores' names are random.
-		r.warn(fmt.Sprintf("a file of %s is mapped shared and writable: what other processes write there is not recorded, and replay may diverge", filepath.Dir(ev.Path)))
-	}
 	ev.Blob, err = r.opts.Blobs.Put(fdPath)
 	if err != nil {
 		return fmt.Errorf("store mapped file %s: %w", ev.Path, err)
@@ -705,7 +753,7 @@ func (r *recorder) onSignal(t *task, sig unix.Signal, atBoundary bool) (unix.Sig
 	if atBoundary && r.noCodeRanSinceExit(t) {
 		// Right after a syscall exit: replay raises it at the same event.
 		ev := &trace.Event{Kind: trace.KindSignal, Tid: int32(t.tid), Nr: int32(sig)}
-		return sig, r.w.Append(ev)
+		return sig, t.img.w.Append(ev)
 	}
 	// In the middle of user code, a point replay could not find: hold it
 	// until the next syscall.
@@ -740,7 +788,7 @@ func (r *recorder) emulateTimeInstruction(t *task) (bool, error) {
 	if err := t.proc.SetRegs(regs); err != nil {
 		return true, err
 	}
-	return true, r.w.Append(&trace.Event{Kind: trace.KindInstruction, Tid: int32(t.tid),
+	return true, t.img.w.Append(&trace.Event{Kind: trace.KindInstruction, Tid: int32(t.tid),
 		Regs: []uint64{regs.Rax, regs.Rdx, regs.Rcx}})
 }
 
@@ -757,28 +805,11 @@ func (r *recorder) onNewTask(t *task, tid int, clone bool) error {
 		return err
 	}
 	if thread {
-		r.addTask(child)
+		r.addTask(child, t.img)
 		r.policy.Ready(tid) // its first turn runs it up to its first syscall
 		return nil
 	}
-	return letChildGo(child)
-}
-
-// letChildGo lets a forked child run for real, untraced: the recorded
-// process sees it only through syscalls (pipes, wait4), which are
-// recorded. The child inherited rdtsc trapping, which nobody would
-// emulate for it, so that is switched off before it is let go.
-func letChildGo(child *ptrace.Proc) error {
-	regs, err := child.Regs()
-	if err != nil {
-		return err
-	}
-	// The child stands right after the fork's syscall instruction.
-	in := ptrace.Injection{At: regs.Rip - 2, Nr: unix.SYS_PRCTL, Args: [6]uint64{unix.PR_SET_TSC, unix.PR_TSC_ENABLE}}
-	if _, err := child.Inject(in); err != nil {
-		return fmt.Errorf("prepare child %d: %w", child.Pid, err)
-	}
-	return child.Detach()
+	return r.forkProcess(t, child)
 }
 
 // quietRefusals are refused by design: glibc falls back to older calls
@@ -805,8 +836,8 @@ func (r *recorder) warn(msg string) {
 	if r.opts.Warn != nil {
 		r.opts.Warn(msg)
 	}
-	if r.w != nil {
-		m := r.w.Meta()
+	if len(r.allImages) > 0 && r.allImages[0].w != nil {
+		m := r.allImages[0].w.Meta()
 		m.Warnings = append(m.Warnings, msg)
 	}
 }

@@ -39,6 +39,13 @@ type replayer struct {
 	// interrupted is set by another goroutine to stop a run at the next
 	// stop point; nil when nothing can interrupt.
 	interrupted *atomic.Bool
+	// parent is the replay of the image a forked child's image began as a
+	// copy of: replayed up to its fork first (forks.go).
+	parent *replayer
+	// forkAt is the event whose fork this replay makes for real, and
+	// forked the child it made; -1 and nil when replaying for itself.
+	forkAt int
+	forked *ptrace.Proc
 }
 
 // rtask is one thread of the replayed process. Only the thread the next
@@ -86,12 +93,15 @@ func newReplayer(opts ReplayOptions) (*replayer, error) {
 		return nil, err
 	}
 	defer events.Close()
-	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}, outputs: newOutputFds()}
+	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}, outputs: newOutputFds(), forkAt: -1}
+	if r.meta.Outputs != nil {
+		r.outputs = outputFds(r.meta.Outputs).clone()
+	}
 	for {
 		ev, err := events.Next()
 		if errors.Is(err, io.EOF) || errors.Is(err, trace.ErrIncomplete) {
 			r.endErr = err
-			return r, nil
+			return r, r.findParent()
 		}
 		if err != nil {
 			return nil, err
@@ -127,6 +137,9 @@ func (r *replayer) consume() { r.index++ }
 // start launches the recorded executable and gives it the recorded
 // initial image, so every address is as it was when recorded.
 func (r *replayer) start(tracer *ptrace.Tracer) error {
+	if r.parent != nil {
+		return r.startForked(tracer)
+	}
 	meta := r.meta
 	if cpu := cpuModel(); cpu != meta.CPU {
 		// cpuid is not trapped here: libraries that pick code paths by
@@ -222,7 +235,7 @@ func (r *replayer) runToEnd() (int32, error) {
 // resumed until it stops.
 func (r *replayer) run() error {
 	r.trap = nil
-	for r.exited == nil && r.trap == nil {
+	for r.exited == nil && r.trap == nil && r.forked == nil {
 		ev, err := r.peek()
 		if err != nil {
 			return err
@@ -230,6 +243,12 @@ func (r *replayer) run() error {
 		t := r.tasks[ev.Tid]
 		if t == nil {
 			return r.diverge(fmt.Sprintf("the trace names thread %d, which this replay has not created", ev.Tid))
+		}
+		if ev.Kind == trace.KindShared {
+			if err := r.writeShared(t, ev); err != nil {
+				return err
+			}
+			continue
 		}
 		if ev.Kind == trace.KindSignal && !t.atEntry {
 			// Recorded at t's last syscall exit, after other threads'
@@ -302,6 +321,8 @@ func (r *replayer) onSyscall(t *rtask) error {
 		return nil
 	case ev.Kind == trace.KindExit && (nr == unix.SYS_EXIT_GROUP || nr == unix.SYS_EXIT):
 		return r.exit(t, regs, nr)
+	case ev.Kind == trace.KindExit && ev.Nr == unix.SYS_EXECVE && (nr == unix.SYS_EXECVE || nr == unix.SYS_EXECVEAT):
+		return r.endAtExec(t)
 	case ev.Kind == trace.KindExit && unix.WaitStatus(ev.Status).Signaled():
 		return r.killedFromOutside(t, unix.WaitStatus(ev.Status).Signal())
 	case ev.Kind != trace.KindSyscall || int(ev.Nr) != nr || !sameArgs(ev, args):
@@ -309,6 +330,9 @@ func (r *replayer) onSyscall(t *rtask) error {
 			describeCall(nr, args), describeEvent(ev)))
 	}
 	r.consume()
+	if r.index-1 == r.forkAt {
+		return r.forkForReal(t, regs, ev)
+	}
 	if err := r.answer(t, regs, ev); err != nil {
 		return err
 	}
@@ -535,6 +559,10 @@ func (r *replayer) echo(t *rtask, ev *trace.Event) error {
 			return err
 		}
 	default:
+		return nil
+	}
+	if r.opts.Echo != nil {
+		r.opts.Echo(int(stream), r.index-1, data)
 		return nil
 	}
 	out := r.opts.Stdout

@@ -40,7 +40,7 @@ func (r *recorder) noteSource(t *task, e *syscallEntry, result int64) error {
 		return nil // a path the kernel accepted but rrpy cannot read is no source
 	}
 	abs := r.absPath(t, path, dirfd, e.args)
-	m := r.w.Meta()
+	m := t.img.w.Meta()
 	if _, seen := m.Sources[abs]; seen {
 		return nil
 	}
@@ -54,7 +54,7 @@ func (r *recorder) noteSource(t *task, e *syscallEntry, result int64) error {
 	}
 	m.Sources[abs] = hash
 	// Saved at once: a recording killed later still shows this source.
-	return r.w.SaveMeta()
+	return t.img.w.SaveMeta()
 }
 
 // absPath resolves a path the way the kernel did for the task.

@@ -25,14 +25,15 @@ func (r *recorder) onTrap(t *task) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	handled, err := r.probe.onBreakpoint(t.proc, regs)
+	img := t.img
+	handled, err := img.probe.onBreakpoint(t.proc, regs)
 	if handled || err != nil {
-		if err == nil && r.probe.installed() && r.probeMem.Load() == nil {
-			err = r.openProbeMem()
+		if err == nil && img.probe.installed() && img.mem == nil {
+			err = r.openProbeMem(img)
 		}
 		return handled, err
 	}
-	if !r.probe.installed() || !probe.IsTrap(regs.Rip) {
+	if !img.probe.installed() || !probe.IsTrap(regs.Rip) {
 		return false, nil
 	}
 	return true, r.tick(t, regs)
@@ -48,7 +49,7 @@ func (r *recorder) tick(t *task, regs ptrace.Regs) error {
 	if err := probe.Set(t.proc, probe.Conditions{}); err != nil {
 		return err
 	}
-	if err := r.w.Append(&trace.Event{Kind: trace.KindTick, Tid: int32(t.tid), Time: now}); err != nil {
+	if err := t.img.w.Append(&trace.Event{Kind: trace.KindTick, Tid: int32(t.tid), Time: now}); err != nil {
 		return err
 	}
 	if len(t.held) == 0 {
@@ -65,7 +66,7 @@ func (r *recorder) tick(t *task, regs ptrace.Regs) error {
 // nextTick says when the running thread should next be stopped at a stop
 // point, as unix ns, 0 for never.
 func (r *recorder) nextTick(cur *task) int64 {
-	if cur == nil || cur.inKernel || cur.stopped || !r.probe.installed() {
+	if cur == nil || cur.inKernel || cur.stopped || !cur.img.probe.installed() {
 		return 0
 	}
 	if len(cur.held) > 0 {
@@ -92,19 +93,21 @@ func (r *recorder) requestTicks(done <-chan struct{}) {
 			if due == 0 || time.Now().UnixNano() < due || !r.tickDue.CompareAndSwap(due, 0) {
 				continue
 			}
-			if mem := r.probeMem.Load(); mem != nil {
+			if mem := r.tickMem.Load(); mem != nil {
 				_ = probe.Set(fileMemory{mem}, probe.Conditions{Target: 1})
 			}
 		}
 	}
 }
 
-func (r *recorder) openProbeMem() error {
-	f, err := os.OpenFile(fmt.Sprintf("/proc/%d/mem", r.main.tid), os.O_RDWR, 0)
+// openProbeMem opens the memory file of an image whose probe is
+// installed: the ticker goroutine writes its probe's target through it.
+func (r *recorder) openProbeMem(img *recImage) error {
+	f, err := os.OpenFile(fmt.Sprintf("/proc/%d/mem", img.pid), os.O_RDWR, 0)
 	if err != nil {
-		return fmt.Errorf("open the tracee's memory for ticks: %w", err)
+		return fmt.Errorf("open the memory of process %d for ticks: %w", img.pid, err)
 	}
-	r.probeMem.Store(f)
+	img.mem = f
 	return nil
 }
 

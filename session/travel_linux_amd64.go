@@ -151,6 +151,9 @@ func StartSession(opts ReplayOptions) (*Session, error) {
 	}
 	s.pid = r.main.proc.Pid
 	r.cond = probe.Conditions{TrapCalls: true}
+	if s.Forked() {
+		r.cond = probe.Conditions{Target: 1} // the child's first stop point: its Python runs already
+	}
 	if _, err := s.Resume(r.cond); err != nil {
 		s.Close()
 		return nil, err
@@ -279,6 +282,19 @@ func (s *Session) SetEcho(on bool) { s.r.showOutput = on }
 
 // Memory is the memory of the program at the session's trap.
 func (s *Session) Memory() pyframes.Memory { return s.r.main.proc }
+
+// Forked tells whether the session replays a forked child, whose Python
+// was running when its process began: it starts at the child's first stop
+// point, not at a main script.
+func (s *Session) Forked() bool { return s.r.meta.ForkedFrom != nil }
+
+// Here is where the session stopped last.
+func (s *Session) Here() Trap {
+	if s.r.trap == nil {
+		return Trap{Ended: s.r.exited != nil, Time: s.r.last}
+	}
+	return *s.r.trap
+}
 
 // Python is the CPython the program runs.
 func (s *Session) Python() *pyframes.Python { return s.r.probe.py }

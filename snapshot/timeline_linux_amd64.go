@@ -71,6 +71,13 @@ func Open(opts Options) (*Timeline, error) {
 	}
 	tl.start, tl.frontier = tl.here.Time, tl.here.Time
 	tl.mainFrame, tl.mainThread = tl.here.Frame, tl.here.ThreadPointer
+	if s.Forked() {
+		// A forked child's main script is the outermost frame it has:
+		// its parent's, copied.
+		if stack, err := tl.reader().Stack(tl.here.Frame); err == nil && len(stack) > 0 {
+			tl.mainFrame = stack[len(stack)-1].Addr
+		}
+	}
 	// The session that started the replay stays, untouched, as the first
 	// checkpoint: it owns the tracer, so it is closed last.
 	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time)
@@ -100,6 +107,12 @@ func (tl *Timeline) Close() {
 // findMain runs through the interpreter's startup to the first stop point
 // of the main script's module code.
 func (tl *Timeline) findMain(main mainMatcher) error {
+	if tl.s.Forked() {
+		if here := tl.s.Here(); !here.Ended {
+			return tl.settle(here)
+		}
+		return errors.New("the process ended before it ran Python code: nothing to travel in")
+	}
 	for {
 		trap, err := tl.s.Resume(probe.Conditions{TrapCalls: true})
 		if err != nil {

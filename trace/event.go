@@ -19,6 +19,7 @@ const (
 	KindExit                              // a task ended: the process (exit status) or one of its threads
 	KindSyscallEnter                      // Tid entered syscall Nr and stayed in the kernel while other threads ran
 	KindTick                              // Tid stopped at the probe's stop point Time: rrpy switched threads or delivered a signal there
+	KindShared                            // other processes changed memory this one shares with them (Writes) before Tid went on
 )
 
 // String returns a short lowercase name such as "syscall".
@@ -38,11 +39,13 @@ func (k EventKind) String() string {
 		return "syscall-enter"
 	case KindTick:
 		return "tick"
+	case KindShared:
+		return "shared"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
 
-func (k EventKind) valid() bool { return k >= KindSyscall && k <= KindTick }
+func (k EventKind) valid() bool { return k >= KindSyscall && k <= KindShared }
 
 // MemWrite is a range of tracee memory and the bytes to put there.
 type MemWrite struct {
@@ -57,7 +60,7 @@ type Event struct {
 	Nr     int32 // syscall number (KindSyscall), signal number (KindSignal)
 	Args   [6]uint64
 	Result int64
-	Writes []MemWrite // syscall outputs; for KindExec the initial stack image (one write)
+	Writes []MemWrite // syscall outputs; for KindExec the initial stack image (one write); for KindShared what others wrote
 	Blob   string     // file-backed mmap / exec: hex sha256 of the file content in the blob store
 	Path   string     // the file's path when recorded (informational)
 	Regs   []uint64   // KindExec: user_regs_struct words; KindInstruction: rax, rdx, rcx after emulation

@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the on-disk format described in doc.go.
 // It is bumped on every format change; a reader refuses other versions.
-const FormatVersion = 3
+const FormatVersion = 4
 
 // magic starts every events file.
 const magic = "RRPYTRACE\n"

@@ -127,6 +127,14 @@ func Needs(dir string) (map[string]bool, error) {
 // needsOf is Needs of the trace in dir whose meta is read already.
 func needsOf(dir string, meta *Meta) (map[string]bool, error) {
 	need := map[string]bool{}
+	if err := needsOfImage(dir, meta, need); err != nil {
+		return nil, err
+	}
+	return need, addImageNeeds(dir, need)
+}
+
+// needsOfImage adds to need what the one process image in dir needs.
+func needsOfImage(dir string, meta *Meta, need map[string]bool) error {
 	add := func(h string) {
 		if h != "" {
 			need[h] = true
@@ -141,12 +149,32 @@ func needsOf(dir string, meta *Meta) (map[string]bool, error) {
 		for _, h := range meta.Blobs {
 			add(h)
 		}
-		return need, nil
+		return nil
 	}
-	if err := eachEventBlob(dir, add); err != nil {
-		return nil, err
+	return eachEventBlob(dir, add)
+}
+
+// addImageNeeds adds to need what the other process images of the
+// recording in dir need (a forked child's, an exec'd program's).
+func addImageNeeds(dir string, need map[string]bool) error {
+	ids, err := imageIDs(dir)
+	if err != nil {
+		return err
 	}
-	return need, nil
+	for _, id := range ids {
+		sub := ImageDir(dir, id)
+		meta, err := readMeta(sub)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // cut off before it was written: it stored nothing
+		}
+		if err != nil {
+			return err
+		}
+		if err := needsOfImage(sub, meta, need); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // eachEventBlob calls f with the blob of each event that has one, reading

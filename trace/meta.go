@@ -39,6 +39,21 @@ type Meta struct {
 	// absolute path when recorded) to its content's blob, so that the
 	// shell lists the source as it was.
 	Sources map[string]string `json:",omitempty"`
+
+	// Pid and ParentPid are the process's when recorded. A recording of
+	// a process tree has one trace per process image (images.go).
+	Pid, ParentPid int `json:",omitempty"`
+	// ForkedFrom is set on a forked child's image: it began as a copy of
+	// its parent image, which replay runs up to the fork first.
+	ForkedFrom *Origin `json:",omitempty"`
+	// ExecedAs is the image an execve replaced this one with, 0 for none:
+	// the image's events end at that execve.
+	ExecedAs int `json:",omitempty"`
+	// Outputs are, for an image an execve began, which of its fds wrote
+	// to the recorded program's stdout (1) or stderr (2) as it began: it
+	// inherited them from whatever ran before. Nil (null) means fds 1
+	// and 2; empty, none.
+	Outputs map[uint64]uint64
 }
 
 // writeMeta replaces DIR/meta.json atomically: readers see the old or the

@@ -34,6 +34,7 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			ArgsUsage: "[NAME|DIR]",
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "autopilot", Usage: "run the recording to its end with no shell, showing its output"},
+				&cli.IntFlag{Name: "p", Usage: "replay process `PID` of the recording (rrpy ps lists them) instead of the program rrpy started"},
 				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal; the first that fails ends rrpy with status 1"},
 				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
 					Usage: "stop an evaluation (p, watch) that runs longer than `DURATION`"},
@@ -88,11 +89,21 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Action:       func(c *cli.Context) error { return packCmd(c, stdout) },
 		},
 		{
+			Name:         "ps",
+			Usage:        "list a trace's processes: pid, parent, start and end, how each ended, whether it runs Python, command line",
+			ArgsUsage:    "[NAME|DIR]",
+			OnUsageError: onUsage,
+			Action:       func(c *cli.Context) error { return psCmd(c, stdout) },
+		},
+		{
 			Name:         "dump",
 			Usage:        "print a trace's events, one per line (for debugging rrpy)",
 			ArgsUsage:    "[NAME|DIR]",
 			OnUsageError: onUsage,
-			Action:       func(c *cli.Context) error { return dumpCmd(c, stdout) },
+			Flags: []cli.Flag{
+				&cli.IntFlag{Name: "p", Usage: "the events of process `PID` (rrpy ps lists them)"},
+			},
+			Action: func(c *cli.Context) error { return dumpCmd(c, stdout) },
 		},
 	}
 }

@@ -27,15 +27,28 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	root := dir
+	dir, meta, err := imageArg(c, dir)
+	if err != nil {
+		return err
+	}
 	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
 	if !c.Bool("autopilot") {
+		if c.IsSet("p") && !runsPython(meta) {
+			return fmt.Errorf("process %d runs %s, not a Python rrpy knows: replay it with --autopilot", meta.Pid, meta.Exe)
+		}
 		opts := snapshot.Options{
 			Replay:      session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
 			EvalTimeout: c.Duration("eval-timeout"),
 		}
 		return runShell(c.String("x"), opts, stdout, warn)
 	}
-	status, err := session.Replay(session.ReplayOptions{
+	replay := session.Replay
+	if !c.IsSet("p") {
+		// The whole tree, its outputs in the recorded order.
+		replay, dir = session.ReplayTree, root
+	}
+	status, err := replay(session.ReplayOptions{
 		TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn,
 	})
 	if err != nil {
@@ -69,6 +82,9 @@ func latestTrace() (string, error) {
 func dumpCmd(c *cli.Context, stdout io.Writer) error {
 	dir, err := traceArg(c)
 	if err != nil {
+		return err
+	}
+	if dir, _, err = imageArg(c, dir); err != nil {
 		return err
 	}
 	r, err := trace.Open(dir)
