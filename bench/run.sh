@@ -6,8 +6,8 @@
 #   bench/run.sh [PYTHON [WORKLOAD...]]
 #
 # PYTHON defaults to the python3 rrpy would record; the workloads (pass,
-# cpu, calls, mixed, files, threads, pipeline, print, server, subprocesses)
-# to all of them. print writes PRINT_MB megabytes (default 50) with
+# cpu, calls, mixed, files, threads, pipeline, print, server, subprocesses,
+# pool, pychildren) to all of them. print writes PRINT_MB megabytes (default 50) with
 # PYTHONUNBUFFERED=1; server answers 300 requests of a client process that
 # runs outside the recording.
 # CLOCK=settrace or CLOCK=monitoring records with that clock (rrpy record
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${1:-$(python3 -c 'import sys; print(sys.executable)')}
 shift || true
-wanted=${*:-pass cpu calls mixed files threads pipeline print server subprocesses}
+wanted=${*:-pass cpu calls mixed files threads pipeline print server subprocesses pool pychildren}
 clock=()
 [ -n "${CLOCK:-}" ] && clock=(--clock "$CLOCK")
 work=$(mktemp -d)
@@ -160,4 +160,6 @@ run pipeline && bench "queue pipeline: 5 threads, 4,000 items" "$py" bench/workl
 run print && PYTHONUNBUFFERED=1 bench "print ${PRINT_MB:-50} MB, PYTHONUNBUFFERED=1" "$py" bench/workloads.py print "${PRINT_MB:-50}"
 run server && bench_server
 run subprocesses && bench "100 x subprocess.run(/bin/true)" "$py" bench/workloads.py subprocesses
+run pool && bench "multiprocessing.Pool(4).map, 200 items" "$py" bench/workloads.py pool
+run pychildren && bench "100 x subprocess.run([python, -c, pass])" "$py" bench/workloads.py pychildren
 true

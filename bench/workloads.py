@@ -193,6 +193,26 @@ def client(port_file, requests):
             r.read()
 
 
+def square_sum(n):
+    return sum(i * i for i in range(n))
+
+
+def pool():
+    # multiprocessing.Pool(4).map over 200 items of CPU work: the workers
+    # are recorded with the parent (issue 15).
+    import multiprocessing
+
+    with multiprocessing.Pool(4) as p:
+        print(sum(p.map(square_sum, range(2000, 2200))))
+
+
+def pychildren():
+    # 100 runs of a Python child, each recorded.
+    import subprocess
+
+    print(sum(subprocess.run([sys.executable, "-c", "pass"]).returncode for _ in range(100)))
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     if name == "cpu":
@@ -221,5 +241,9 @@ if __name__ == "__main__":
         hot(int(sys.argv[2]))
     elif name == "getppid":
         getppid(int(sys.argv[2]))
+    elif name == "pool":
+        pool()
+    elif name == "pychildren":
+        pychildren()
     else:
         subprocesses()

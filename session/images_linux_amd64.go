@@ -109,7 +109,6 @@ func (r *recorder) nextImageID() int {
 func (r *recorder) forkProcess(parent *task, child *ptrace.Proc) error {
 	id := r.nextImageID()
 	pm := parent.img.w.Meta()
-	var err error
 	meta := &trace.Meta{
 		RrpyVersion: pm.RrpyVersion, Argv: pm.Argv, Env: pm.Env, Cwd: pm.Cwd,
 		Exe: pm.Exe, ExeBlob: pm.ExeBlob, Interp: pm.Interp, InterpBlob: pm.InterpBlob,
@@ -117,11 +116,6 @@ func (r *recorder) forkProcess(parent *task, child *ptrace.Proc) error {
 		Pid: child.Pid, ParentPid: parent.img.pid,
 		ForkedFrom: &trace.Origin{Image: parent.img.id, Event: -1},
 		Sources:    maps.Clone(pm.Sources), // what its Python looked at so far is its own past too
-	}
-	if r.order == nil {
-		if r.order, err = trace.CreateOrder(r.opts.TraceDir); err != nil {
-			return err
-		}
 	}
 	w, err := trace.Create(trace.ImageDir(r.opts.TraceDir, id), meta)
 	if err != nil {
@@ -267,10 +261,11 @@ func (r *recorder) switchImage(t *task) error {
 	return t.img.w.Append(&trace.Event{Kind: trace.KindShared, Tid: int32(t.tid), Writes: writes})
 }
 
-// noteOutput notes, in a recording of several processes, the order of a
-// write among all processes' writes: a replay of the tree shows them so.
+// noteOutput notes the order of a write among all processes' writes: a
+// replay of the tree shows them so. (Noted from the start: the first fork
+// may come after the program wrote.)
 func (r *recorder) noteOutput(t *task, e *syscallEntry, result int64) error {
-	if r.order == nil || result <= 0 || (e.nr != unix.SYS_WRITE && e.nr != unix.SYS_WRITEV) {
+	if result <= 0 || (e.nr != unix.SYS_WRITE && e.nr != unix.SYS_WRITEV) {
 		return nil
 	}
 	return r.order.Note(trace.OutputRef{Image: t.img.id, Event: t.img.w.Events() - 1})

@@ -217,6 +217,11 @@ func (r *recorder) startImage(t *task, id int, exe string) error {
 	if err != nil {
 		return err
 	}
+	if id == 0 {
+		if r.order, err = trace.CreateOrder(r.opts.TraceDir); err != nil {
+			return errors.Join(err, w.Abort())
+		}
+	}
 	t.img = r.newImage(proc.Pid, w, id)
 	t.img.probe, t.img.proc = pp, proc
 	regs.Orig_rax = ^uint64(0) // no syscall to restart: an execve's exit stop has its number there
@@ -309,9 +314,10 @@ func (r *recorder) nextStop() (ptrace.Stop, error) {
 	if cur == nil || !cur.inKernel || !r.policy.Waiting() {
 		return r.waitAny()
 	}
+	call := cur.outputsOf(cur.entry, 0) // a restart_syscall finishes the call it restarts: judged as that call
 	switch {
-	case mayRunBeside(cur.entry) && !r.holdsGIL(cur):
-	case mayRunBeside(cur.entry) || mayRunBesideBlocked(cur.entry):
+	case mayRunBeside(call) && !r.holdsGIL(cur):
+	case mayRunBeside(call) || mayRunBesideBlocked(call):
 		if stop, ok, err := r.waitUntilBlocked(cur); ok || err != nil {
 			return stop, err
 		}

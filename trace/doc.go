@@ -18,6 +18,19 @@
 //	                complete trace with fewer than Events events reports
 //	                ErrIncomplete: the file was cut at a chunk boundary.
 //	DIR/events      the event stream, described below.
+//	DIR/output-order  the order of every image's write and writev events
+//	                across images: uvarint pairs (image id, event index),
+//	                so that a replay of the whole tree shows its output as
+//	                the recording did (order.go).
+//	DIR/procs/ID/   one more trace (meta.json, events) per process image
+//	                after the first: each process the program forked, each
+//	                program an execve began, numbered as they began
+//	                (images.go). A forked image's Meta.ForkedFrom names its
+//	                parent image and the parent's fork event, where its
+//	                replay begins; an exec'd image starts with its own Exec
+//	                event and replays on its own. An image an execve ended
+//	                ends with an Exit event whose Nr is execve, and names
+//	                the image that follows in Meta.ExecedAs.
 //
 // The per-machine data directory is DefaultDir(): traces live in
 // DefaultDir()/traces and blobs in DefaultDir()/blobs.
@@ -47,7 +60,7 @@
 // Inside a chunk, events are encoded back to back with no separator. uvarint
 // and varint are the encodings of encoding/binary (varint is zig-zag).
 //
-//	byte     kind (EventKind, 1..7)
+//	byte     kind (EventKind, 1..8)
 //	byte     flags: which optional fields follow
 //	           0x01 Args   0x02 Result   0x04 Writes   0x08 Blob
 //	           0x10 Path   0x20 Regs     0x40 Status   0x80 Time

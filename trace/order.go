@@ -77,4 +77,3 @@ func ReadOrder(dir string) ([]OutputRef, error) {
 		refs = append(refs, OutputRef{Image: int(image), Event: int64(event)})
 	}
 }
-
