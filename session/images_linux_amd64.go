@@ -39,6 +39,22 @@ type recImage struct {
 	// forks are the children it forked whose fork event is not written
 	// yet, by pid: their traces say at which event they began.
 	forks map[int]*recImage
+	// closing is how the image ended, set when it ended before its
+	// parent's fork event was written (a vfork child execs before its
+	// parent's clone returns): its trace is closed once that is known.
+	closing *imageEnd
+}
+
+type imageEnd struct {
+	status   int32
+	complete bool
+}
+
+// forkPending tells whether the image's parent has not written the fork
+// event it began at yet.
+func (img *recImage) forkPending() bool {
+	from := img.w.Meta().ForkedFrom
+	return from != nil && from.Event < 0
 }
 
 // closeWriter ends the image's trace: complete with status, or cut off.
@@ -148,9 +164,12 @@ func (r *recorder) noteFork(parent *recImage, childPid int) error {
 	}
 	delete(parent.forks, childPid)
 	if img.w == nil {
-		return nil // it ended already
+		return nil // aborted
 	}
 	img.w.Meta().ForkedFrom.Event = parent.w.Events()
+	if end := img.closing; end != nil {
+		return img.closeWriter(end.status, end.complete)
+	}
 	return img.w.SaveMeta()
 }
 
@@ -175,7 +194,7 @@ func (r *recorder) endImageAtExec(t *task) error {
 	}
 	t.execing = true
 	old.w.Meta().ExecedAs = r.imageCount + 1 // startExecImage takes the next id
-	return r.endImage(old, 0)
+	return r.endImage(old, 0, true)
 }
 
 // startExecImage begins the trace of the program an execve put in t's
@@ -191,9 +210,9 @@ func (r *recorder) startExecImage(t *task) error {
 	return r.startImage(t, r.nextImageID(), exe)
 }
 
-// endImage forgets an image that ended, closing its trace (the first
-// image's is closed by Record).
-func (r *recorder) endImage(img *recImage, status int32) error {
+// endImage forgets an image that ended, closing its trace, complete or
+// cut off (the first image's is closed by Record).
+func (r *recorder) endImage(img *recImage, status int32, complete bool) error {
 	if r.images[img.pid] == img {
 		delete(r.images, img.pid)
 	}
@@ -206,10 +225,14 @@ func (r *recorder) endImage(img *recImage, status int32) error {
 			return err
 		}
 	}
-	if img.id == 0 {
+	switch {
+	case img.id == 0:
+		return nil
+	case img.forkPending():
+		img.closing = &imageEnd{status: status, complete: complete}
 		return nil
 	}
-	return img.closeWriter(status, true)
+	return img.closeWriter(status, complete)
 }
 
 // abortImages leaves the traces of the images still recorded cut off.

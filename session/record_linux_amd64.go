@@ -512,14 +512,14 @@ func (r *recorder) processExited(leader *task, status unix.WaitStatus) error {
 		r.status = int32(status)
 	}
 	if r.interrupted.Load() {
-		return r.endImage(img, int32(status))
+		return r.endImage(img, int32(status), false)
 	}
 	by := leader
 	if img.exiting != nil {
 		by = img.exiting
 	}
 	err := img.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(by.tid), Status: int32(status)})
-	return errors.Join(err, r.endImage(img, int32(status)))
+	return errors.Join(err, r.endImage(img, int32(status), true))
 }
 
 // threadExited records a thread's own exit; threads ended by another's

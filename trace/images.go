@@ -94,3 +94,16 @@ func RecordingOf(dir string) string {
 	}
 	return dir
 }
+
+// LastImageOf returns the last image of process pid in a recording's
+// images: the program its last execve started, if it made any.
+func LastImageOf(images []Image, pid int) (Image, bool) {
+	var found Image
+	ok := false
+	for _, img := range images {
+		if img.Meta.Pid == pid && (!ok || img.ID > found.ID) {
+			found, ok = img, true
+		}
+	}
+	return found, ok
+}

@@ -86,22 +86,28 @@ func runsPython(m *trace.Meta) bool {
 // opens: the program rrpy started, or process -p PID, each as its last
 // image (after any execve it made).
 func imageArg(c *cli.Context, dir string) (string, *trace.Meta, error) {
+	img, err := pickImage(dir, c.Int("p"))
+	return img.Dir, img.Meta, err
+}
+
+// processImage is the directory of process pid's last image, the program
+// rrpy started for 0.
+func processImage(dir string, pid int) (string, error) {
+	img, err := pickImage(dir, pid)
+	return img.Dir, err
+}
+
+func pickImage(dir string, pid int) (trace.Image, error) {
 	images, err := trace.Images(dir)
 	if err != nil {
-		return "", nil, err
+		return trace.Image{}, err
 	}
-	pid := images[0].Meta.Pid
-	if c.IsSet("p") {
-		pid = c.Int("p")
+	if pid == 0 {
+		pid = images[0].Meta.Pid
 	}
-	var found *trace.Image
-	for i := range images {
-		if images[i].Meta.Pid == pid && (found == nil || images[i].ID > found.ID) {
-			found = &images[i]
-		}
+	found, ok := trace.LastImageOf(images, pid)
+	if !ok {
+		return trace.Image{}, fmt.Errorf("no process %d in %s: rrpy ps lists its processes", pid, dir)
 	}
-	if found == nil {
-		return "", nil, fmt.Errorf("no process %d in %s: rrpy ps lists its processes", pid, dir)
-	}
-	return found.Dir, found.Meta, nil
+	return found, nil
 }

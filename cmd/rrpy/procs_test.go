@@ -50,9 +50,9 @@ func ps(t *testing.T, dir string) []psRow {
 // (children's included, in the recorded order) and status.
 func TestProcessTreesReplay(t *testing.T) {
 	programs := []struct {
-		name   string
-		args   []string
-		want   string
+		name    string
+		args    []string
+		want    string
 		pythons int // processes that run Python, at least
 	}{
 		{"fork", []string{"procs/fork_child.py"}, "child 30\nparent saw 3\n", 2},

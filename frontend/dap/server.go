@@ -24,9 +24,11 @@ import (
 )
 
 // Launch is what a launch request asks for: a recording (Trace, or the
-// latest when empty), or a program to record first.
+// latest when empty), or a program to record first; Process picks one of
+// the recording's processes (rrpy ps) instead of the program's own.
 type Launch struct {
 	Trace   string   `json:"trace"`
+	Process int      `json:"process"`
 	Program string   `json:"program"`
 	Args    []string `json:"args"`
 	Python  string   `json:"python"`
