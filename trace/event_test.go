@@ -62,7 +62,7 @@ func TestDecodeEventRejects(t *testing.T) {
 	cases := map[string][]byte{
 		"empty":         nil,
 		"kind zero":     {0, 0, 0, 0},
-		"kind too big":  {8, 0, 0, 0},
+		"kind too big":  {byte(KindShared) + 1, 0, 0, 0},
 		"time missing":  {1, flagTime, 0, 0},
 		"truncated":     valid[:len(valid)-1],
 		"tid too big":   {1, 0, 0x80, 0x80, 0x80, 0x80, 0x10, 0},

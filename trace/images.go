@@ -44,6 +44,9 @@ type Image struct {
 // program rrpy started first, then in the order they began.
 func Images(traceDir string) ([]Image, error) {
 	root, err := readMeta(traceDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s is %w (no %s)", traceDir, ErrNotTrace, metaFile)
+	}
 	if err != nil {
 		return nil, err
 	}
