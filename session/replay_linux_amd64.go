@@ -588,6 +588,9 @@ func (r *replayer) raiseRecordedSignals(t *rtask) error {
 			return err
 		}
 		r.consume()
+		if err := r.noteTimeBeforeDeath(t); err != nil {
+			return err
+		}
 		sig := unix.Signal(ev.Nr)
 		if err := t.proc.Signal(sig); err != nil {
 			return err
@@ -595,6 +598,18 @@ func (r *replayer) raiseRecordedSignals(t *rtask) error {
 		t.expect[sig]++
 		t.restart = false // the kernel restarts the call, or not, as it delivers the signal
 	}
+}
+
+// noteTimeBeforeDeath keeps the probe's time when the signal about to be
+// raised ends the process, as the trace's next event says: its memory is
+// gone once it is dead. (A Pool worker the pool terminated showed its end
+// at time 0.)
+func (r *replayer) noteTimeBeforeDeath(t *rtask) error {
+	next, err := r.peek()
+	if err != nil || next.Kind != trace.KindExit || !unix.WaitStatus(next.Status).Signaled() {
+		return nil
+	}
+	return r.noteLastTime(t)
 }
 
 // onSignal decides what to deliver for a signal-delivery stop of t.

@@ -134,6 +134,7 @@ type Session struct {
 	tracer *ptrace.Tracer
 	owner  bool // closes the tracer: the session that started the replay
 	pid    int
+	first  Trap // where StartSession stopped
 }
 
 // StartSession launches a recording's replay and runs it until the probe
@@ -154,10 +155,12 @@ func StartSession(opts ReplayOptions) (*Session, error) {
 	if s.Forked() {
 		r.cond = probe.Conditions{Target: 1} // the child's first stop point: its Python runs already
 	}
-	if _, err := s.Resume(r.cond); err != nil {
+	first, err := s.Resume(r.cond)
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
+	s.first = first
 	if !r.probe.installed() {
 		s.Close()
 		return nil, errors.New("the recorded program is not a CPython rrpy knows: no Python to travel in")
@@ -288,13 +291,9 @@ func (s *Session) Memory() pyframes.Memory { return s.r.main.proc }
 // point, not at a main script.
 func (s *Session) Forked() bool { return s.r.meta.ForkedFrom != nil }
 
-// Here is where the session stopped last.
-func (s *Session) Here() Trap {
-	if s.r.trap == nil {
-		return Trap{Ended: s.r.exited != nil, Time: s.r.last}
-	}
-	return *s.r.trap
-}
+// First is where StartSession stopped: a forked child's first stop
+// point, or its end (perhaps cut off) if it ran no Python code.
+func (s *Session) First() Trap { return s.first }
 
 // Python is the CPython the program runs.
 func (s *Session) Python() *pyframes.Python { return s.r.probe.py }

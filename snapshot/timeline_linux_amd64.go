@@ -108,8 +108,8 @@ func (tl *Timeline) Close() {
 // of the main script's module code.
 func (tl *Timeline) findMain(main mainMatcher) error {
 	if tl.s.Forked() {
-		if here := tl.s.Here(); !here.Ended {
-			return tl.settle(here)
+		if first := tl.s.First(); !first.Ended {
+			return tl.settle(first)
 		}
 		return errors.New("the process ended before it ran Python code: nothing to travel in")
 	}
