@@ -190,3 +190,25 @@ func TestPoolWorkerShell(t *testing.T) {
 func printed(out string) string {
 	return strings.TrimSpace(regexp.MustCompile(`^\$\d+ = `).ReplaceAllString(out, ""))
 }
+
+// A program that execs itself (as python -m pytest's re-exec, or a shell
+// wrapper that execs python): both images are recorded, replay runs both,
+// and the shell opens the one that runs last.
+func TestReexecFollowed(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, dir := recordReplay(t, nil, nil, py, testdata(t, "py/procs/reexec.py"))
+		if rec.code != 0 || rec.stdout != "first image\nsecond image: again\n" {
+			t.Fatalf("recording: exit %d, printed %q; stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		rows := ps(t, dir)
+		if len(rows) != 2 || rows[0].pid != rows[1].pid || rows[0].ended != "exec'd" || !strings.HasSuffix(rows[1].command, "reexec.py again") {
+			t.Fatalf("rrpy ps: %+v", rows)
+		}
+		sh := startShell(t, dir)
+		sh.do("break 8")
+		sh.do("continue")
+		if got := printed(sh.do("p word")); got != "'again'" {
+			t.Errorf("the shell on the second image, at line 8: p word = %q (it opened at\n%s)", got, sh.opening)
+		}
+	})
+}
