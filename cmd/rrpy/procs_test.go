@@ -212,3 +212,37 @@ func TestReexecFollowed(t *testing.T) {
 		}
 	})
 }
+
+// An editor opens one process of a recording: launch's process is the
+// pid rrpy ps shows, here a forked child, whose first stop is its own.
+func TestDAPLaunchProcess(t *testing.T) {
+	py := anyPython(t)
+	dir := filepath.Join(t.TempDir(), "trace")
+	script := testdata(t, "py/procs/fork_child.py")
+	recordOK(t, nil, dir, py, script)
+	rows := ps(t, dir)
+	if len(rows) != 2 {
+		t.Fatalf("rrpy ps: %+v", rows)
+	}
+	c := startDAP(t)
+	c.ok("initialize", map[string]any{"adapterID": "rrpy"})
+	c.ok("launch", map[string]any{"trace": dir, "process": rows[1].pid})
+	c.ok("setBreakpoints", map[string]any{"source": map[string]any{"path": script}, "breakpoints": []map[string]any{{"line": 9}}})
+	c.ok("configurationDone", nil)
+	if ev := c.stopped(); ev == nil || ev.Body.Reason != "entry" {
+		t.Fatalf("first stop: %+v", ev)
+	}
+	c.ok("continue", map[string]any{"threadId": 1})
+	if ev := c.stopped(); ev == nil || ev.Body.Reason != "breakpoint" {
+		t.Fatalf("continue: %+v", ev)
+	}
+	if fn, line := c.location(); fn != "<module>" || line != 9 {
+		t.Errorf("the child stopped at %s:%d, want <module>:9 (print in the child)", fn, line)
+	}
+	other := startDAP(t)
+	other.ok("initialize", map[string]any{"adapterID": "rrpy"})
+	r := other.call("launch", map[string]any{"trace": dir, "process": 1})
+	if resp := r.GetResponse(); resp.Success || !strings.Contains(resp.Message, "no process 1 in") {
+		t.Errorf("launch of process 1: %+v", resp)
+	}
+}
