@@ -12,7 +12,9 @@ type Change struct {
 	// first Change's is the start of the recording, where the value was
 	// already what it says.
 	Location
-	Value string // as a watch shows it (Value.Text): a repr, or why there is none
+	// Value is as a watch shows it (Value.Text), a repr or an exception,
+	// but "not alive yet" or "freed" where a $N it uses names no object.
+	Value string
 }
 
 // historyID numbers the watch History travels with, apart from the
@@ -28,6 +30,9 @@ const historyID = -2
 // the latest ones, with ctx's error.
 func History(ctx context.Context, t Target, expr string) ([]Change, error) {
 	here := t.Now().Time
+	if s, ok := t.(Searcher); ok {
+		defer s.Searching(s.Searching(true))
+	}
 	changes, err := changesBack(ctx, t, expr)
 	// The present comes back even when the search was interrupted.
 	if _, backErr := t.Go(context.WithoutCancel(ctx), here); backErr != nil && err == nil {
@@ -50,7 +55,7 @@ func changesBack(ctx context.Context, t Target, expr string) ([]Change, error) {
 	if _, err := t.Go(ctx, math.MaxUint64); err != nil {
 		return nil, err
 	}
-	value, err := watchText(ctx, t, expr)
+	value, err := rowValue(ctx, t, expr)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +66,7 @@ func changesBack(ctx context.Context, t Target, expr string) ([]Change, error) {
 		if err != nil || ctx.Err() != nil {
 			return oldestFirst(), err
 		}
-		before, err := watchText(ctx, t, expr)
+		before, err := rowValue(ctx, t, expr)
 		if err != nil {
 			return oldestFirst(), err
 		}
@@ -78,11 +83,15 @@ func changesBack(ctx context.Context, t Target, expr string) ([]Change, error) {
 	}
 }
 
-// watchText is a watch expression's value at the present, as shown.
-func watchText(ctx context.Context, t Target, expr string) (string, error) {
+// rowValue is a watch expression's value at the present, as a history
+// row shows it.
+func rowValue(ctx context.Context, t Target, expr string) (string, error) {
 	v, err := t.WatchValue(ctx, expr)
 	if err != nil {
 		return "", fmt.Errorf("evaluate %s at time %d: %w", expr, t.Now().Time, err)
+	}
+	if v.Absent != Present {
+		return v.Absent.String(), nil
 	}
 	return v.Text(), nil
 }

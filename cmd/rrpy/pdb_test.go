@@ -3,8 +3,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,7 +229,7 @@ func TestHistory(t *testing.T) {
 		expectOut(t, sh, "source x.__class__", "     3   class Foo(object):\n     4       value = 5\n")
 		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
 		rows := checkHistory(t, sh, "$0.value", "1 6 7 9", py == anyPython(t))
-		if rows[0].value != "RuntimeError: '$0' refers to an object created later in time" ||
+		if rows[0].value != "not alive yet" ||
 			rows[1].value != "5" || rows[2].value != "6" || rows[3].value != "7" {
 			t.Errorf("history $0.value: %+v", rows)
 		}
@@ -238,7 +240,7 @@ func TestHistory(t *testing.T) {
 		bstepUntil(t, sh, "> del lst")
 		expectOut(t, sh, "p lst", "$0 = [60, 70]\n")
 		rows = checkHistory(t, sh, "len($0)", "1 1 2 4 5", py == anyPython(t))
-		if rows[1].value != "0" || !strings.HasPrefix(rows[4].value, "RuntimeError: '$0' refers to an object freed earlier in time") {
+		if rows[1].value != "0" || rows[4].value != "freed" {
 			t.Errorf("history len($0): %+v", rows)
 		}
 		sh.quit()
@@ -279,7 +281,7 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	last := ""
 	for now := start; now <= end; now++ {
 		sh.do(fmt.Sprintf("go %d", now))
-		v := strings.TrimSpace(regexp.MustCompile(`^\$\d+ = `).ReplaceAllString(sh.do("p "+expr), ""))
+		v := asHistoryRow(strings.TrimSpace(regexp.MustCompile(`^\$\d+ = `).ReplaceAllString(sh.do("p "+expr), "")))
 		if v != last && now > start {
 			seen = append(seen, fmt.Sprintf("%d %s", now-1, v))
 		}
@@ -294,6 +296,18 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	}
 	sh.do(fmt.Sprintf("go %d", here))
 	return rows
+}
+
+// asHistoryRow is what p says of a value as history shows it: a $N
+// whose object is not alive is "not alive yet" or "freed" there.
+func asHistoryRow(p string) string {
+	switch {
+	case regexp.MustCompile(`^RuntimeError: '\$\d+' refers to an object created later in time$`).MatchString(p):
+		return "not alive yet"
+	case regexp.MustCompile(`^RuntimeError: '\$\d+' refers to an object freed earlier in time`).MatchString(p):
+		return "freed"
+	}
+	return p
 }
 
 // The $N names and the marks last: a later rrpy replay of the trace
@@ -315,22 +329,89 @@ func TestLastingAnchorsAndMarks(t *testing.T) {
 			t.Errorf("the kept names: %v, %v", fi, err)
 		}
 
+		// history searches without showing the program's output: the
+		// user sees it when they get there.
 		sh = startShell(t, dir)
+		if out := sh.do("history $0.value"); strings.Contains(out, "oops!") || !strings.HasPrefix(out, "$0.value took 4 values:\n") {
+			t.Errorf("history of a kept name, before going anywhere:\n%s", out)
+		}
 		expectOut(t, sh, "info marks", fmt.Sprintf("begin  time %d\nfailure  time %d\n", start, failure))
-		expectOut(t, sh, "info anchors", "$0  alive at …\n$1  alive throughout (in the executable's data)\n")
 		expectOut(t, sh, "p $0.value", "RuntimeError: '$0' refers to an object created later in time\n")
-		expectOut(t, sh, "info anchors", "$0  born at …\n$1  alive throughout (in the executable's data)\n")
+		expectOut(t, sh, "info anchors", "$0  born at …, alive to the end\n$1  alive throughout (in the executable's data)\n")
+		if out := sh.do("continue"); !strings.Contains(out, "oops!\n") {
+			t.Errorf("continue after history does not show the program's output:\n%s", out)
+		}
+		if sh.now != failure {
+			t.Errorf("continue went to %d, the failure is at %d", sh.now, failure)
+		}
+		sh.do("go begin")
 		sh.do("go failure")
 		if sh.now != failure {
 			t.Errorf("go failure went to %d, the mark is at %d", sh.now, failure)
 		}
 		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
 		expectOut(t, sh, "p $0.value", "$1 = 7\n")
-		if out := sh.do("history $0.value"); !strings.HasPrefix(out, "$0.value took 4 values:\n") {
-			t.Errorf("history of a kept name:\n%s", out)
-		}
 		sh.quit()
+		// What info anchors searched is kept: the next session knows it
+		// without searching.
+		kept := readKept(t, dir)
+		if len(kept.Anchors) != 2 || !kept.Anchors[0].BornKnown || kept.Anchors[0].Died != math.MaxUint64 || kept.Anchors[0].Checked != math.MaxUint64 {
+			t.Errorf("the lives info anchors found are not kept: %+v", kept)
+		}
 	})
+}
+
+// keptFile is what session.json holds, as far as the tests look.
+type keptFile struct {
+	Anchors []struct {
+		Addr      uint64 `json:"addr"`
+		BornKnown bool   `json:"born_known"`
+		Born      uint64 `json:"born"`
+		Died      uint64 `json:"died"`
+		Checked   uint64 `json:"checked"`
+	} `json:"anchors"`
+	Marks map[string]uint64 `json:"marks"`
+}
+
+func readKept(t *testing.T, dir string) keptFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "session.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k keptFile
+	if err := json.Unmarshal(data, &k); err != nil {
+		t.Fatalf("session.json: %v\n%s", err, data)
+	}
+	return k
+}
+
+// Two shells open on one trace: each $N is numbered after the other's,
+// and what both named and marked is kept, whichever quits last.
+func TestTwoShellsKeepTheirNames(t *testing.T) {
+	py := anyPython(t)
+	dir := filepath.Join(t.TempDir(), "trace")
+	rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
+	first, second := startShell(t, dir), startShell(t, dir)
+	first.do("continue")
+	second.do("continue")
+	expectOut(t, first, "p x", "$0 = <__main__.Foo object at 0x…>\n")
+	expectOut(t, second, "p lst1[0]", "$1 = <__main__.Foo object at 0x…>\n")
+	expectOut(t, second, "p x", "$0 = <__main__.Foo object at 0x…>\n") // the first's, read from the file
+	expectOut(t, first, "mark one", fmt.Sprintf("Mark one at time %d\n", first.now))
+	expectOut(t, second, "mark two 5", "Mark two at time 5\n")
+	expectOut(t, first, "p lst1", "$2 = [<__main__.Foo object at 0x…>, …]\n")
+	second.quit() // each writes at the end what it knows: neither loses the other's
+	first.quit()
+	sh := startShell(t, dir)
+	expectOut(t, sh, "info marks", fmt.Sprintf("two  time 5\none  time %d\n", first.now))
+	out := sh.do("info anchors")
+	if n := strings.Count(out, "\n"); n != 3 || !strings.HasPrefix(out, "$0  born at ") || !strings.Contains(out, "\n$2  born at ") {
+		t.Errorf("info anchors after two shells:\n%s", out)
+	}
+	sh.do("go one")
+	expectOut(t, sh, "p lst1[0]", "$1 = <__main__.Foo object at 0x…>\n")
+	sh.quit()
 }
 
 // pp lays a value out with the program's pprint.
