@@ -222,6 +222,9 @@ type SourceLister interface {
 	// DefinesFunction tells whether a recorded source defines a
 	// function named name.
 	DefinesFunction(name string) bool
+	// Functions lists the names of the functions the recorded sources
+	// define, sorted, each once.
+	Functions() []string
 }
 
 // Keeper is implemented by targets that keep with the recording what a

@@ -157,8 +157,9 @@ func commands() []command {
 			short: "list breakpoints, watchpoints, checkpoints' times, $N names or marks",
 			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +
 				"watchpoints; info paused the times of the checkpoints that moves in time start from;\n" +
-				"info anchors the $N names, kept with the recording, and their objects' lives as far\n" +
-				"as searched; info marks the marks.",
+				"info anchors the $N names, kept with the recording, with when their objects were\n" +
+				"born and freed (searched over the whole recording the first time, then kept);\n" +
+				"info marks the marks.",
 			fn: (*shell).info},
 		{name: "where", aliases: []string{"w", "bt", "backtrace"}, group: groupInspect,
 			short: "print the call stack, most recent call last",

@@ -610,6 +610,36 @@ func (l listingFake) SourceFiles() []string { return l.files }
 
 func (l listingFake) DefinesFunction(name string) bool { return name == "square" }
 
+func (l listingFake) Functions() []string { return []string{"square", "square_squares", "sum_squares"} }
+
+// Tab completes break's, tbreak's and clear's location from the
+// functions the recorded sources define and the recorded files; not
+// past it.
+func TestCompletionOfLocations(t *testing.T) {
+	f := listingFake{newFake(), []string{"/rec/app.py", "/rec/lib/util.py", "/other/square.py"}}
+	c := completion{s: newShell(Config{Target: f, Out: io.Discard}), commands: completer()}
+	for line, want := range map[string]string{
+		"b squ":         "are are.py: are_squares",
+		"break sum":     "_squares",
+		"tbreak ut":     "il.py:",
+		"cl app":        ".py:",
+		"b app.":        "py:",
+		"b app.py:":     "",
+		"b square if ":  "",
+		"b square if s": "",
+		"b ":            "app.py: square square.py: square_squares sum_squares util.py:",
+	} {
+		got, _ := c.Do([]rune(line), len([]rune(line)))
+		var words []string
+		for _, g := range got {
+			words = append(words, string(g))
+		}
+		if strings.Join(words, " ") != want {
+			t.Errorf("completing %q: got %q, want %q", line, words, want)
+		}
+	}
+}
+
 func TestBreakResolvesListedFiles(t *testing.T) {
 	f := listingFake{newFake(), []string{"/rec/app.py", "/rec/lib/util.py", "/other/util.py"}}
 	var out strings.Builder
