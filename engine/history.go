@@ -27,13 +27,14 @@ const historyID = -2
 // each line that changed the value (the watchpoints' memory path where
 // the expression allows). It leaves the present where it found it. A
 // canceled ctx ends the search early: the changes found are returned,
-// the latest ones, with ctx's error.
-func History(ctx context.Context, t Target, expr string) ([]Change, error) {
+// the latest ones, with ctx's error. found, if not nil, is told each
+// change as it is found, the latest first: a frontend's progress.
+func History(ctx context.Context, t Target, expr string, found func(Change)) ([]Change, error) {
 	here := t.Now().Time
 	if s, ok := t.(Searcher); ok {
 		defer s.Searching(s.Searching(true))
 	}
-	changes, err := changesBack(ctx, t, expr)
+	changes, err := changesBack(ctx, t, expr, found)
 	// The present comes back even when the search was interrupted.
 	if _, backErr := t.Go(context.WithoutCancel(ctx), here); backErr != nil && err == nil {
 		err = fmt.Errorf("back to time %d after the history of %s: %w", here, expr, backErr)
@@ -43,8 +44,14 @@ func History(ctx context.Context, t Target, expr string) ([]Change, error) {
 
 // changesBack collects the changes from the end of the recording back to
 // its start and returns them oldest first.
-func changesBack(ctx context.Context, t Target, expr string) ([]Change, error) {
+func changesBack(ctx context.Context, t Target, expr string, found func(Change)) ([]Change, error) {
 	var newestFirst []Change
+	add := func(c Change) {
+		newestFirst = append(newestFirst, c)
+		if found != nil {
+			found(c)
+		}
+	}
 	oldestFirst := func() []Change {
 		out := make([]Change, len(newestFirst))
 		for i, c := range newestFirst {
@@ -72,11 +79,11 @@ func changesBack(ctx context.Context, t Target, expr string) ([]Change, error) {
 		}
 		switch {
 		case st.Hit != nil:
-			newestFirst = append(newestFirst, Change{Location: st.Location, Value: value})
+			add(Change{Location: st.Location, Value: value})
 			value = before
 		case st.AtEdge || st.Time >= from:
 			// The start: what the value was there opens the history.
-			newestFirst = append(newestFirst, Change{Location: st.Location, Value: value})
+			add(Change{Location: st.Location, Value: value})
 			return oldestFirst(), nil
 		}
 		// A stop without a hit short of the start (a note) goes on.

@@ -96,6 +96,9 @@ func TestBreakpointsAsPdb(t *testing.T) {
 		expectOut(t, sh, "p value", "$… = 3\n")
 		expectOut(t, sh, "break", "Num Type         Disp Enb   Where\n1   breakpoint   keep yes   at scale()\n"+
 			"\tstop only if undefined_name > 0\n\tbreakpoint already hit 6 times\n")
+		expectStop(t, sh, "continue", "Hit breakpoint 1: scale()\n"+
+			"Breakpoint 1: the condition undefined_name > 0 raised NameError: name 'undefined_name' is not defined\n", 5, "")
+		expectOut(t, sh, "p value", "$… = 4\n")
 		expectOut(t, sh, "clear scale", "Deleted breakpoint 1 at scale()\n")
 		// break LINE is in the selected frame's file; backward, the
 		// condition is the one that held at the line's start.

@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"path"
+	"sync/atomic"
 
 	"rrpy/engine"
 )
@@ -17,8 +18,15 @@ func (s *shell) history(arg string) error {
 		return err
 	}
 	ctx, stop := s.moveContext()
-	quiet := s.showProgress()
-	changes, err := engine.History(ctx, s.t, arg)
+	var found atomic.Int64
+	var back atomic.Uint64 // the time of the earliest change found
+	quiet := s.showProgressAs(func(from, now uint64) string {
+		return historyProgress(found.Load(), back.Load(), from, now)
+	})
+	changes, err := engine.History(ctx, s.t, arg, func(c engine.Change) {
+		back.Store(c.Time)
+		found.Add(1)
+	})
 	quiet()
 	interrupted := ctx.Err() != nil
 	stop()
@@ -37,6 +45,15 @@ func (s *shell) history(arg string) error {
 		s.out.printf("Interrupted: the recording before %s was not searched.\n", from)
 	}
 	return nil
+}
+
+// historyProgress is the line a long history shows: how many values
+// it has found, back to when, and what it replays now.
+func historyProgress(found int64, back, from, now uint64) string {
+	if found == 0 {
+		return fmt.Sprintf("[history: no change found yet; replaying %d..%d]", from, now)
+	}
+	return fmt.Sprintf("[history: %s found back to time %d; replaying %d..%d]", plural(int(found), "change"), back, from, now)
 }
 
 // printChanges prints a history's rows aligned: the time, where the line
