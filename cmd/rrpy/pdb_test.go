@@ -220,7 +220,7 @@ func TestStartupFilesAndScripts(t *testing.T) {
 
 // history on the seed demo: the object's creation, then 5, 6, 7, with
 // the lines that changed it; on a list that grows and is freed, its
-// length. Both against a brute force: every stop point of the recording,
+// length; an attribute changed in many ways. All against a brute force: every stop point of the recording,
 // evaluated with p.
 func TestHistory(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
@@ -247,14 +247,30 @@ func TestHistory(t *testing.T) {
 			t.Errorf("history len($0): %+v", rows)
 		}
 		sh.quit()
+
+		// Changed in a called function, through another name, in an
+		// except block, between a generator's yields.
+		sh = recordAndOpen(t, py, "py/history_mix.py")
+		sh.do("continue")
+		expectOut(t, sh, "p acct", "$0 = <__main__.Account object at 0x…>\n")
+		rows = checkHistory(t, sh, "$0.balance", "1 21 8 12 24 28 17 17 17", py == anyPython(t))
+		var values []string
+		for _, r := range rows {
+			values = append(values, r.value)
+		}
+		if want := "not alive yet|AttributeError: 'Account' object has no attribute 'balance'|0|10|20|-1|-2|-3|-4"; strings.Join(values, "|") != want {
+			t.Errorf("history $0.balance: %s, want %s", strings.Join(values, "|"), want)
+		}
+		sh.quit()
 	})
 }
 
 // historyRow is a row of history's answer.
 type historyRow struct{ time, line, value string }
 
-// checkHistory runs history EXPR, checks the lines of its rows and that
-// it leaves the present where it was, and with brute, that stepping
+// checkHistory runs history EXPR, checks the lines of its rows, that it
+// leaves the present where it was and that go to a row's time is at its
+// line, and with brute, that stepping
 // through every stop point and printing EXPR sees the same changes.
 func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool) []historyRow {
 	t.Helper()
@@ -272,6 +288,13 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	if sh.now != here {
 		t.Errorf("history left the present at %d, not %d", sh.now, here)
 	}
+	// go to a row's time is at the start of the line that made it.
+	for _, r := range rows[1:] {
+		if line, _ := location(t, sh.do("go "+r.time)); fmt.Sprint(line) != r.line {
+			t.Errorf("go %s (a row of history %s) is at line %d, the row says %s", r.time, expr, line, r.line)
+		}
+	}
+	sh.do(fmt.Sprintf("go %d", here))
 	if !brute {
 		return rows
 	}
