@@ -429,14 +429,21 @@ func TestCompletion(t *testing.T) {
 		"b ap":      "p.py:",
 		"go o":      "",
 	} {
-		got, _ := c.Do([]rune(line), len([]rune(line)))
-		var words []string
-		for _, g := range got {
-			words = append(words, string(g))
-		}
-		if strings.Join(words, " ") != want {
-			t.Errorf("completing %q: got %q, want %q", line, words, want)
-		}
+		expectCompletion(t, c, line, want)
+	}
+}
+
+// expectCompletion checks what Tab offers at the end of line: the
+// completions' suffixes, space-separated.
+func expectCompletion(t *testing.T, c completion, line, want string) {
+	t.Helper()
+	got, _ := c.Do([]rune(line), len([]rune(line)))
+	var words []string
+	for _, g := range got {
+		words = append(words, string(g))
+	}
+	if strings.Join(words, " ") != want {
+		t.Errorf("completing %q: got %q, want %q", line, words, want)
 	}
 }
 

@@ -629,14 +629,7 @@ func TestCompletionOfLocations(t *testing.T) {
 		"b square if s": "",
 		"b ":            "app.py: square square.py: square_squares sum_squares util.py:",
 	} {
-		got, _ := c.Do([]rune(line), len([]rune(line)))
-		var words []string
-		for _, g := range got {
-			words = append(words, string(g))
-		}
-		if strings.Join(words, " ") != want {
-			t.Errorf("completing %q: got %q, want %q", line, words, want)
-		}
+		expectCompletion(t, c, line, want)
 	}
 }
 
