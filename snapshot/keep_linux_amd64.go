@@ -48,6 +48,7 @@ type keeper struct {
 	path   string
 	warn   func(string)
 	failed bool // saving failed once: said, not again
+	lost   bool // the file could not be read once: said, not again
 	// marked are the marks this session set: in a merge they replace the
 	// file's; the others are the file's (another session may have moved
 	// them).
@@ -60,7 +61,7 @@ type keeper struct {
 func (k *keeper) load() ([]*anchor, map[string]uint64) {
 	anchors, marks, err := k.read()
 	if err != nil {
-		k.say(fmt.Sprintf("the $N names and marks of earlier sessions are lost: %s: %v", k.path, err))
+		k.sayLost("earlier sessions", err)
 	}
 	return anchors, marks
 }
@@ -104,16 +105,18 @@ func (k *keeper) sync(anchors []*anchor, marks map[string]uint64, change func([]
 	if lockErr == nil {
 		defer unlock()
 	}
-	theirs, theirMarks, readErr := k.read()
-	if readErr == nil {
+	theirs, theirMarks, err := k.read()
+	if err == nil {
 		anchors = mergeAnchors(anchors, theirs)
 		marks = k.mergeMarks(marks, theirMarks)
+	} else {
+		k.sayLost("other sessions", err) // the write replaces it by what this one knows
 	}
 	anchors = change(anchors)
 	if lockErr != nil {
 		return anchors, marks, fmt.Errorf("keep the $N names and marks: %w", lockErr)
 	}
-	return anchors, marks, errors.Join(readErr, k.write(anchors, marks))
+	return anchors, marks, k.write(anchors, marks)
 }
 
 // lockDir takes an exclusive flock on a directory, released by the
@@ -209,6 +212,14 @@ func (tl *Timeline) keepSync(change func([]*anchor) []*anchor) error {
 		tl.keep.say(fmt.Sprintf("the $N names and marks will not last past this session: %v", err))
 	}
 	return err
+}
+
+// sayLost says, once, that the file could not be read.
+func (k *keeper) sayLost(whose string, err error) {
+	if !k.lost {
+		k.lost = true
+		k.say(fmt.Sprintf("the $N names and marks of %s are lost: %s: %v", whose, k.path, err))
+	}
 }
 
 func (k *keeper) say(msg string) {
