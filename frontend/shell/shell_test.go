@@ -762,21 +762,21 @@ func TestProgressOfALongMove(t *testing.T) {
 	}
 }
 
-// A long history says, on the line it rewrites, how many changes it has
-// found and how far back, and what it replays.
+// A long history says, on the line it rewrites, how many values it has
+// found and up to when, and what it replays.
 func TestProgressOfALongHistory(t *testing.T) {
 	var out strings.Builder
 	cfg := Config{Target: slowFake{newFake()}, In: strings.NewReader("history $1\n"), Out: &out, ProgressAfter: 20 * time.Millisecond}
 	if err := Run(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if want := "(1)$ history $1\n\r[history: no change found yet; replaying 5..7]\033[K"; !strings.Contains(out.String(), want) {
+	if want := "(1)$ history $1\n\r[history: no value found yet; replaying 5..7]\033[K"; !strings.Contains(out.String(), want) {
 		t.Errorf("no progress in:\n%q", out.String())
 	}
 	if want := "\r\033[K$1 took 1 value:\n"; !strings.Contains(out.String(), want) {
 		t.Errorf("the progress line is not cleared before the rows:\n%q", out.String())
 	}
-	if got := historyProgress(2, 40, 5, 7); got != "[history: 2 changes found back to time 40; replaying 5..7]" {
+	if got := historyProgress(2, 40, 5, 7); got != "[history: 2 values found up to time 40; replaying 5..7]" {
 		t.Errorf("progress with two changes: %q", got)
 	}
 }
