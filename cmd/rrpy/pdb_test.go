@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pdb's frame commands on a real program: where marks the selected
@@ -276,6 +277,26 @@ func TestHistory(t *testing.T) {
 		}
 		sh.quit()
 	})
+}
+
+// Ctrl-C stops a history with the values found so far, says how far it
+// searched, and leaves the present where it was.
+func TestHistoryInterrupted(t *testing.T) {
+	sh := recordAndOpen(t, anyPython(t), "py/history_many.py")
+	sh.do("continue")
+	here := sh.now
+	expectOut(t, sh, "p items", "$0 = [0, 1, 2, 3, …]\n")
+	// Only Python answers $0.__len__(): evaluated at every stop point, a
+	// history of it takes minutes.
+	out := sh.interrupt("history $0.__len__()", 2*time.Second)
+	m := regexp.MustCompile(`^\$0\.__len__\(\) took (\d+) values?:\n(?:  .*\n)+Interrupted: the recording after time (\d+) was not searched\.\n$`).FindStringSubmatch(out)
+	if m == nil || m[1] == "2002" || !strings.Contains(out, " not alive yet\n") {
+		t.Fatalf("history interrupted:\n%s", out)
+	}
+	if sh.now != here {
+		t.Errorf("the interrupted history left the present at %d, not %d", sh.now, here)
+	}
+	expectOut(t, sh, "p len($0)", "2000\n")
 }
 
 // historyRow is a row of history's answer.
