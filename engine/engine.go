@@ -90,6 +90,29 @@ type Value struct {
 	Statement  bool   // the source was a statement: no value
 	Output     string // what the evaluation printed
 	Err        string // its exception's last line, or why it could not run
+	// Absent says, with Err, that a $N the source uses named no object at
+	// the present: not born yet, or freed.
+	Absent Absence
+}
+
+// Absence is why a $N names no object at a time.
+type Absence int
+
+const (
+	Present    Absence = iota // alive, or not asked
+	NotBornYet                // the object is created later
+	Freed                     // the object was freed earlier
+)
+
+// String is how a history row shows the absence.
+func (a Absence) String() string {
+	switch a {
+	case NotBornYet:
+		return "not alive yet"
+	case Freed:
+		return "freed"
+	}
+	return "alive"
 }
 
 // Text is how a watchpoint shows the value: its repr, or its error.
@@ -182,6 +205,14 @@ type ProgressReporter interface {
 	Progress() (from, now uint64, ok bool)
 }
 
+// Searcher is implemented by targets that can move for a search rather
+// than for the user (History): the program's output on the way is not
+// shown, and later moves show it where the user gets to it.
+type Searcher interface {
+	// Searching turns that on or off, and returns what it was.
+	Searching(on bool) (was bool)
+}
+
 // SourceLister is implemented by targets that know every Python source
 // file of the recording, so that a breakpoint can name a file the
 // session has not been in yet. Optional: without it a frontend matches
@@ -191,14 +222,22 @@ type SourceLister interface {
 	// DefinesFunction tells whether a recorded source defines a
 	// function named name.
 	DefinesFunction(name string) bool
+	// Functions lists the names of the functions the recorded sources
+	// define, sorted, each once.
+	Functions() []string
 }
 
 // Keeper is implemented by targets that keep with the recording what a
 // session named, so that a later session knows it: the $N anchors and
 // marked times. Optional: without it they last one session.
 type Keeper interface {
-	// Anchors describes the $N anchors, $0 first.
+	// Anchors describes the $N anchors, $0 first, as far as their lives
+	// have been searched.
 	Anchors() []Anchor
+	// SearchAnchors finds every anchor's birth and death over the whole
+	// recording, and keeps them with the anchors. The present stays. A
+	// canceled ctx ends it early, what was found kept.
+	SearchAnchors(ctx context.Context) error
 	// Marks returns the marked times by name.
 	Marks() map[string]uint64
 	// Mark names a time; a mark of that name moves there.
@@ -214,7 +253,9 @@ type Anchor struct {
 	Born      uint64
 	BornKnown bool
 	// Died is the first time it was dead when DiedKnown; else it was
-	// alive at least up to Died (searched so far).
+	// alive at least up to Died (searched so far), or to the end of the
+	// recording when Lasts.
 	Died      uint64
 	DiedKnown bool
+	Lasts     bool
 }

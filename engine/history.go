@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"math"
 )
 
 // Change is one value a watch expression took over the recording.
@@ -12,7 +11,9 @@ type Change struct {
 	// first Change's is the start of the recording, where the value was
 	// already what it says.
 	Location
-	Value string // as a watch shows it (Value.Text): a repr, or why there is none
+	// Value is as a watch shows it (Value.Text), a repr or an exception,
+	// but "not alive yet" or "freed" where a $N it uses names no object.
+	Value string
 }
 
 // historyID numbers the watch History travels with, apart from the
@@ -20,69 +21,101 @@ type Change struct {
 const historyID = -2
 
 // History returns every value a watch expression took from the start of
-// the recording to its end, oldest first, and where each began: it runs
-// back from the end with a watch on expr, which stops at the start of
-// each line that changed the value (the watchpoints' memory path where
-// the expression allows). It leaves the present where it found it. A
-// canceled ctx ends the search early: the changes found are returned,
-// the latest ones, with ctx's error.
-func History(ctx context.Context, t Target, expr string) ([]Change, error) {
+// the recording to its end, oldest first, and where each began. It runs
+// forward from the start with a watch on expr (the watchpoints' memory
+// path where the expression allows), which stops at the first stop point
+// after each change: the line that made it is the one that started at
+// the stop point before, whose location a second forward pass reads.
+// Forward, a change costs a trap; a backward continue per change would
+// replay a window before each (hundreds of times slower on a loop that
+// changes the value at every turn). It leaves the present where it
+// found it.
+//
+// reached is how far the search went: the end of the recording, or
+// where a canceled ctx stopped it, with ctx's error: the changes up to
+// there are returned. found, if not nil, is told each change as the
+// first pass finds it, its Location's Time alone known: a frontend's
+// progress.
+func History(ctx context.Context, t Target, expr string, found func(Change)) (changes []Change, reached uint64, err error) {
 	here := t.Now().Time
-	changes, err := changesBack(ctx, t, expr)
+	if s, ok := t.(Searcher); ok {
+		defer s.Searching(s.Searching(true))
+	}
+	changes, reached, err = changesForward(ctx, t, expr, found)
+	if err == nil {
+		changes, reached, err = locate(ctx, t, changes, reached)
+	}
 	// The present comes back even when the search was interrupted.
 	if _, backErr := t.Go(context.WithoutCancel(ctx), here); backErr != nil && err == nil {
 		err = fmt.Errorf("back to time %d after the history of %s: %w", here, expr, backErr)
 	}
-	return changes, err
+	return changes, reached, err
 }
 
-// changesBack collects the changes from the end of the recording back to
-// its start and returns them oldest first.
-func changesBack(ctx context.Context, t Target, expr string) ([]Change, error) {
-	var newestFirst []Change
-	oldestFirst := func() []Change {
-		out := make([]Change, len(newestFirst))
-		for i, c := range newestFirst {
-			out[len(out)-1-i] = c
-		}
-		return out
-	}
-	if _, err := t.Go(ctx, math.MaxUint64); err != nil {
-		return nil, err
-	}
-	value, err := watchText(ctx, t, expr)
+// changesForward collects the changes from the start of the recording to
+// its end: the first with the start's location, the others with the
+// time of the line that made them only.
+func changesForward(ctx context.Context, t Target, expr string, found func(Change)) ([]Change, uint64, error) {
+	st, err := t.Go(ctx, 0) // clamped to the start
 	if err != nil {
-		return nil, err
+		return nil, t.Now().Time, err
 	}
+	var changes []Change
+	add := func(c Change) {
+		changes = append(changes, c)
+		if found != nil {
+			found(c)
+		}
+	}
+	value, err := rowValue(ctx, t, expr)
+	if err != nil {
+		return nil, st.Time, err
+	}
+	add(Change{Location: st.Location, Value: value})
 	watch := []Breakpoint{{ID: historyID, Watch: expr}}
 	for {
 		from := t.Now().Time
-		st, err := t.Continue(ctx, true, watch)
+		st, err := t.Continue(ctx, false, watch)
 		if err != nil || ctx.Err() != nil {
-			return oldestFirst(), err
-		}
-		before, err := watchText(ctx, t, expr)
-		if err != nil {
-			return oldestFirst(), err
+			return changes, t.Now().Time, err
 		}
 		switch {
 		case st.Hit != nil:
-			newestFirst = append(newestFirst, Change{Location: st.Location, Value: value})
-			value = before
-		case st.AtEdge || st.Time >= from:
-			// The start: what the value was there opens the history.
-			newestFirst = append(newestFirst, Change{Location: st.Location, Value: value})
-			return oldestFirst(), nil
+			value, err := rowValue(ctx, t, expr)
+			if err != nil {
+				return changes, st.Time, err
+			}
+			add(Change{Location: Location{Time: st.Time - 1}, Value: value})
+		case st.AtEdge || st.Time <= from:
+			return changes, st.Time, nil
 		}
-		// A stop without a hit short of the start (a note) goes on.
+		// A stop without a hit short of the end (a note) goes on.
 	}
 }
 
-// watchText is a watch expression's value at the present, as shown.
-func watchText(ctx context.Context, t Target, expr string) (string, error) {
+// locate reads where each change's line is, going to their times in
+// order: one forward pass. Interrupted, it returns the changes located,
+// complete up to the time of the first that is not.
+func locate(ctx context.Context, t Target, changes []Change, reached uint64) ([]Change, uint64, error) {
+	for i := 1; i < len(changes); i++ {
+		st, err := t.Go(ctx, changes[i].Time)
+		if err != nil || ctx.Err() != nil {
+			return changes[:i], changes[i].Time, err
+		}
+		changes[i].Location = st.Location
+	}
+	return changes, reached, nil
+}
+
+// rowValue is a watch expression's value at the present, as a history
+// row shows it.
+func rowValue(ctx context.Context, t Target, expr string) (string, error) {
 	v, err := t.WatchValue(ctx, expr)
 	if err != nil {
 		return "", fmt.Errorf("evaluate %s at time %d: %w", expr, t.Now().Time, err)
+	}
+	if v.Absent != Present {
+		return v.Absent.String(), nil
 	}
 	return v.Text(), nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 
+	"rrpy/engine"
 	"rrpy/probe"
 	"rrpy/session"
 )
@@ -47,32 +49,43 @@ func (a *anchor) alive(t uint64) bool {
 }
 
 // anchorFor returns the $N naming obj at the present, a new one if no
-// anchor names that object now.
+// anchor names that object now. A new one is numbered after the file's
+// anchors, under its lock, and kept at once: another session on the
+// trace does not take its number, and one killed later still leaves it.
 func (tl *Timeline) anchorFor(obj uint64) (int, error) {
 	now := tl.here.Time
-	for i, a := range tl.anchors {
-		if a.addr == obj && a.known(now) && a.alive(now) {
-			return i, nil
-		}
+	if n := naming(tl.anchors, obj, now); n >= 0 {
+		return n, nil
 	}
 	static, err := tl.s.InFile(obj)
 	if err != nil {
 		return 0, err
 	}
-	tl.anchors = append(tl.anchors, newAnchor(obj, now, static))
-	tl.keep.saveOrWarn(tl.anchors, tl.marks) // a session killed later still leaves it
-	return len(tl.anchors) - 1, nil
+	n := -1
+	_ = tl.keepSync(func(anchors []*anchor) []*anchor { // said once if it fails
+		if n = naming(anchors, obj, now); n < 0 {
+			anchors, n = append(anchors, newAnchor(obj, now, static)), len(anchors)
+		}
+		return anchors
+	})
+	return n, nil
+}
+
+// naming is the number of the anchor that names obj at time now, -1 for
+// none.
+func naming(anchors []*anchor, obj, now uint64) int {
+	return slices.IndexFunc(anchors, func(a *anchor) bool { return a.addr == obj && a.known(now) && a.alive(now) })
 }
 
 // anchorObjects returns the objects of the anchors used at time t, or
-// the message a user reads when one is unknown or not alive then,
-// searching their lives as far as t first.
-func (tl *Timeline) anchorObjects(ctx context.Context, used []int, t uint64) (map[int]uint64, string, error) {
+// the value a user reads when one is unknown or not alive then (nil
+// when all are), searching their lives as far as t first.
+func (tl *Timeline) anchorObjects(ctx context.Context, used []int, t uint64) (map[int]uint64, *engine.Value, error) {
 	if err := tl.searchLives(ctx, used, t, t); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	objs, msg := tl.knownAnchors(used, t)
-	return objs, msg, nil
+	objs, missing := tl.knownAnchors(used, t)
+	return objs, missing, nil
 }
 
 // searchLives makes the lives of the anchors used known from lo to hi.
@@ -89,33 +102,35 @@ func (tl *Timeline) searchLives(ctx context.Context, used []int, lo, hi uint64) 
 
 // knownAnchors is anchorObjects from what is known already: a search
 // evaluating at every stop point cannot stop to look (it asked first).
-func (tl *Timeline) knownAnchors(used []int, t uint64) (map[int]uint64, string) {
+func (tl *Timeline) knownAnchors(used []int, t uint64) (map[int]uint64, *engine.Value) {
 	objs := map[int]uint64{}
 	for _, n := range used {
 		if n >= len(tl.anchors) {
-			return nil, fmt.Sprintf("NameError: no constant object '$%d'", n)
+			return nil, &engine.Value{Anchor: -1, Err: fmt.Sprintf("NameError: no constant object '$%d'", n)}
 		}
 		a := tl.anchors[n]
 		if a.known(t) {
-			if msg := a.notAlive(n, t); msg != "" {
-				return nil, msg
+			if v := a.notAlive(n, t); v != nil {
+				return nil, v
 			}
 		}
 		objs[n] = a.addr
 	}
-	return objs, ""
+	return objs, nil
 }
 
-// notAlive is the message for an anchor used when its object does not
-// exist, "" when it does. Its life must be known at t.
-func (a *anchor) notAlive(n int, t uint64) string {
+// notAlive is the value of an expression using anchor n when its object
+// does not exist, nil when it does. Its life must be known at t.
+func (a *anchor) notAlive(n int, t uint64) *engine.Value {
 	switch {
 	case a.alive(t):
-		return ""
+		return nil
 	case t < a.seen:
-		return fmt.Sprintf("RuntimeError: '$%d' refers to an object created later in time", n)
+		return &engine.Value{Anchor: -1, Absent: engine.NotBornYet,
+			Err: fmt.Sprintf("RuntimeError: '$%d' refers to an object created later in time", n)}
 	}
-	return fmt.Sprintf("RuntimeError: '$%d' refers to an object freed earlier in time (at %d)", n, a.died)
+	return &engine.Value{Anchor: -1, Absent: engine.Freed,
+		Err: fmt.Sprintf("RuntimeError: '$%d' refers to an object freed earlier in time (at %d)", n, a.died)}
 }
 
 // searchLife makes an anchor's life known from lo to hi, searching only
@@ -133,8 +148,7 @@ func (tl *Timeline) searchLife(ctx context.Context, a *anchor, lo, hi uint64) er
 	}
 	present := tl.here.Time
 	tl.dropScratch()
-	tl.quiet = true
-	defer func() { tl.quiet = false }()
+	defer tl.Searching(tl.Searching(true)) // as it was: a history may be searching too
 	if needBirth {
 		if err := tl.searchBirth(ctx, a, lo); err != nil {
 			return err

@@ -28,11 +28,11 @@ func TestAnchorLife(t *testing.T) {
 	if !a.known(140) || !a.alive(140) || !a.known(150) || a.alive(150) {
 		t.Errorf("died at 150: at 140 %v/%v, at 150 %v/%v", a.known(140), a.alive(140), a.known(150), a.alive(150))
 	}
-	if msg := a.notAlive(0, 49); msg != "RuntimeError: '$0' refers to an object created later in time" {
-		t.Errorf("before its birth: %q", msg)
+	if v := a.notAlive(0, 49); v == nil || v.Err != "RuntimeError: '$0' refers to an object created later in time" || v.Absent.String() != "not alive yet" {
+		t.Errorf("before its birth: %+v", v)
 	}
-	if msg := a.notAlive(0, 150); msg != "RuntimeError: '$0' refers to an object freed earlier in time (at 150)" {
-		t.Errorf("after its death: %q", msg)
+	if v := a.notAlive(0, 150); v == nil || v.Err != "RuntimeError: '$0' refers to an object freed earlier in time (at 150)" || v.Absent.String() != "freed" {
+		t.Errorf("after its death: %+v", v)
 	}
 	if s := newAnchor(0x2000, 100, true); !s.known(1) || !s.alive(1) || !s.alive(1<<40) {
 		t.Errorf("a static object is alive from start to end")

@@ -157,8 +157,7 @@ func (tl *Timeline) lookForFailure(ctx context.Context) error {
 	if tl.endKnown && after > tl.end {
 		return nil // the recording ends there: nothing kept the exception
 	}
-	tl.quiet = true
-	defer func() { tl.quiet = false }()
+	defer tl.Searching(tl.Searching(true)) // as it was: a history may be searching too
 	if _, err := tl.goTo(ctx, after); err != nil || tl.here.Time != after {
 		return err
 	}

@@ -53,12 +53,15 @@ func (tl *Timeline) eval(ctx context.Context, src string, frame int, name bool) 
 		return engine.Value{}, err
 	}
 	_, used := pyeval.Rewrite(src)
-	objs, msg, err := tl.anchorObjects(ctx, used, tl.here.Time)
+	objs, missing, err := tl.anchorObjects(ctx, used, tl.here.Time)
 	if err != nil && ctx.Err() != nil {
 		return engine.Value{Anchor: -1, Err: interruptedMsg}, nil // Ctrl-C while $N's life was searched
 	}
-	if err != nil || msg != "" {
-		return engine.Value{Anchor: -1, Err: msg}, err
+	if err != nil {
+		return engine.Value{Anchor: -1}, err
+	}
+	if missing != nil {
+		return *missing, nil
 	}
 	sc, err := tl.presentScratch(ctx)
 	if err != nil {

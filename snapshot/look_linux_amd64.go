@@ -264,6 +264,10 @@ func (tl *Timeline) Source(file string) ([]byte, error) { return tl.sources.get(
 // SourceFiles lists the recorded source files, for break FILE:LINE.
 func (tl *Timeline) SourceFiles() []string { return tl.sources.files() }
 
+// Functions lists the names of the functions the recorded sources
+// define.
+func (tl *Timeline) Functions() []string { return tl.sources.functions() }
+
 // DefinesFunction tells whether a recorded source defines a function.
 func (tl *Timeline) DefinesFunction(name string) bool { return len(tl.sources.defLines(name)) > 0 }
 

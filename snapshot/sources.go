@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,6 +23,7 @@ type sourceStore struct {
 	blobs   *trace.BlobStore
 	cache   map[string][]byte
 	command string
+	funcs   []string // the functions the sources define, once listed
 }
 
 func newSourceStore(m *trace.Meta, blobs *trace.BlobStore, command string) *sourceStore {
@@ -91,4 +93,31 @@ func (s *sourceStore) defLines(name string) []int {
 		}
 	}
 	return out
+}
+
+// defName finds a function's definition on a line, its name the group.
+var defName = regexp.MustCompile(`^\s*(?:async\s+)?def\s+([\p{L}_][\p{L}\p{N}_]*)\s*[\(\[]`)
+
+// functions lists the names of the functions the recorded sources
+// define, sorted, each once: what break FUNC can name. Read once, as
+// Tab asks again at every key.
+func (s *sourceStore) functions() []string {
+	if s.funcs != nil {
+		return s.funcs
+	}
+	s.funcs = []string{}
+	for _, f := range s.files() {
+		data, err := s.get(f)
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if m := defName.FindStringSubmatch(l); m != nil {
+				s.funcs = append(s.funcs, m[1])
+			}
+		}
+	}
+	sort.Strings(s.funcs)
+	s.funcs = slices.Compact(s.funcs)
+	return s.funcs
 }

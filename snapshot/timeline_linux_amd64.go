@@ -92,7 +92,7 @@ func Open(opts Options) (*Timeline, error) {
 // with what was found of their lives, for the next session.
 func (tl *Timeline) Close() {
 	if len(tl.anchors) > 0 || len(tl.marks) > 0 { // a session that named nothing writes nothing
-		tl.keep.saveOrWarn(tl.anchors, tl.marks)
+		_ = tl.keepSync(keepAll) // said once if it fails
 	}
 	tl.dropScratch()
 	if tl.s != nil {

@@ -61,9 +61,9 @@ func (tl *Timeline) prepareWatches(ctx context.Context, ws []watch, lo, hi uint6
 // stop point will do. The anchors' lives must be known at t
 // (prepareWatches).
 func (tl *Timeline) watchValue(ctx context.Context, w watch, t uint64) (engine.Value, *wordRecorder, error) {
-	objs, msg := tl.knownAnchors(w.used, t)
-	if msg != "" {
-		return engine.Value{Anchor: -1, Err: msg}, newWordRecorder(nil), nil
+	objs, missing := tl.knownAnchors(w.used, t)
+	if missing != nil {
+		return *missing, newWordRecorder(nil), nil
 	}
 	if w.fast != nil {
 		rec := newWordRecorder(tl.s.Memory())

@@ -36,7 +36,7 @@ type Summary struct {
 	Dir    string
 	Meta   *Meta
 	End    time.Time // when its events were last written
-	Bytes  int64     // its directory's size, packed blobs included
+	Bytes  int64     // what its directory takes on disk, packed blobs included
 	Packed bool
 }
 
@@ -92,19 +92,26 @@ func Summarize(dir string) (Summary, error) {
 	return Summary{Name: filepath.Base(dir), Dir: dir, Meta: meta, End: events.ModTime(), Bytes: size, Packed: perr == nil}, nil
 }
 
+// dirSize is what the files under dir take on disk, each file once
+// however many names it has there.
 func dirSize(dir string) (int64, error) {
 	var total int64
+	seen := map[inode]bool{}
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		fi, err := d.Info()
 		if err != nil {
 			return err
 		}
-		if d.Type().IsRegular() {
-			fi, err := d.Info()
-			if err != nil {
-				return err
+		if id, ok := inodeOf(fi); ok {
+			if seen[id] {
+				return nil
 			}
-			total += fi.Size()
+			seen[id] = true
 		}
+		total += diskBytes(fi)
 		return nil
 	})
 	if err != nil {
@@ -214,7 +221,10 @@ func BlobsFor(dir, shared string) (*BlobStore, error) {
 // Pack copies into the trace in dir every blob it needs from the store,
 // so that the trace replays on another machine with the same dynamic
 // loader. It returns how many blobs it copied; a trace packed already
-// gets what it lacks.
+// gets what it lacks. A first pack fills a temporary directory that
+// becomes the trace's blobs in one rename: a pack that fails (a
+// directory it cannot write, a full disk) or is killed leaves no half
+// store that would make the trace look packed.
 func Pack(dir string, store *BlobStore) (int, error) {
 	need, err := Needs(dir)
 	if err != nil {
@@ -230,17 +240,51 @@ func Pack(dir string, store *BlobStore) (int, error) {
 		return 0, fmt.Errorf("%d of the %d stored files the trace needs are missing from %s: pack it on the machine that recorded it",
 			len(missing), len(need), store.Dir())
 	}
-	own, err := OpenBlobStore(filepath.Join(dir, packedBlobsDir))
+	removePackingLeftovers(dir)
+	final := filepath.Join(dir, packedBlobsDir)
+	if fi, err := os.Stat(final); err == nil && fi.IsDir() {
+		copied, err := copyBlobs(store, &BlobStore{dir: final, seen: map[fileID]string{}}, need)
+		if err != nil {
+			return copied, fmt.Errorf("pack %s: %w", dir, err)
+		}
+		return copied, nil
+	}
+	tmp, err := os.MkdirTemp(dir, packingPattern)
 	if err != nil {
 		return 0, fmt.Errorf("pack %s: %w", dir, err)
 	}
+	copied, err := copyBlobs(store, &BlobStore{dir: tmp, seen: map[fileID]string{}}, need)
+	if err == nil {
+		err = os.Rename(tmp, final)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return 0, fmt.Errorf("pack %s: %w", dir, err)
+	}
+	return copied, nil
+}
+
+// packingPattern names the temporary directory a first pack fills.
+const packingPattern = ".packing-*"
+
+// removePackingLeftovers removes what a pack killed before left.
+func removePackingLeftovers(dir string) {
+	old, _ := filepath.Glob(filepath.Join(dir, packingPattern))
+	for _, o := range old {
+		_ = os.RemoveAll(o) // a leftover that stays is only space
+	}
+}
+
+// copyBlobs copies into own the blobs of need it lacks, and says how
+// many.
+func copyBlobs(store, own *BlobStore, need map[string]bool) (int, error) {
 	copied := 0
 	for h := range need {
 		if own.Has(h) {
 			continue
 		}
 		if err := copyBlob(store, own, h); err != nil {
-			return copied, fmt.Errorf("pack %s: %w", dir, err)
+			return copied, err
 		}
 		copied++
 	}
@@ -314,7 +358,7 @@ func elsewhere(dataDir string) ([]string, error) {
 // Collected is what a collection of the blob store removed.
 type Collected struct {
 	Blobs int
-	Bytes int64
+	Bytes int64 // what they took on disk
 }
 
 // CollectBlobs removes from the store in dataDir the blobs that no trace
@@ -399,7 +443,7 @@ func removeUnneeded(blobsDir string, needed map[string]bool) (Collected, error) 
 			return err
 		}
 		c.Blobs++
-		c.Bytes += fi.Size()
+		c.Bytes += diskBytes(fi)
 		return nil
 	})
 	if err != nil {

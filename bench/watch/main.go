@@ -219,7 +219,7 @@ func historySpeed(python string, stops int) error {
 	}
 	for _, expr := range []string{"$0.attr", "len($1)"} {
 		t0 := time.Now()
-		changes, err := engine.History(ctx, tl, expr)
+		changes, _, err := engine.History(ctx, tl, expr, nil)
 		if err != nil {
 			return err
 		}

@@ -3,14 +3,17 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pdb's frame commands on a real program: where marks the selected
@@ -94,6 +97,9 @@ func TestBreakpointsAsPdb(t *testing.T) {
 		expectOut(t, sh, "p value", "$… = 3\n")
 		expectOut(t, sh, "break", "Num Type         Disp Enb   Where\n1   breakpoint   keep yes   at scale()\n"+
 			"\tstop only if undefined_name > 0\n\tbreakpoint already hit 6 times\n")
+		expectStop(t, sh, "continue", "Hit breakpoint 1: scale()\n"+
+			"Breakpoint 1: the condition undefined_name > 0 raised NameError: name 'undefined_name' is not defined\n", 5, "")
+		expectOut(t, sh, "p value", "$… = 4\n")
 		expectOut(t, sh, "clear scale", "Deleted breakpoint 1 at scale()\n")
 		// break LINE is in the selected frame's file; backward, the
 		// condition is the one that held at the line's start.
@@ -215,7 +221,7 @@ func TestStartupFilesAndScripts(t *testing.T) {
 
 // history on the seed demo: the object's creation, then 5, 6, 7, with
 // the lines that changed it; on a list that grows and is freed, its
-// length. Both against a brute force: every stop point of the recording,
+// length; an attribute changed in many ways. All against a brute force: every stop point of the recording,
 // evaluated with p.
 func TestHistory(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
@@ -227,7 +233,7 @@ func TestHistory(t *testing.T) {
 		expectOut(t, sh, "source x.__class__", "     3   class Foo(object):\n     4       value = 5\n")
 		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
 		rows := checkHistory(t, sh, "$0.value", "1 6 7 9", py == anyPython(t))
-		if rows[0].value != "RuntimeError: '$0' refers to an object created later in time" ||
+		if rows[0].value != "not alive yet" ||
 			rows[1].value != "5" || rows[2].value != "6" || rows[3].value != "7" {
 			t.Errorf("history $0.value: %+v", rows)
 		}
@@ -238,18 +244,67 @@ func TestHistory(t *testing.T) {
 		bstepUntil(t, sh, "> del lst")
 		expectOut(t, sh, "p lst", "$0 = [60, 70]\n")
 		rows = checkHistory(t, sh, "len($0)", "1 1 2 4 5", py == anyPython(t))
-		if rows[1].value != "0" || !strings.HasPrefix(rows[4].value, "RuntimeError: '$0' refers to an object freed earlier in time") {
+		if rows[1].value != "0" || rows[4].value != "freed" {
 			t.Errorf("history len($0): %+v", rows)
+		}
+		sh.quit()
+
+		// Changed in a called function, through another name, in an
+		// except block, between a generator's yields.
+		sh = recordAndOpen(t, py, "py/history_mix.py")
+		sh.do("continue")
+		expectOut(t, sh, "p acct", "$0 = <__main__.Account object at 0x…>\n")
+		rows = checkHistory(t, sh, "$0.balance", "1 21 8 12 24 28 17 17 17", py == anyPython(t))
+		var values []string
+		for _, r := range rows {
+			values = append(values, r.value)
+		}
+		if want := "not alive yet|AttributeError: 'Account' object has no attribute 'balance'|0|10|20|-1|-2|-3|-4"; strings.Join(values, "|") != want {
+			t.Errorf("history $0.balance: %s, want %s", strings.Join(values, "|"), want)
+		}
+		sh.quit()
+
+		// A value that changes at every turn of a loop: a row each, in
+		// one pass forward (a backward search per change took minutes).
+		sh = recordAndOpen(t, py, "py/history_many.py")
+		sh.do("continue")
+		expectOut(t, sh, "p items", "$0 = [0, 1, 2, 3, …]\n")
+		rows = checkHistory(t, sh, "len($0)", "1 2"+strings.Repeat(" 4", 2000), false)
+		for i, r := range rows[1:] {
+			if r.value != fmt.Sprint(i) {
+				t.Fatalf("history len($0): row %d says %s", i+1, r.value)
+			}
 		}
 		sh.quit()
 	})
 }
 
+// Ctrl-C stops a history with the values found so far, says how far it
+// searched, and leaves the present where it was.
+func TestHistoryInterrupted(t *testing.T) {
+	sh := recordAndOpen(t, anyPython(t), "py/history_many.py")
+	sh.do("continue")
+	here := sh.now
+	expectOut(t, sh, "p items", "$0 = [0, 1, 2, 3, …]\n")
+	// Only Python answers $0.__len__(): evaluated at every stop point, a
+	// history of it takes minutes.
+	out := sh.interrupt("history $0.__len__()", 2*time.Second)
+	m := regexp.MustCompile(`^\$0\.__len__\(\) took (\d+) values?:\n(?:  .*\n)+Interrupted: the recording after time (\d+) was not searched\.\n$`).FindStringSubmatch(out)
+	if m == nil || m[1] == "2002" || !strings.Contains(out, " not alive yet\n") {
+		t.Fatalf("history interrupted:\n%s", out)
+	}
+	if sh.now != here {
+		t.Errorf("the interrupted history left the present at %d, not %d", sh.now, here)
+	}
+	expectOut(t, sh, "p len($0)", "2000\n")
+}
+
 // historyRow is a row of history's answer.
 type historyRow struct{ time, line, value string }
 
-// checkHistory runs history EXPR, checks the lines of its rows and that
-// it leaves the present where it was, and with brute, that stepping
+// checkHistory runs history EXPR, checks the lines of its rows, that it
+// leaves the present where it was and that go to a row's time is at its
+// line, and with brute, that stepping
 // through every stop point and printing EXPR sees the same changes.
 func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool) []historyRow {
 	t.Helper()
@@ -267,6 +322,16 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	if sh.now != here {
 		t.Errorf("history left the present at %d, not %d", sh.now, here)
 	}
+	// go to a row's time is at the start of the line that made it (a
+	// dozen rows of a long history).
+	step := max(1, len(rows)/12)
+	for i := 1; i < len(rows); i += step {
+		r := rows[i]
+		if line, _ := location(t, sh.do("go "+r.time)); fmt.Sprint(line) != r.line {
+			t.Errorf("go %s (a row of history %s) is at line %d, the row says %s", r.time, expr, line, r.line)
+		}
+	}
+	sh.do(fmt.Sprintf("go %d", here))
 	if !brute {
 		return rows
 	}
@@ -279,7 +344,7 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	last := ""
 	for now := start; now <= end; now++ {
 		sh.do(fmt.Sprintf("go %d", now))
-		v := strings.TrimSpace(regexp.MustCompile(`^\$\d+ = `).ReplaceAllString(sh.do("p "+expr), ""))
+		v := asHistoryRow(strings.TrimSpace(regexp.MustCompile(`^\$\d+ = `).ReplaceAllString(sh.do("p "+expr), "")))
 		if v != last && now > start {
 			seen = append(seen, fmt.Sprintf("%d %s", now-1, v))
 		}
@@ -294,6 +359,18 @@ func checkHistory(t *testing.T, sh *shellDriver, expr, lines string, brute bool)
 	}
 	sh.do(fmt.Sprintf("go %d", here))
 	return rows
+}
+
+// asHistoryRow is what p says of a value as history shows it: a $N
+// whose object is not alive is "not alive yet" or "freed" there.
+func asHistoryRow(p string) string {
+	switch {
+	case regexp.MustCompile(`^RuntimeError: '\$\d+' refers to an object created later in time$`).MatchString(p):
+		return "not alive yet"
+	case regexp.MustCompile(`^RuntimeError: '\$\d+' refers to an object freed earlier in time`).MatchString(p):
+		return "freed"
+	}
+	return p
 }
 
 // The $N names and the marks last: a later rrpy replay of the trace
@@ -315,22 +392,89 @@ func TestLastingAnchorsAndMarks(t *testing.T) {
 			t.Errorf("the kept names: %v, %v", fi, err)
 		}
 
+		// history searches without showing the program's output: the
+		// user sees it when they get there.
 		sh = startShell(t, dir)
+		if out := sh.do("history $0.value"); strings.Contains(out, "oops!") || !strings.HasPrefix(out, "$0.value took 4 values:\n") {
+			t.Errorf("history of a kept name, before going anywhere:\n%s", out)
+		}
 		expectOut(t, sh, "info marks", fmt.Sprintf("begin  time %d\nfailure  time %d\n", start, failure))
-		expectOut(t, sh, "info anchors", "$0  alive at …\n$1  alive throughout (in the executable's data)\n")
 		expectOut(t, sh, "p $0.value", "RuntimeError: '$0' refers to an object created later in time\n")
-		expectOut(t, sh, "info anchors", "$0  born at …\n$1  alive throughout (in the executable's data)\n")
+		expectOut(t, sh, "info anchors", "$0  born at …, alive to the end\n$1  alive throughout (in the executable's data)\n")
+		if out := sh.do("continue"); !strings.Contains(out, "oops!\n") {
+			t.Errorf("continue after history does not show the program's output:\n%s", out)
+		}
+		if sh.now != failure {
+			t.Errorf("continue went to %d, the failure is at %d", sh.now, failure)
+		}
+		sh.do("go begin")
 		sh.do("go failure")
 		if sh.now != failure {
 			t.Errorf("go failure went to %d, the mark is at %d", sh.now, failure)
 		}
 		expectOut(t, sh, "p x", "$0 = <__main__.Foo object at 0x…>\n")
 		expectOut(t, sh, "p $0.value", "$1 = 7\n")
-		if out := sh.do("history $0.value"); !strings.HasPrefix(out, "$0.value took 4 values:\n") {
-			t.Errorf("history of a kept name:\n%s", out)
-		}
 		sh.quit()
+		// What info anchors searched is kept: the next session knows it
+		// without searching.
+		kept := readKept(t, dir)
+		if len(kept.Anchors) != 2 || !kept.Anchors[0].BornKnown || kept.Anchors[0].Died != math.MaxUint64 || kept.Anchors[0].Checked != math.MaxUint64 {
+			t.Errorf("the lives info anchors found are not kept: %+v", kept)
+		}
 	})
+}
+
+// keptFile is what session.json holds, as far as the tests look.
+type keptFile struct {
+	Anchors []struct {
+		Addr      uint64 `json:"addr"`
+		BornKnown bool   `json:"born_known"`
+		Born      uint64 `json:"born"`
+		Died      uint64 `json:"died"`
+		Checked   uint64 `json:"checked"`
+	} `json:"anchors"`
+	Marks map[string]uint64 `json:"marks"`
+}
+
+func readKept(t *testing.T, dir string) keptFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "session.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k keptFile
+	if err := json.Unmarshal(data, &k); err != nil {
+		t.Fatalf("session.json: %v\n%s", err, data)
+	}
+	return k
+}
+
+// Two shells open on one trace: each $N is numbered after the other's,
+// and what both named and marked is kept, whichever quits last.
+func TestTwoShellsKeepTheirNames(t *testing.T) {
+	py := anyPython(t)
+	dir := filepath.Join(t.TempDir(), "trace")
+	rrpy(t, nil, "record", "-o", dir, "--", py, testdata(t, "py/seed_demo.py"))
+	first, second := startShell(t, dir), startShell(t, dir)
+	first.do("continue")
+	second.do("continue")
+	expectOut(t, first, "p x", "$0 = <__main__.Foo object at 0x…>\n")
+	expectOut(t, second, "p lst1[0]", "$1 = <__main__.Foo object at 0x…>\n")
+	expectOut(t, second, "p x", "$0 = <__main__.Foo object at 0x…>\n") // the first's, read from the file
+	expectOut(t, first, "mark one", fmt.Sprintf("Mark one at time %d\n", first.now))
+	expectOut(t, second, "mark two 5", "Mark two at time 5\n")
+	expectOut(t, first, "p lst1", "$2 = [<__main__.Foo object at 0x…>, …]\n")
+	second.quit() // each writes at the end what it knows: neither loses the other's
+	first.quit()
+	sh := startShell(t, dir)
+	expectOut(t, sh, "info marks", fmt.Sprintf("two  time 5\none  time %d\n", first.now))
+	out := sh.do("info anchors")
+	if n := strings.Count(out, "\n"); n != 3 || !strings.HasPrefix(out, "$0  born at ") || !strings.Contains(out, "\n$2  born at ") {
+		t.Errorf("info anchors after two shells:\n%s", out)
+	}
+	sh.do("go one")
+	expectOut(t, sh, "p lst1[0]", "$1 = <__main__.Foo object at 0x…>\n")
+	sh.quit()
 }
 
 // pp lays a value out with the program's pprint.

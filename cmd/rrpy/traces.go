@@ -202,8 +202,8 @@ func packCmd(c *cli.Context, stdout io.Writer) error {
 		return err
 	}
 	n, err := trace.Pack(dir, store)
-	if errors.Is(err, fs.ErrPermission) {
-		return fmt.Errorf("cannot write into %s: pack needs to add the stored files there", dir)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return fmt.Errorf("cannot write into %s: pack needs to add the stored files there (nothing was changed)", dir)
 	}
 	if err != nil {
 		return err
@@ -212,7 +212,7 @@ func packCmd(c *cli.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "packed %s: %d stored files copied in, %s in all; it replays without the blob store\n",
+	fmt.Fprintf(stdout, "packed %s: %d stored files copied in, %s on disk in all; it replays without the blob store\n",
 		dir, n, humanBytes(s.Bytes))
 	return nil
 }

@@ -3,11 +3,16 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -204,4 +209,104 @@ func copyPython(t *testing.T, exe, dir string) string {
 		t.Fatalf("copy the standard library: %v\n%s", err, out)
 	}
 	return copy
+}
+
+// rrpy pack and rrpy ls say what a trace takes on disk: a recording
+// that mapped a 4 GiB file of holes takes megabytes, as du says.
+func TestPackSizeOnDisk(t *testing.T) {
+	py := anyPython(t)
+	env, data := ownDataHome(t)
+	if r := rrpy(t, env, "record", "-n", "sparse", "--", py, testdata(t, "py/sparse_mmap.py")); r.code != 0 {
+		t.Fatalf("record: %+v", r)
+	}
+	pack := rrpy(t, env, "pack", "sparse")
+	m := regexp.MustCompile(`^packed \S+: [1-9]\d* stored files copied in, ([\d.]+) MiB on disk in all; it replays without the blob store\n$`).FindStringSubmatch(pack.stdout)
+	if pack.code != 0 || m == nil {
+		t.Fatalf("pack of a trace with a sparse file: %+v", pack)
+	}
+	out, err := exec.Command("du", "-sk", filepath.Join(data, "traces", "sparse")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saidMiB, _ := strconv.ParseFloat(m[1], 64)
+	duKiB, _ := strconv.ParseFloat(strings.Fields(string(out))[0], 64)
+	if d := saidMiB - duKiB/1024; d < -0.5 || d > 0.5 {
+		t.Errorf("pack says %.1f MiB, du says %.1f MiB", saidMiB, duKiB/1024)
+	}
+	if ls := rrpy(t, env, "ls"); !strings.Contains(ls.stdout, " "+m[1]+" MiB packed\n") {
+		t.Errorf("ls does not say the size pack said (%s MiB):\n%s", m[1], ls.stdout)
+	}
+}
+
+// rrpy pack into a trace directory it may not write: one line, exit 1,
+// and the trace as it was (no half-filled store that would make it look
+// packed). As root, where permissions do not stop writes, rrpy pack runs
+// as nobody on a trace nobody owns and may not write; otherwise as the
+// user on a directory made read-only.
+func TestPackReadOnly(t *testing.T) {
+	py := anyPython(t)
+	base := t.TempDir()
+	data := filepath.Join(base, "data")
+	env := []string{"XDG_DATA_HOME=" + data}
+	if r := rrpy(t, env, "record", "-n", "ro", "--", py, testdata(t, "py/countdown.py"), "2"); r.code != 0 {
+		t.Fatalf("record: %+v", r)
+	}
+	dir := filepath.Join(data, "rrpy", "traces", "ro")
+	bin := rrpyBin
+	var cred *syscall.Credential
+	if os.Getuid() == 0 {
+		cred = &syscall.Credential{Uid: 65534, Gid: 65534} // nobody
+		bin = filepath.Join(base, "rrpy")
+		if out, err := exec.Command("cp", rrpyBin, bin).CombinedOutput(); err != nil {
+			t.Fatalf("copy rrpy: %v\n%s", err, out)
+		}
+		for _, d := range []string{filepath.Dir(base), base} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out, err := exec.Command("chown", "-R", "65534:65534", data).CombinedOutput(); err != nil {
+			t.Fatalf("chown: %v\n%s", err, out)
+		}
+	}
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	before := listTree(t, data)
+	cmd := exec.Command(bin, "pack", "ro")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || stdout.String() != "" ||
+		stderr.String() != "rrpy: cannot write into "+dir+": pack needs to add the stored files there (nothing was changed)\n" {
+		t.Errorf("pack into a read-only trace: %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
+	}
+	if after := listTree(t, data); after != before {
+		t.Errorf("pack left debris:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	os.Chmod(dir, 0o700)
+}
+
+// listTree is every path under dir with its size, one a line.
+func listTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d\n", path, fi.Size())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

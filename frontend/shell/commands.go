@@ -149,16 +149,18 @@ func commands() []command {
 			short: "list every value EXPR took over the recording, and the lines that changed it",
 			long: "EXPR is as for watch: the builtins and $N, history $0.value. One row a value:\n" +
 				"the time the line that changed it starts (go there to see it run), where that\n" +
-				"line is, the value after it; the first row is the value at the start. It\n" +
-				"travels the whole recording, back from its end, and comes back to the present\n" +
-				"(what p changed there is dropped). Ctrl-C stops it with the rows found.",
+				"line is, the value after it (not alive yet or freed where a $N names no object);\n" +
+				"the first row is the value at the start. It travels the whole recording, forward\n" +
+				"from its start, without showing the program's output, and comes back to the\n" +
+				"present (what p changed there is dropped). Ctrl-C stops it with the rows found.",
 			fn: (*shell).history},
 		{name: "info", args: "breakpoints | watchpoints | paused | anchors | marks", subs: []string{"breakpoints", "watchpoints", "paused", "anchors", "marks"}, group: groupInspect,
 			short: "list breakpoints, watchpoints, checkpoints' times, $N names or marks",
 			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +
 				"watchpoints; info paused the times of the checkpoints that moves in time start from;\n" +
-				"info anchors the $N names, kept with the recording, and their objects' lives as far\n" +
-				"as searched; info marks the marks.",
+				"info anchors the $N names, kept with the recording, with when their objects were\n" +
+				"born and freed (searched over the whole recording the first time, then kept);\n" +
+				"info marks the marks.",
 			fn: (*shell).info},
 		{name: "where", aliases: []string{"w", "bt", "backtrace"}, group: groupInspect,
 			short: "print the call stack, most recent call last",

@@ -15,7 +15,7 @@ import (
 // completion completes a command line at the prompt: command names and
 // fixed arguments from the table; Python names in the commands that take
 // an expression (the selected frame's locals and globals, attributes
-// after a dot, $N); recorded files in break.
+// after a dot, $N); the recorded functions and files in break.
 type completion struct {
 	s        *shell
 	commands readline.AutoCompleter
@@ -30,19 +30,21 @@ func (c completion) Do(line []rune, pos int) ([][]rune, int) {
 	if cmd == nil || !strings.ContainsFunc(text, unicode.IsSpace) && !strings.HasPrefix(text, "!") {
 		return c.commands.Do(line, pos)
 	}
-	word := lastWord(text)
 	var names []string
+	_, prefix := cutAttribute(lastWord(text))
 	switch cmd.completes {
 	case pythonArg:
-		names = c.pythonNames(word, true)
+		names = c.pythonNames(lastWord(text), true)
 	case watchArg:
-		names = c.pythonNames(word, false)
+		names = c.pythonNames(lastWord(text), false)
 	case locationArg:
-		names = c.fileNames()
+		if len(strings.Fields(text+"x")) > 2 {
+			return nil, 0 // past the location: its condition, or clear's next number
+		}
+		names, prefix = c.locations(), lastField(text)
 	default:
 		return c.commands.Do(line, pos)
 	}
-	_, prefix := cutAttribute(word)
 	var out [][]rune
 	for _, n := range names {
 		if strings.HasPrefix(n, prefix) && n != prefix {
@@ -50,6 +52,12 @@ func (c completion) Do(line []rune, pos int) ([][]rune, int) {
 		}
 	}
 	return out, len([]rune(prefix))
+}
+
+// lastField is what ends text after its last space: a location, with
+// its dots and colon.
+func lastField(text string) string {
+	return text[strings.LastIndexFunc(text, unicode.IsSpace)+1:]
 }
 
 // lastWord is the Python name (dotted, or $N) that ends text.
@@ -109,10 +117,14 @@ func (c completion) attributes(obj string) []string {
 	return strings.Fields(v.Output)
 }
 
-// fileNames are the recorded files break can name, by their last
-// element, each ending with the colon a line number follows.
-func (c completion) fileNames() []string {
+// locations are what break can name: the functions the recorded
+// sources define, and the recorded files by their last element, each
+// ending with the colon a line number follows.
+func (c completion) locations() []string {
 	var names []string
+	if l, ok := c.s.t.(engine.SourceLister); ok {
+		names = append(names, l.Functions()...)
+	}
 	for _, f := range c.s.knownFiles() {
 		names = append(names, path.Base(f)+":")
 	}

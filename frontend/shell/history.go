@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"path"
+	"sync/atomic"
 
 	"rrpy/engine"
 )
@@ -17,8 +18,15 @@ func (s *shell) history(arg string) error {
 		return err
 	}
 	ctx, stop := s.moveContext()
-	quiet := s.showProgress()
-	changes, err := engine.History(ctx, s.t, arg)
+	var found atomic.Int64
+	var latest atomic.Uint64 // the time of the latest change found
+	quiet := s.showProgressAs(func(from, now uint64) string {
+		return historyProgress(found.Load(), latest.Load(), from, now)
+	})
+	changes, reached, err := engine.History(ctx, s.t, arg, func(c engine.Change) {
+		latest.Store(c.Time)
+		found.Add(1)
+	})
 	quiet()
 	interrupted := ctx.Err() != nil
 	stop()
@@ -30,13 +38,18 @@ func (s *shell) history(arg string) error {
 	}
 	s.printChanges(arg, changes)
 	if interrupted {
-		from := "its end"
-		if len(changes) > 0 {
-			from = fmt.Sprintf("time %d", changes[0].Time)
-		}
-		s.out.printf("Interrupted: the recording before %s was not searched.\n", from)
+		s.out.printf("Interrupted: the recording after time %d was not searched.\n", reached)
 	}
 	return nil
+}
+
+// historyProgress is the line a long history shows: how many values
+// it has found, up to when, and what it replays now.
+func historyProgress(found int64, latest, from, now uint64) string {
+	if found == 0 {
+		return fmt.Sprintf("[history: no value found yet; replaying %d..%d]", from, now)
+	}
+	return fmt.Sprintf("[history: %s found up to time %d; replaying %d..%d]", plural(int(found), "value"), latest, from, now)
 }
 
 // printChanges prints a history's rows aligned: the time, where the line

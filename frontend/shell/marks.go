@@ -76,31 +76,57 @@ func (s *shell) infoMarks() error {
 	return nil
 }
 
-// infoAnchors lists the $N names, kept from session to session, and what
-// is known of their objects' lives.
+// infoAnchors lists the $N names, kept from session to session, with
+// their objects' lives: searched over the whole recording first (kept
+// too, so that the next time lists them at once).
 func (s *shell) infoAnchors() error {
 	k, err := s.keeper()
 	if err != nil {
 		return err
 	}
-	anchors := k.Anchors()
-	if len(anchors) == 0 {
+	if len(k.Anchors()) == 0 {
 		s.out.printf("No $N names yet: p names a value the program has.\n")
+		return nil
 	}
-	for n, a := range anchors {
-		if a.Static {
-			s.out.printf("$%d  alive throughout (in the executable's data)\n", n)
-			continue
-		}
-		born := fmt.Sprintf("alive at %d, born then or earlier", a.Born)
-		if a.BornKnown {
-			born = fmt.Sprintf("born at %d", a.Born)
-		}
-		died := fmt.Sprintf("alive up to %d at least", a.Died)
-		if a.DiedKnown {
-			died = fmt.Sprintf("freed at %d", a.Died)
-		}
-		s.out.printf("$%d  %s, %s\n", n, born, died)
+	ctx, stop := s.moveContext()
+	quiet := s.showProgress()
+	err = k.SearchAnchors(ctx)
+	quiet()
+	interrupted := ctx.Err() != nil
+	stop()
+	if err != nil && !interrupted {
+		return fmt.Errorf("search the lives of the $N names: %w", err)
+	}
+	if interrupted && s.interactive {
+		s.out.printf("\n") // past the terminal's ^C
+	}
+	for n, a := range k.Anchors() {
+		s.out.printf("$%d  %s\n", n, life(a))
+	}
+	if interrupted {
+		s.out.printf("Interrupted: the lives are as far as searched.\n")
 	}
 	return nil
+}
+
+// life says when an anchor's object was born and freed, as far as known.
+func life(a engine.Anchor) string {
+	if a.Static {
+		return "alive throughout (in the executable's data)"
+	}
+	born := fmt.Sprintf("alive at %d, born then or earlier", a.Born)
+	switch {
+	case a.BornKnown && a.Born == 0:
+		born = "alive from the start"
+	case a.BornKnown:
+		born = fmt.Sprintf("born at %d", a.Born)
+	}
+	died := fmt.Sprintf("alive up to %d at least", a.Died)
+	switch {
+	case a.DiedKnown:
+		died = fmt.Sprintf("freed at %d", a.Died)
+	case a.Lasts:
+		died = "alive to the end"
+	}
+	return born + ", " + died
 }

@@ -240,6 +240,12 @@ func (s *shell) printHit(st engine.Stop, backward bool) *breakpoint {
 // returned function stops it and clears the line. The move's goroutine
 // prints nothing meanwhile: the shell waits for it.
 func (s *shell) showProgress() func() {
+	return s.showProgressAs(func(from, now uint64) string { return fmt.Sprintf("[searching %d..%d]", from, now) })
+}
+
+// showProgressAs is showProgress with its own line, made from the span
+// the target replays.
+func (s *shell) showProgressAs(line func(from, now uint64) string) func() {
 	r, ok := s.t.(engine.ProgressReporter)
 	if s.progress == 0 || !ok {
 		return func() {}
@@ -257,7 +263,7 @@ func (s *shell) showProgress() func() {
 			case <-tick.C:
 			}
 			if from, now, ok := r.Progress(); ok {
-				s.out.printf("\r[searching %d..%d]\033[K", from, now)
+				s.out.printf("\r%s\033[K", line(from, now))
 				shown = true
 			}
 			tick.Reset(s.progress)

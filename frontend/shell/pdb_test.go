@@ -338,6 +338,21 @@ func (k *keepingFake) Anchors() []engine.Anchor { return k.anchors }
 
 func (k *keepingFake) Marks() map[string]uint64 { return k.marks }
 
+// SearchAnchors finds what the fake's anchors lack: $0 dies at 9, the
+// others last.
+func (k *keepingFake) SearchAnchors(context.Context) error {
+	for i := range k.anchors {
+		a := &k.anchors[i]
+		a.BornKnown = true
+		if i == 0 {
+			a.Died, a.DiedKnown = 9, true
+		} else if !a.DiedKnown {
+			a.Lasts = true
+		}
+	}
+	return nil
+}
+
 func (k *keepingFake) Mark(name string, t uint64) error {
 	k.marks[name] = t
 	return nil
@@ -363,8 +378,8 @@ func TestMarksAndAnchors(t *testing.T) {
 		"(1)$ info marks\nstart  time 1\nfoo  time 6\n",
 		"(1)$ go foo\n"+at6,
 		"(6)$ go nosuch\ngo needs a time (a number) or a mark's name, got 'nosuch'\n",
-		"(6)$ info anchors\n$0  born at 5, alive up to 9 at least\n$1  alive throughout (in the executable's data)\n"+
-			"$2  alive at 8, born then or earlier, alive up to 8 at least\n")
+		"(6)$ info anchors\n$0  born at 5, freed at 9\n$1  alive throughout (in the executable's data)\n"+
+			"$2  born at 8, alive to the end\n")
 	expectLines(t, runFrom(t, 1, "mark here\ninfo anchors\n"),
 		"(1)$ mark here\n*** This recording keeps no marks or $N names between sessions\n",
 		"(1)$ info anchors\n*** This recording keeps no marks or $N names between sessions\n")
@@ -414,14 +429,21 @@ func TestCompletion(t *testing.T) {
 		"b ap":      "p.py:",
 		"go o":      "",
 	} {
-		got, _ := c.Do([]rune(line), len([]rune(line)))
-		var words []string
-		for _, g := range got {
-			words = append(words, string(g))
-		}
-		if strings.Join(words, " ") != want {
-			t.Errorf("completing %q: got %q, want %q", line, words, want)
-		}
+		expectCompletion(t, c, line, want)
+	}
+}
+
+// expectCompletion checks what Tab offers at the end of line: the
+// completions' suffixes, space-separated.
+func expectCompletion(t *testing.T, c completion, line, want string) {
+	t.Helper()
+	got, _ := c.Do([]rune(line), len([]rune(line)))
+	var words []string
+	for _, g := range got {
+		words = append(words, string(g))
+	}
+	if strings.Join(words, " ") != want {
+		t.Errorf("completing %q: got %q, want %q", line, words, want)
 	}
 }
 

@@ -610,6 +610,29 @@ func (l listingFake) SourceFiles() []string { return l.files }
 
 func (l listingFake) DefinesFunction(name string) bool { return name == "square" }
 
+func (l listingFake) Functions() []string { return []string{"square", "square_squares", "sum_squares"} }
+
+// Tab completes break's, tbreak's and clear's location from the
+// functions the recorded sources define and the recorded files; not
+// past it.
+func TestCompletionOfLocations(t *testing.T) {
+	f := listingFake{newFake(), []string{"/rec/app.py", "/rec/lib/util.py", "/other/square.py"}}
+	c := completion{s: newShell(Config{Target: f, Out: io.Discard}), commands: completer()}
+	for line, want := range map[string]string{
+		"b squ":         "are are.py: are_squares",
+		"break sum":     "_squares",
+		"tbreak ut":     "il.py:",
+		"cl app":        ".py:",
+		"b app.":        "py:",
+		"b app.py:":     "",
+		"b square if ":  "",
+		"b square if s": "",
+		"b ":            "app.py: square square.py: square_squares sum_squares util.py:",
+	} {
+		expectCompletion(t, c, line, want)
+	}
+}
+
 func TestBreakResolvesListedFiles(t *testing.T) {
 	f := listingFake{newFake(), []string{"/rec/app.py", "/rec/lib/util.py", "/other/util.py"}}
 	var out strings.Builder
@@ -736,5 +759,24 @@ func TestProgressOfALongMove(t *testing.T) {
 	}
 	if want := "\r\033[K" + at6; !strings.Contains(out.String(), want) {
 		t.Errorf("the progress line is not cleared before the location:\n%q", out.String())
+	}
+}
+
+// A long history says, on the line it rewrites, how many values it has
+// found and up to when, and what it replays.
+func TestProgressOfALongHistory(t *testing.T) {
+	var out strings.Builder
+	cfg := Config{Target: slowFake{newFake()}, In: strings.NewReader("history $1\n"), Out: &out, ProgressAfter: 20 * time.Millisecond}
+	if err := Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if want := "(1)$ history $1\n\r[history: no value found yet; replaying 5..7]\033[K"; !strings.Contains(out.String(), want) {
+		t.Errorf("no progress in:\n%q", out.String())
+	}
+	if want := "\r\033[K$1 took 1 value:\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("the progress line is not cleared before the rows:\n%q", out.String())
+	}
+	if got := historyProgress(2, 40, 5, 7); got != "[history: 2 values found up to time 40; replaying 5..7]" {
+		t.Errorf("progress with two changes: %q", got)
 	}
 }
