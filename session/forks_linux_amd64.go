@@ -30,10 +30,14 @@ func (r *replayer) findParent() error {
 	if err != nil {
 		return fmt.Errorf("the parent of process %d: %w", r.meta.Pid, err)
 	}
-	parent.forkAt = int(from.Event)
+	parent.forks = map[int]forkHook{int(from.Event): parent.forkForReal}
 	r.parent = parent
 	return nil
 }
+
+// forkHook makes the fork the trace's event ev recorded, at t's syscall
+// entry (regs), for a replay that follows the child.
+type forkHook func(t *rtask, regs ptrace.Regs, ev *trace.Event) error
 
 // startForked replays the parent up to the fork that made this image's
 // process, which it makes for real, and takes the child on.
@@ -53,27 +57,40 @@ func (r *replayer) startForked(tracer *ptrace.Tracer) error {
 		return fmt.Errorf("process %d ended before its fork of %d", p.meta.Pid, r.meta.Pid)
 	}
 	p.kill()
-	r.main = r.addTask(p.forked, int32(r.meta.Pid))
-	r.probe = p.probe
-	r.probe.warn = r.warn
-	r.outputs = p.outputs.clone()
+	r.adoptForked(p, p.forked)
 	return nil
 }
 
-// forkForReal makes the fork the trace's event ev recorded, for real: the
-// child is the process this replay is for (forkAt).
+// adoptForked takes on child, which the replay of its parent p forked,
+// as this replay's process.
+func (r *replayer) adoptForked(p *replayer, child *ptrace.Proc) {
+	r.main = r.addTask(child, int32(r.meta.Pid))
+	r.probe = p.probe
+	r.probe.warn = r.warn
+	r.outputs = p.outputs.clone()
+}
+
+// forkForReal makes the fork of event ev for real, and stops this replay
+// there: the child is the process a replay of it is for.
 func (r *replayer) forkForReal(t *rtask, regs ptrace.Regs, ev *trace.Event) error {
+	child, err := r.forkChild(t, regs, ev)
+	r.forked = child
+	return err
+}
+
+// forkChild makes the fork of event ev for real and returns the child,
+// stopped where the recorded child began.
+func (r *replayer) forkChild(t *rtask, regs ptrace.Regs, ev *trace.Event) (*ptrace.Proc, error) {
 	out, err := t.proc.Inject(ptrace.Injection{At: regs.Rip - 2, Nr: unix.SYS_FORK})
 	if err != nil || isError(out.Result) || len(out.NewTasks) != 1 {
-		return fmt.Errorf("fork process %d as recorded: %s (%v)", r.meta.Pid, describeResult(out.Result), err)
+		return nil, fmt.Errorf("fork process %d as recorded: %s (%v)", ev.Result, describeResult(out.Result), err)
 	}
 	child := t.proc.Tracer().Adopt(out.NewTasks[0])
 	if err := asForked(child, regs, ev); err != nil {
 		child.KillAlone()
-		return fmt.Errorf("fork process %d as recorded: %w", r.meta.Pid, err)
+		return nil, fmt.Errorf("fork process %d as recorded: %w", ev.Result, err)
 	}
-	r.forked = child
-	return nil
+	return child, nil
 }
 
 // asForked makes a child made by a plain fork what the recorded call made:

@@ -42,9 +42,10 @@ type replayer struct {
 	// parent is the replay of the image a forked child's image began as a
 	// copy of: replayed up to its fork first (forks.go).
 	parent *replayer
-	// forkAt is the event whose fork this replay makes for real, and
-	// forked the child it made; -1 and nil when replaying for itself.
-	forkAt int
+	// forks are the fork events whose child replay takes on, by event
+	// index (forks.go); forked is the child when this replay was only the
+	// way to it (its run stops there).
+	forks  map[int]forkHook
 	forked *ptrace.Proc
 }
 
@@ -86,14 +87,24 @@ func Replay(opts ReplayOptions) (int32, error) {
 	return status, err
 }
 
-// newReplayer reads the whole trace: checkpoints go back and forth in it.
+// newReplayer reads the whole trace (checkpoints go back and forth in
+// it) and, for a forked child's image, its parent's.
 func newReplayer(opts ReplayOptions) (*replayer, error) {
+	r, err := loadReplayer(opts)
+	if err != nil {
+		return nil, err
+	}
+	return r, r.findParent()
+}
+
+// loadReplayer reads the whole trace of one image.
+func loadReplayer(opts ReplayOptions) (*replayer, error) {
 	events, err := trace.Open(opts.TraceDir)
 	if err != nil {
 		return nil, err
 	}
 	defer events.Close()
-	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}, outputs: newOutputFds(), forkAt: -1}
+	r := &replayer{opts: opts, meta: events.Meta(), tasks: map[int32]*rtask{}, outputs: newOutputFds()}
 	if r.meta.Outputs != nil {
 		r.outputs = outputFds(r.meta.Outputs).clone()
 	}
@@ -101,7 +112,7 @@ func newReplayer(opts ReplayOptions) (*replayer, error) {
 		ev, err := events.Next()
 		if errors.Is(err, io.EOF) || errors.Is(err, trace.ErrIncomplete) {
 			r.endErr = err
-			return r, r.findParent()
+			return r, nil
 		}
 		if err != nil {
 			return nil, err
@@ -330,8 +341,10 @@ func (r *replayer) onSyscall(t *rtask) error {
 			describeCall(nr, args), describeEvent(ev)))
 	}
 	r.consume()
-	if r.index-1 == r.forkAt {
-		return r.forkForReal(t, regs, ev)
+	if hook, ok := r.forks[r.index-1]; ok {
+		if err := hook(t, regs, ev); err != nil || r.forked != nil {
+			return err // forked: this replay was the way to the child
+		}
 	}
 	if err := r.answer(t, regs, ev); err != nil {
 		return err
