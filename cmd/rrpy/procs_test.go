@@ -133,7 +133,8 @@ func TestReplayOneProcess(t *testing.T) {
 }
 
 // The shell on a Pool worker: a breakpoint in the function the workers
-// run, values, and back to the previous hit, in that process's own time.
+// run, values, back to the previous hit, and a watchpoint that finds the
+// line that last changed a value, in that process's own time.
 func TestPoolWorkerShell(t *testing.T) {
 	forEachPython(t, func(t *testing.T, py string) {
 		dir := filepath.Join(t.TempDir(), "trace")
@@ -152,7 +153,7 @@ func TestPoolWorkerShell(t *testing.T) {
 				continue
 			}
 			sh := startShell(t, dir, "-p", strconv.Itoa(row.pid))
-			sh.do("break " + script + ":8")
+			sh.do("break " + script + ":13")
 			first := sh.do("continue")
 			if !strings.Contains(first, "Hit breakpoint 1") {
 				// This worker took no task: it waited until the pool
@@ -172,13 +173,25 @@ func TestPoolWorkerShell(t *testing.T) {
 			sh.do("continue")
 			acc := printed(sh.do("p acc"))
 			if acc != "0" {
-				t.Errorf("p acc at the second hit of line 8: %q", acc)
+				t.Errorf("p acc at the second hit of line 13: %q", acc)
 			}
-			if back := sh.do("bcontinue"); sh.now != at || !strings.Contains(back, "line 8 in work") {
+			if back := sh.do("bcontinue"); sh.now != at || !strings.Contains(back, "line 13 in work") {
 				t.Errorf("bcontinue from the second hit: time %d, want %d:\n%s", sh.now, at, back)
 			}
 			if got := printed(sh.do("p n")); got != n {
 				t.Errorf("p n back at the first hit: %q, want %q", got, n)
+			}
+			// A watchpoint on what the worker changed finds the line
+			// that changed it last, backwards.
+			name := regexp.MustCompile(`^\$\d+`).FindString(sh.do("p Stats"))
+			calls, _ := strconv.Atoi(printed(sh.do("p " + name + ".calls")))
+			sh.do("watch " + name + ".calls")
+			changed := sh.do("bcontinue")
+			if line, _ := location(t, changed); line != 10 || !strings.Contains(changed, "Reverse-hit watchpoint") || sh.now >= at {
+				t.Errorf("bcontinue with a watch on %s.calls from time %d: at %d\n%s", name, at, sh.now, changed)
+			}
+			if before := printed(sh.do("p " + name + ".calls")); before != strconv.Itoa(calls-1) {
+				t.Errorf("%s.calls before line 10 changed it: %s, want %d", name, before, calls-1)
 			}
 			return
 		}
