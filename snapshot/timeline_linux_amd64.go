@@ -73,7 +73,8 @@ func Open(opts Options) (*Timeline, error) {
 	tl.mainFrame, tl.mainThread = tl.here.Frame, tl.here.ThreadPointer
 	// The session that started the replay stays, untouched, as the first
 	// checkpoint: it owns the tracer, so it is closed last.
-	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time)
+	tl.cps = newCheckpoints(cmp.Or(opts.CheckpointMemory, DefaultCheckpointMemory))
+	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time, nil)
 	if tl.s, err = s.Fork(); err != nil {
 		s.Close()
 		return nil, err
@@ -196,7 +197,7 @@ func (tl *Timeline) checkpoint() error {
 	if err != nil {
 		return err
 	}
-	tl.cps.add(checkpoint{trap: tl.here, s: cp}, tl.here.Time)
+	tl.cps.add(checkpoint{trap: tl.here, s: cp}, tl.here.Time, tl.s)
 	return nil
 }
 
@@ -270,7 +271,7 @@ func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept)
 // should replay a short stretch.
 func (tl *Timeline) farFromCheckpoint() bool {
 	cp, ok := tl.cps.before(tl.here.Time)
-	return !ok || tl.here.Time-cp.trap.Time > checkpointEvery
+	return !ok || tl.here.Time-cp.trap.Time > minSpacing
 }
 
 // withBoundary adds to c a trap where the next checkpoint is due, or where
@@ -281,8 +282,8 @@ func (tl *Timeline) farFromCheckpoint() bool {
 // it until that one ends.
 func (tl *Timeline) withBoundary(c probe.Conditions) (probe.Conditions, uint64) {
 	next := uint64(noBoundary)
-	if last := tl.cps.list[len(tl.cps.list)-1].trap.Time; last <= tl.here.Time {
-		next = max(last+checkpointEvery, tl.here.Time+1)
+	if last := tl.cps.last().trap.Time; last <= tl.here.Time {
+		next = max(last+tl.cps.spacing(), tl.here.Time+1)
 	}
 	stop := next
 	if tl.here.Time < tl.frontier && tl.frontier < stop {

@@ -20,6 +20,10 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	memFactor, err := checkpointMemory(c)
+	if err != nil {
+		return err
+	}
 	if err := session.Supported(); err != nil {
 		return err
 	}
@@ -30,8 +34,9 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
 	if !c.Bool("autopilot") {
 		opts := snapshot.Options{
-			Replay:      session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
-			EvalTimeout: c.Duration("eval-timeout"),
+			Replay:           session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
+			EvalTimeout:      c.Duration("eval-timeout"),
+			CheckpointMemory: memFactor,
 		}
 		return runShell(c.String("x"), opts, stdout, warn)
 	}
