@@ -39,6 +39,9 @@ type replayer struct {
 	// interrupted is set by another goroutine to stop a run at the next
 	// stop point; nil when nothing can interrupt.
 	interrupted *atomic.Bool
+	// indexLines keeps the probe's index of lines run on, whatever the
+	// conditions (a session under control: StartSession).
+	indexLines bool
 }
 
 // rtask is one thread of the replayed process. Only the thread the next

@@ -13,6 +13,10 @@ type Options struct {
 	// CheckpointMemory bounds the memory checkpoints hold, as a multiple
 	// of the program's resident set; 0 is DefaultCheckpointMemory.
 	CheckpointMemory float64
+	// NoLineIndex turns the index of lines run off: continue and
+	// bcontinue replay every stretch (the slow path, which the tests
+	// compare the fast one with).
+	NoLineIndex bool
 }
 
 // DefaultEvalTimeout bounds one evaluation: an endless loop in p ends.

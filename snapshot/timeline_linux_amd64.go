@@ -45,7 +45,8 @@ type Timeline struct {
 	now         present   // what p changed at the present
 	anchors     []*anchor // $0, $1, ...
 	marks       map[string]uint64
-	keep        keeper // where anchors and marks last between sessions
+	keep        keeper     // where anchors and marks last between sessions
+	lines       *lineIndex // which lines ran in which stretch
 	writes      []session.WordWrite
 }
 
@@ -65,6 +66,7 @@ func Open(opts Options) (*Timeline, error) {
 		api: api, evalTimeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout),
 		keep: keeper{path: filepath.Join(opts.Replay.TraceDir, keptName), warn: opts.Replay.Warn}}
 	tl.anchors, tl.marks = tl.keep.load()
+	tl.lines = newLineIndex(opts.Replay.TraceDir, s.Meta(), opts.NoLineIndex, opts.Replay.Warn)
 	if err := tl.findMain(main); err != nil {
 		s.Close()
 		return nil, err
@@ -88,6 +90,7 @@ func (tl *Timeline) Close() {
 	if len(tl.anchors) > 0 || len(tl.marks) > 0 { // a session that named nothing writes nothing
 		tl.keep.saveOrWarn(tl.anchors, tl.marks)
 	}
+	tl.lines.save()
 	tl.dropScratch()
 	if tl.s != nil {
 		tl.s.Close()
@@ -216,6 +219,7 @@ func (tl *Timeline) restore(t uint64) error {
 		tl.s.Close()
 	}
 	tl.s = s
+	tl.lines.restarted()
 	return tl.settle(cp.trap)
 }
 
@@ -255,6 +259,9 @@ func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept)
 		if err := tl.settle(trap); err != nil {
 			return trap, err
 		}
+		if err := tl.lines.at(tl.s, trap.Time); err != nil {
+			return trap, err
+		}
 		if trap.Time == boundary || ((done || ctx.Err() != nil) && tl.farFromCheckpoint()) {
 			if err := tl.checkpoint(); err != nil {
 				return trap, err
@@ -274,8 +281,9 @@ func (tl *Timeline) farFromCheckpoint() bool {
 	return !ok || tl.here.Time-cp.trap.Time > minSpacing
 }
 
-// withBoundary adds to c a trap where the next checkpoint is due, or where
-// the replay reaches the frontier (output before it was shown already).
+// withBoundary adds to c a trap where the next checkpoint is due, where
+// the replay reaches the frontier (output before it was shown already),
+// and at the next edge of the index's stretches.
 // Checkpoints are taken on the way only past the last one: inside the
 // range already covered, they would be dropped again at once by the
 // thinning, and each dropped fork stays a zombie of the tracee that made
@@ -285,11 +293,11 @@ func (tl *Timeline) withBoundary(c probe.Conditions) (probe.Conditions, uint64) 
 	if last := tl.cps.last().trap.Time; last <= tl.here.Time {
 		next = max(last+tl.cps.spacing(), tl.here.Time+1)
 	}
-	stop := next
+	stop := min(next, nextBoundary(tl.here.Time))
 	if tl.here.Time < tl.frontier && tl.frontier < stop {
 		stop = tl.frontier
 	}
-	if stop != noBoundary && (c.Target == 0 || stop < c.Target) {
+	if c.Target == 0 || stop < c.Target {
 		c.Target = stop
 	}
 	return tl.endingConditions(c), next

@@ -40,6 +40,8 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
 					Usage: "stop an evaluation (p, watch) that runs longer than `DURATION`"},
 				checkpointMemoryFlag,
+				&cli.BoolFlag{Name: "no-line-index", Hidden: true,
+					Usage: "replay every stretch a continue passes, without the index of lines run (for checking it)"},
 			},
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return replayCmd(c, stdout, stderr) },

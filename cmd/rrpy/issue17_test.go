@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -91,4 +92,59 @@ func checkpointInfo(t *testing.T, out string) (times []uint64, held, bound float
 	held, _ = strconv.ParseFloat(m[2], 64)
 	bound, _ = strconv.ParseFloat(m[3], 64)
 	return times, held, bound
+}
+
+// continue and bcontinue to line breakpoints over the index of lines run
+// stop where they stop without it, forwards and backwards, and so do they
+// in a later session, which reads the index the first one kept.
+func TestLineIndexSkipsExactly(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		dir := filepath.Join(t.TempDir(), "trace")
+		recordOK(t, nil, dir, py, testdata(t, "../bench/workloads.py"), "objects", "12000000", "5000")
+		fast := startShell(t, dir)
+		slow := startShell(t, dir, "--no-line-index")
+		script := lineSearchScript(fast.now)
+		want := make([]string, len(script))
+		hits := 0
+		for i, cmd := range script {
+			got := fast.do(cmd)
+			want[i] = slow.do(cmd)
+			if got != want[i] || fast.now != slow.now {
+				t.Errorf("%q over the index went to %d:\n%s\nwithout it to %d:\n%s", cmd, fast.now, got, slow.now, want[i])
+			}
+			hits += strings.Count(got, "breakpoint 1")
+		}
+		if hits < 4 {
+			t.Errorf("the breakpoint was hit %d times, want 4 or more", hits)
+		}
+		fast.quit()
+		slow.quit()
+		if _, err := os.Stat(filepath.Join(dir, "lines.idx")); err != nil {
+			t.Fatalf("the index was not kept with the trace: %v", err)
+		}
+		later := startShell(t, dir)
+		for i, cmd := range script {
+			if got := later.do(cmd); got != want[i] {
+				t.Errorf("%q in a later session:\n%s\nwithout the index:\n%s", cmd, got, want[i])
+			}
+		}
+		later.quit()
+	})
+}
+
+// lineSearchScript runs to the end (which builds the index), then
+// continues and bcontinues to a line run every ~3.5M stop points and to
+// one never run, from both ends and from the middle.
+func lineSearchScript(start uint64) []string {
+	script := []string{"continue", "break workloads.py:83", "go " + strconv.FormatUint(start, 10)}
+	for range 5 {
+		script = append(script, "continue")
+	}
+	for range 5 {
+		script = append(script, "bcontinue")
+	}
+	script = append(script, "go "+strconv.FormatUint(start+5_500_000, 10), "bcontinue", "continue", "continue",
+		"delete 1", "break workloads.py:87", "go "+strconv.FormatUint(start, 10), "continue", "continue", "bcontinue",
+		"go "+strconv.FormatUint(start+3_000_000, 10), "bcontinue", "continue")
+	return script
 }

@@ -37,6 +37,7 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 			Replay:           session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
 			EvalTimeout:      c.Duration("eval-timeout"),
 			CheckpointMemory: memFactor,
+			NoLineIndex:      c.Bool("no-line-index"),
 		}
 		return runShell(c.String("x"), opts, stdout, warn)
 	}
