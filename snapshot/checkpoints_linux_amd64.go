@@ -25,7 +25,7 @@ const nearFactor = 4
 
 // approachGap is how far before a destination a long go stops to take
 // a checkpoint: the step back that follows replays that much at most.
-const approachGap = 2 * minSpacing
+const approachGap = minSpacing
 
 // checkpoint is a frozen copy of the replay at one stop point.
 type checkpoint struct {

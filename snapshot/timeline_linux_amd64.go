@@ -232,12 +232,20 @@ type accept func(session.Trap) (bool, error)
 // point (or the end): a call trap that ends the move is followed to the
 // next stop point. A canceled ctx ends it at the next stop point.
 func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept) (session.Trap, error) {
+	tr := trail{on: c.Target == 0} // where the move ends is not known
+	defer tr.drop()
 	for {
 		if ctx.Err() != nil {
+			tr.keep(tl, tl.here.Time)
 			return tl.here, nil
 		}
 		cond, boundary := tl.withBoundary(*c)
+		due := tr.due(tl)
+		cond.Target = min(cond.Target, due)
 		trap, err := tl.resume(ctx, cond)
+		if err == nil && trap.Ended {
+			tr.keep(tl, trap.Time)
+		}
 		if err != nil || trap.Ended {
 			return trap, err
 		}
@@ -262,12 +270,18 @@ func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept)
 		if err := tl.lines.at(tl.s, trap.Time); err != nil {
 			return trap, err
 		}
+		if trap.Time == due && !done {
+			if err := tr.take(tl); err != nil {
+				return trap, err
+			}
+		}
 		if trap.Time == boundary || ((done || ctx.Err() != nil) && tl.farFromCheckpoint()) {
 			if err := tl.checkpoint(); err != nil {
 				return trap, err
 			}
 		}
 		if done || ctx.Err() != nil {
+			tr.keep(tl, trap.Time)
 			return trap, nil
 		}
 	}

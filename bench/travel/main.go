@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,12 +53,19 @@ func run(python, workload string, stops int, memory float64, dir string) error {
 		defer r.Remove()
 		fmt.Printf("recorded in %v\n", time.Since(t0).Round(time.Millisecond))
 	}
+	index := filepath.Join(r.Dir, "lines.idx")
+	os.Remove(index) // built by this run's first continue to the end
 	t0 := time.Now()
 	tl, err := r.OpenWith(snapshot.Options{CheckpointMemory: memory})
 	if err != nil {
 		return err
 	}
-	defer tl.Close()
+	defer func() {
+		tl.Close()
+		if fi, err := os.Stat(index); err == nil {
+			fmt.Printf("index of lines run: %d bytes\n", fi.Size())
+		}
+	}()
 	opened := time.Since(t0)
 	ctx := context.Background()
 	start := tl.Now().Time
@@ -69,8 +77,8 @@ func run(python, workload string, stops int, memory float64, dir string) error {
 	forward := time.Since(t0)
 	end := st.Time
 	fmt.Printf("%d stop points after the main script's start (%s, %s), shell open in %v\n", end-start, workload, python, opened.Round(time.Millisecond))
-	fmt.Printf("continue to the end: %v, %.1fM stop points/s (%d checkpoints taken on the way)\n",
-		forward.Round(time.Millisecond), float64(end-start)/forward.Seconds()/1e6, len(tl.Checkpoints()))
+	fmt.Printf("continue to the end: %v, %.1fM stop points/s (%d checkpoints taken on the way, %s)\n",
+		forward.Round(time.Millisecond), float64(end-start)/forward.Seconds()/1e6, len(tl.Checkpoints()), gaps(tl.Checkpoints()))
 	t0 = time.Now()
 	if _, err := tl.Go(ctx, end-1); err != nil {
 		return err
@@ -89,7 +97,7 @@ func run(python, workload string, stops int, memory float64, dir string) error {
 		return err
 	}
 	fmt.Printf("checkpoints hold %.1f MB (PSS), the program %.1f MB (RSS), bound %.1f MB\n",
-		float64(held)/(1<<20), float64(program)/(1<<20), float64(bound)/(1<<20))
+		float64(held)/1e6, float64(program)/1e6, float64(bound)/1e6)
 	n, rss, pss, pte := childMemory()
 	fmt.Printf("checkpoints: %d, memory of the %d replay processes: RSS sum %.0f MB, PSS sum %.0f MB, page tables %.1f MB\n",
 		len(tl.Checkpoints()), n, float64(rss)/1024, float64(pss)/1024, float64(pte)/1024)
@@ -150,6 +158,19 @@ func lineSearches(ctx context.Context, tl *snapshot.Timeline, start, end uint64)
 	}
 	fmt.Printf("bcontinue to a line never run, from the end: %v\n", time.Since(t0).Round(time.Millisecond))
 	return nil
+}
+
+// gaps describes the distances between checkpoints: median and largest.
+func gaps(times []uint64) string {
+	if len(times) < 2 {
+		return "no gaps"
+	}
+	d := make([]uint64, len(times)-1)
+	for i := range d {
+		d[i] = times[i+1] - times[i]
+	}
+	slices.Sort(d)
+	return fmt.Sprintf("gaps: median %.2fM, largest %.2fM stop points", float64(d[len(d)/2])/1e6, float64(d[len(d)-1])/1e6)
 }
 
 // timings collects the durations of one kind of move.
