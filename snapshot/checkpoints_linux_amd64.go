@@ -45,12 +45,15 @@ type checkpoints struct {
 	// tables, so it is done once the list grew by a quarter.
 	sinceMeasure int
 	memory       checkpointMemory
+	// peak is the largest resident set the program was seen with: the
+	// bound follows it, not the moment's, which moves with the present.
+	peak uint64
 }
 
 // checkpointMemory is what the checkpoints held when last measured.
 type checkpointMemory struct {
 	Held    uint64 // bytes: the processes' PSS summed, less the replay's own RSS
-	Program uint64 // bytes: the replaying program's resident set
+	Program uint64 // bytes: the replaying program's largest resident set so far
 	Count   int
 }
 
@@ -159,6 +162,8 @@ func (c *checkpoints) measure(active *session.Session) (checkpointMemory, error)
 	}
 	m.Held = total - min(total, m.Program)
 	m.Count = len(c.list)
+	c.peak = max(c.peak, m.Program)
+	m.Program = c.peak
 	return m, nil
 }
 

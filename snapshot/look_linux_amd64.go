@@ -272,7 +272,7 @@ func (tl *Timeline) Checkpoints() []uint64 { return tl.cps.times() }
 
 // CheckpointMemory measures the memory the checkpoints hold now (their
 // processes' PSS summed, less the program's own RSS), the program's
-// resident set, and the bound on the first.
+// largest resident set so far, and the bound on the first.
 func (tl *Timeline) CheckpointMemory() (held, program, bound uint64, err error) {
 	m, err := tl.cps.measure(tl.s)
 	if err != nil {

@@ -427,8 +427,8 @@ func (s *shell) infoPaused() {
 		s.out.printf("Their memory could not be measured: %v\n", err)
 		return
 	}
-	s.out.printf("%d checkpoints hold %s (PSS beyond the program's own %s RSS), at most %s.\n",
-		len(times), megabytes(held), megabytes(program), megabytes(bound))
+	s.out.printf("%d checkpoints hold %s (PSS beyond the program's own), at most %s (the program's resident memory: %s).\n",
+		len(times), megabytes(held), megabytes(bound), megabytes(program))
 }
 
 // megabytes writes a size for people: "12.3 MB".
