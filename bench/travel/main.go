@@ -131,8 +131,8 @@ func randomGos(ctx context.Context, tl *snapshot.Timeline, start, end uint64) er
 // (objects_rare's), from random times, and continue and bcontinue to a
 // line never run, across the whole recording.
 func lineSearches(ctx context.Context, tl *snapshot.Timeline, start, end uint64) error {
-	rare := []engine.Breakpoint{{ID: 1, File: "workloads.py", Line: 83}}
-	never := []engine.Breakpoint{{ID: 2, File: "workloads.py", Line: 87}}
+	rare := []engine.Breakpoint{{ID: 1, File: "workloads.py", Line: 209}}
+	never := []engine.Breakpoint{{ID: 2, File: "workloads.py", Line: 213}}
 	var back timings
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 5 {

@@ -68,7 +68,7 @@ func travelScript(start, end uint64) []string {
 	for _, f := range []uint64{7, 3, 9, 1, 5} {
 		script = append(script, fmt.Sprintf("go %d", start+(end-start)*f/10), "bstep", "bnext", "step", "bnext")
 	}
-	return append(script, "break workloads.py:83", "bcontinue", "bcontinue", "continue", "go "+strconv.FormatUint(end, 10), "bcontinue")
+	return append(script, "break workloads.py:209", "bcontinue", "bcontinue", "continue", "go "+strconv.FormatUint(end, 10), "bcontinue")
 }
 
 var memoryLineRE = regexp.MustCompile(`(\d+) checkpoints hold ([\d.]+) MB \(PSS.*at most ([\d.]+) MB`)
@@ -136,7 +136,7 @@ func TestLineIndexSkipsExactly(t *testing.T) {
 // continues and bcontinues to a line run every ~3.5M stop points and to
 // one never run, from both ends and from the middle.
 func lineSearchScript(start uint64) []string {
-	script := []string{"continue", "break workloads.py:83", "go " + strconv.FormatUint(start, 10)}
+	script := []string{"continue", "break workloads.py:209", "go " + strconv.FormatUint(start, 10)}
 	for range 5 {
 		script = append(script, "continue")
 	}
@@ -144,7 +144,7 @@ func lineSearchScript(start uint64) []string {
 		script = append(script, "bcontinue")
 	}
 	script = append(script, "go "+strconv.FormatUint(start+5_500_000, 10), "bcontinue", "continue", "continue",
-		"delete 1", "break workloads.py:87", "go "+strconv.FormatUint(start, 10), "continue", "continue", "bcontinue",
+		"delete 1", "break workloads.py:213", "go "+strconv.FormatUint(start, 10), "continue", "continue", "bcontinue",
 		"go "+strconv.FormatUint(start+3_000_000, 10), "bcontinue", "continue")
 	return script
 }
