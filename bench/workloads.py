@@ -193,6 +193,45 @@ def client(port_file, requests):
             r.read()
 
 
+class Particle:
+    def __init__(self, i):
+        self.x = i
+        self.v = i % 7 - 3
+
+    def move(self):
+        self.x += self.v
+        if self.x < 0 or self.x > 1000:
+            self.v = -self.v
+        return self.x
+
+
+def objects_rare(step):
+    return step * 2  # runs once every `every` rounds: bcontinue's target
+
+
+def objects_never():
+    return None  # never runs: a breakpoint no move hits
+
+
+def objects(n, every=10000):
+    # About n stop points of objects, method calls, dicts and lists, in
+    # rounds of ~700 stop points, with a heap that stays the same size;
+    # objects_rare runs once every `every` rounds.
+    parts = [Particle(i) for i in range(100)]
+    counts = {}
+    recent = []
+    for step in range(max(1, n // 700)):
+        for p in parts:
+            x = p.move()
+            counts[x % 97] = counts.get(x % 97, 0) + 1
+        recent.append(sorted(counts.values())[-3:])
+        if len(recent) > 200:
+            del recent[:100]
+        if step % every == every - 1:
+            objects_rare(step)
+    print(sum(counts.values()))
+
+
 def square_sum(n):
     return sum(i * i for i in range(n))
 
@@ -235,6 +274,8 @@ if __name__ == "__main__":
         calls()
     elif name == "stops":
         stops(int(sys.argv[2]))
+    elif name == "objects":
+        objects(*map(int, sys.argv[2:4]))
     elif name == "watched":
         watched(int(sys.argv[2]))
     elif name == "hot":

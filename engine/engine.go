@@ -213,6 +213,14 @@ type Searcher interface {
 	Searching(on bool) (was bool)
 }
 
+// CheckpointMeter is implemented by targets whose checkpoints are
+// processes: it measures the memory they hold (bytes, their processes'
+// PSS summed less the program's own resident set), the program's
+// resident set, and the bound the first is kept under.
+type CheckpointMeter interface {
+	CheckpointMemory() (held, program, bound uint64, err error)
+}
+
 // SourceLister is implemented by targets that know every Python source
 // file of the recording, so that a breakpoint can name a file the
 // session has not been in yet. Optional: without it a frontend matches

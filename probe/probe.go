@@ -80,6 +80,7 @@ const (
 	offClock      = 0x980
 	offScratch    = 0xa00
 	offWords      = 0x1000
+	offLineIndex  = 0x3800
 	offJumps      = 0x4000
 )
 
@@ -87,10 +88,15 @@ const (
 	flagTrapCalls  = 1
 	flagDepth      = 2
 	flagRecordOnly = 4
+	flagLineIndex  = 8
 )
 
+// LineIndexBits is the size of the probe's index of lines run: a line
+// start sets the bit of its number modulo LineIndexBits.
+const LineIndexBits = 16384
+
 // MaxWords is how many words the probe can watch at once.
-const MaxWords = (offJumps - offWords) / 16
+const MaxWords = (offLineIndex - offWords) / 16
 
 // MaxBreakLines is how many line numbers (and, separately, function first
 // lines) the probe can watch at once.
@@ -193,6 +199,9 @@ type Conditions struct {
 	// UnwindsIn matches the returns by exception of one thread (its glibc
 	// thread pointer); 0 for none.
 	UnwindsIn uint64
+	// IndexLines has the probe set, at each line start, the bit of its
+	// line number in the index of lines run (ReadLineIndex).
+	IndexLines bool
 }
 
 // Switch is the condition of nthread and bthread: a stop point run by a
@@ -232,6 +241,9 @@ func (c Conditions) encode() ([]byte, error) {
 	}
 	if c.Switch != nil && c.Switch.RecordOnly {
 		flags |= flagRecordOnly
+	}
+	if c.IndexLines {
+		flags |= flagLineIndex
 	}
 	if d := c.Depth; d != nil {
 		flags |= flagDepth
@@ -321,6 +333,19 @@ func ClearLastMatch(mem Memory) error {
 		return fmt.Errorf("clear the probe's last match: %w", err)
 	}
 	return nil
+}
+
+// TakeLineIndex reads the index of lines run since it was last taken
+// (LineIndexBits bits, little-endian bit order) and clears it.
+func TakeLineIndex(mem Memory) ([]byte, error) {
+	bits := make([]byte, LineIndexBits/8)
+	if err := mem.ReadMemory(Addr+offLineIndex, bits); err != nil {
+		return nil, fmt.Errorf("read the probe's index of lines: %w", err)
+	}
+	if err := mem.WriteMemory(Addr+offLineIndex, make([]byte, len(bits))); err != nil {
+		return nil, fmt.Errorf("clear the probe's index of lines: %w", err)
+	}
+	return bits, nil
 }
 
 // Time reads the number of stop points executed so far.

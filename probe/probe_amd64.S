@@ -26,6 +26,9 @@
 #define TRAP_CALLS  1
 #define DEPTH       2
 #define RECORD_ONLY 4
+#define LINE_INDEX  8
+
+#define INDEX_BITS 16384
 
 #define PYTRACE_CALL   0
 #define PYTRACE_LINE   2
@@ -211,7 +214,17 @@ call_event:
 	jmp done
 
 stop_point:
-	mov time(%rip), %rax
+	// The index of lines run (rrpy's skip list for line breakpoints):
+	// the bit of each line start's number, modulo INDEX_BITS, set in
+	// LINE_INDEX, which rrpy reads and clears at the edges of stretches.
+	testq $LINE_INDEX, flags(%rip)
+	jz 1f
+	cmp $PYTRACE_LINE, %edx
+	jne 1f
+	mov %edi, %r10d
+	and $(INDEX_BITS-1), %r10d
+	bts %r10, line_index(%rip)
+1:	mov time(%rip), %rax
 	inc %rax
 	mov %rax, time(%rip)
 	cmp target(%rip), %rax
@@ -391,6 +404,9 @@ off_digit:
 	// From the second page on: the watched words, (address, value) pairs.
 	.org 0x1000
 words:
+	// The lines run since rrpy last cleared them: INDEX_BITS bits.
+	.org 0x3800
+line_index:
 	// Then the cache of same-line backward jumps: (code, from, to, line).
 	.org 0x4000
 jumps:

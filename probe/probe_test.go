@@ -90,8 +90,8 @@ func TestWordsEncoding(t *testing.T) {
 		binary.LittleEndian.Uint64(table[16:]) != 0x2008 || binary.LittleEndian.Uint64(table[24:]) != 9 {
 		t.Errorf("tail %x, table %x", tail, table)
 	}
-	if offWords+16*MaxWords != offJumps || offUnwindsIn+8 > offClock {
-		t.Errorf("the table does not fill the pages between the first and the jump cache")
+	if offWords+16*MaxWords != offLineIndex || offLineIndex+LineIndexBits/8 != offJumps || offUnwindsIn+8 > offClock {
+		t.Errorf("the table and the index of lines do not fill the pages between the first and the jump cache")
 	}
 	if offJumps+256*32 != PageSize {
 		t.Errorf("the jump cache (256 slots of 32 bytes) does not end the page")

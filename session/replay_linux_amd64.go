@@ -47,6 +47,9 @@ type replayer struct {
 	// way to it (its run stops there).
 	forks  map[int]forkHook
 	forked *ptrace.Proc
+	// indexLines keeps the probe's index of lines run on, whatever the
+	// conditions (a session under control: StartSession).
+	indexLines bool
 }
 
 // rtask is one thread of the replayed process. Only the thread the next

@@ -40,6 +40,7 @@ func (r *replayer) armProbe(t *rtask, ev *trace.Event) error {
 		return nil
 	}
 	c := r.cond
+	c.IndexLines = r.indexLines
 	if ev.Kind == trace.KindTick && (c.Target == 0 || ev.Time < c.Target) {
 		c.Target = ev.Time
 	}
@@ -146,6 +147,7 @@ func StartSession(opts ReplayOptions) (*Session, error) {
 	}
 	s := &Session{r: r, tracer: ptrace.NewTracer(), owner: true}
 	r.interrupted = new(atomic.Bool)
+	r.indexLines = true
 	if err := r.start(s.tracer); err != nil {
 		s.Close()
 		return nil, err
@@ -259,7 +261,7 @@ func (s *Session) Interrupt() {
 		return // it ended meanwhile
 	}
 	defer f.Close()
-	_ = probe.Set(fileMemory{f}, probe.Conditions{Target: 1})
+	_ = probe.Set(fileMemory{f}, probe.Conditions{Target: 1, IndexLines: s.r.indexLines})
 }
 
 // Progress reads the probe's time while a Resume runs in another
@@ -272,6 +274,10 @@ func (s *Session) Progress() (uint64, error) {
 	defer f.Close()
 	return probe.Time(fileMemory{f})
 }
+
+// TakeLineIndex reads the probe's index of the lines run since it was
+// last taken (probe.LineIndexBits bits) and clears it.
+func (s *Session) TakeLineIndex() ([]byte, error) { return probe.TakeLineIndex(s.r.main.proc) }
 
 // ClearLastMatch forgets the probe's last match, before a search.
 func (s *Session) ClearLastMatch() error { return probe.ClearLastMatch(s.r.main.proc) }

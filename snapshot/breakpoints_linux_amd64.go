@@ -29,6 +29,9 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []engine.Br
 		if len(ws) > 0 {
 			return tl.continueWatching(ctx, breaks, ws)
 		}
+		if lines := lineBreakpoints(bps); lines != nil && tl.ending.known {
+			return tl.continueLines(ctx, bps, lines)
+		}
 		cond := tl.breakConditions(bps)
 		var hit *engine.Breakpoint
 		trap, err := tl.advance(ctx, &cond, func(tr session.Trap) (bool, error) {
@@ -38,6 +41,51 @@ func (tl *Timeline) Continue(ctx context.Context, backward bool, bps []engine.Br
 		})
 		return tl.forwardEnded(ctx, trap, hit, err)
 	})
+}
+
+// lineBreakpoints returns the lines of breakpoints that are all line
+// breakpoints, which the index of lines run knows; nil otherwise.
+func lineBreakpoints(bps []engine.Breakpoint) []int {
+	var lines []int
+	for _, bp := range bps {
+		if bp.Func != "" || bp.Watch != "" {
+			return nil
+		}
+		lines = append(lines, bp.Line)
+	}
+	return lines
+}
+
+// continueLines is continue to line breakpoints over the index of lines
+// run: a run of stretches known to run none of the lines is gone over by
+// a go (from the checkpoint nearest its end), the others replayed with
+// the probe trapping at the lines. It stops where continue stops: the
+// main script's end is known, and no go passes it.
+func (tl *Timeline) continueLines(ctx context.Context, bps []engine.Breakpoint, lines []int) (engine.Stop, error) {
+	cond := tl.breakConditions(bps)
+	for {
+		to := tl.lines.cleanAfter(tl.here.Time, lines)
+		if f := tl.fencing(); f != nil && f.at != 0 && to >= f.at {
+			to = f.at - 1 // the next stop point is the fence's
+		}
+		if to > tl.here.Time {
+			if _, err := tl.goTo(ctx, to); err != nil || ctx.Err() != nil {
+				return tl.stop(), err
+			}
+		}
+		until := tl.lines.dirtyAfter(tl.here.Time, lines)
+		c := cond
+		c.Target = until
+		var hit *engine.Breakpoint
+		trap, err := tl.advance(ctx, &c, func(tr session.Trap) (bool, error) {
+			bp, _, err := tl.matchBreakpoint(tr, bps)
+			hit = bp
+			return bp != nil || until != 0 && tr.Time >= until, err
+		})
+		if err != nil || trap.Ended || hit != nil || until == 0 || trap.Time < until || tl.reached(trap) || ctx.Err() != nil {
+			return tl.forwardEnded(ctx, trap, hit, err)
+		}
+	}
 }
 
 // forwardEnded is where a forward move that ended at trap stops: there,
@@ -66,13 +114,17 @@ func (tl *Timeline) toEdge(ctx context.Context, backward bool) (engine.Stop, err
 
 func (tl *Timeline) continueBack(ctx context.Context, cond probe.Conditions, bps []engine.Breakpoint) (engine.Stop, error) {
 	hits := map[uint64]*engine.Breakpoint{}
-	found, err := tl.searchBack(ctx, cond, func(tr session.Trap) (uint64, error) {
+	var clean func(lo, hi uint64) bool
+	if lines := lineBreakpoints(bps); lines != nil {
+		clean = func(lo, hi uint64) bool { return tl.lines.clean(lo, hi, lines) }
+	}
+	found, err := tl.searchBackSkipping(ctx, cond, func(tr session.Trap) (uint64, error) {
 		bp, at, err := tl.matchBreakpoint(tr, bps)
 		if bp != nil {
 			hits[at] = bp
 		}
 		return at, err
-	})
+	}, clean)
 	if err != nil {
 		return engine.Stop{}, err
 	}

@@ -274,6 +274,17 @@ func (tl *Timeline) DefinesFunction(name string) bool { return len(tl.sources.de
 // Checkpoints returns the times of the checkpoints that exist.
 func (tl *Timeline) Checkpoints() []uint64 { return tl.cps.times() }
 
+// CheckpointMemory measures the memory the checkpoints hold now (their
+// processes' PSS summed, less the program's own RSS), the program's
+// largest resident set so far, and the bound on the first.
+func (tl *Timeline) CheckpointMemory() (held, program, bound uint64, err error) {
+	m, err := tl.cps.measure(tl.s)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("measure the checkpoints: %w", err)
+	}
+	return m.Held, m.Program, uint64(tl.cps.memFactor * float64(m.Program)), nil
+}
+
 // errNoReplay is returned when no replay stands at the present, which
 // only a failed move leaves behind.
 var errNoReplay = errors.New("the replay is not at a stop point: go somewhere first")

@@ -45,7 +45,8 @@ type Timeline struct {
 	now         present   // what p changed at the present
 	anchors     []*anchor // $0, $1, ...
 	marks       map[string]uint64
-	keep        keeper // where anchors and marks last between sessions
+	keep        keeper     // where anchors and marks last between sessions
+	lines       *lineIndex // which lines ran in which stretch
 	writes      []session.WordWrite
 }
 
@@ -65,6 +66,7 @@ func Open(opts Options) (*Timeline, error) {
 		api: api, evalTimeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout),
 		keep: keeper{path: filepath.Join(opts.Replay.TraceDir, keptName), warn: opts.Replay.Warn}}
 	tl.anchors, tl.marks = tl.keep.load()
+	tl.lines = newLineIndex(opts.Replay.TraceDir, s.Meta(), opts.NoLineIndex, opts.Replay.Warn)
 	if err := tl.findMain(main); err != nil {
 		s.Close()
 		return nil, err
@@ -80,7 +82,8 @@ func Open(opts Options) (*Timeline, error) {
 	}
 	// The session that started the replay stays, untouched, as the first
 	// checkpoint: it owns the tracer, so it is closed last.
-	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time)
+	tl.cps = newCheckpoints(cmp.Or(opts.CheckpointMemory, DefaultCheckpointMemory))
+	tl.cps.add(checkpoint{trap: tl.here, s: s}, tl.here.Time, nil)
 	if tl.s, err = s.Fork(); err != nil {
 		s.Close()
 		return nil, err
@@ -94,6 +97,7 @@ func (tl *Timeline) Close() {
 	if len(tl.anchors) > 0 || len(tl.marks) > 0 { // a session that named nothing writes nothing
 		_ = tl.keepSync(keepAll) // said once if it fails
 	}
+	tl.lines.save()
 	tl.dropScratch()
 	if tl.s != nil {
 		tl.s.Close()
@@ -209,7 +213,7 @@ func (tl *Timeline) checkpoint() error {
 	if err != nil {
 		return err
 	}
-	tl.cps.add(checkpoint{trap: tl.here, s: cp}, tl.here.Time)
+	tl.cps.add(checkpoint{trap: tl.here, s: cp}, tl.here.Time, tl.s)
 	return nil
 }
 
@@ -228,6 +232,7 @@ func (tl *Timeline) restore(t uint64) error {
 		tl.s.Close()
 	}
 	tl.s = s
+	tl.lines.restarted()
 	return tl.settle(cp.trap)
 }
 
@@ -240,12 +245,20 @@ type accept func(session.Trap) (bool, error)
 // point (or the end): a call trap that ends the move is followed to the
 // next stop point. A canceled ctx ends it at the next stop point.
 func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept) (session.Trap, error) {
+	tr := trail{on: c.Target == 0} // where the move ends is not known
+	defer tr.drop()
 	for {
 		if ctx.Err() != nil {
+			tr.keep(tl, tl.here.Time)
 			return tl.here, nil
 		}
 		cond, boundary := tl.withBoundary(*c)
+		due := tr.due(tl)
+		cond.Target = min(cond.Target, due)
 		trap, err := tl.resume(ctx, cond)
+		if err == nil && trap.Ended {
+			tr.keep(tl, trap.Time)
+		}
 		if err != nil || trap.Ended {
 			return trap, err
 		}
@@ -267,12 +280,21 @@ func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept)
 		if err := tl.settle(trap); err != nil {
 			return trap, err
 		}
+		if err := tl.lines.at(tl.s, trap.Time); err != nil {
+			return trap, err
+		}
+		if trap.Time == due && !done {
+			if err := tr.take(tl); err != nil {
+				return trap, err
+			}
+		}
 		if trap.Time == boundary || ((done || ctx.Err() != nil) && tl.farFromCheckpoint()) {
 			if err := tl.checkpoint(); err != nil {
 				return trap, err
 			}
 		}
 		if done || ctx.Err() != nil {
+			tr.keep(tl, trap.Time)
 			return trap, nil
 		}
 	}
@@ -283,25 +305,26 @@ func (tl *Timeline) advance(ctx context.Context, c *probe.Conditions, ok accept)
 // should replay a short stretch.
 func (tl *Timeline) farFromCheckpoint() bool {
 	cp, ok := tl.cps.before(tl.here.Time)
-	return !ok || tl.here.Time-cp.trap.Time > checkpointEvery
+	return !ok || tl.here.Time-cp.trap.Time > minSpacing
 }
 
-// withBoundary adds to c a trap where the next checkpoint is due, or where
-// the replay reaches the frontier (output before it was shown already).
+// withBoundary adds to c a trap where the next checkpoint is due, where
+// the replay reaches the frontier (output before it was shown already),
+// and at the next edge of the index's stretches.
 // Checkpoints are taken on the way only past the last one: inside the
 // range already covered, they would be dropped again at once by the
 // thinning, and each dropped fork stays a zombie of the tracee that made
 // it until that one ends.
 func (tl *Timeline) withBoundary(c probe.Conditions) (probe.Conditions, uint64) {
 	next := uint64(noBoundary)
-	if last := tl.cps.list[len(tl.cps.list)-1].trap.Time; last <= tl.here.Time {
-		next = max(last+checkpointEvery, tl.here.Time+1)
+	if last := tl.cps.last().trap.Time; last <= tl.here.Time {
+		next = max(last+tl.cps.spacing(), tl.here.Time+1)
 	}
-	stop := next
+	stop := min(next, nextBoundary(tl.here.Time))
 	if tl.here.Time < tl.frontier && tl.frontier < stop {
 		stop = tl.frontier
 	}
-	if stop != noBoundary && (c.Target == 0 || stop < c.Target) {
+	if c.Target == 0 || stop < c.Target {
 		c.Target = stop
 	}
 	return tl.endingConditions(c), next

@@ -221,7 +221,7 @@ func (tl *Timeline) continueWatching(ctx context.Context, bps []engine.Breakpoin
 	}
 	st := start // the values where the stretch begins
 	base := tl.breakConditions(bps)
-	for stretch := uint64(1024); ; stretch = min(2*stretch, checkpointEvery) {
+	for stretch := uint64(1024); ; stretch = min(2*stretch, minSpacing) {
 		until := tl.here.Time + stretch
 		if err := tl.prepareWatches(ctx, ws, tl.here.Time, until); err != nil {
 			if ctx.Err() != nil {

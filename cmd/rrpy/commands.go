@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"math"
 
 	"github.com/urfave/cli/v2"
 
@@ -38,6 +40,9 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 				&cli.StringFlag{Name: "x", Usage: "read the shell's commands from `FILE` instead of the terminal; the first that fails ends rrpy with status 1"},
 				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
 					Usage: "stop an evaluation (p, watch) that runs longer than `DURATION`"},
+				checkpointMemoryFlag,
+				&cli.BoolFlag{Name: "no-line-index", Hidden: true,
+					Usage: "replay every stretch a continue passes, without the index of lines run (for checking it)"},
 			},
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return replayCmd(c, stdout, stderr) },
@@ -50,6 +55,7 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 				&cli.StringFlag{Name: "listen", Usage: "serve the first client that connects at `HOST:PORT` instead"},
 				&cli.DurationFlag{Name: "eval-timeout", Value: snapshot.DefaultEvalTimeout,
 					Usage: "stop an evaluation that runs longer than `DURATION`"},
+				checkpointMemoryFlag,
 			},
 			OnUsageError: onUsage,
 			Action:       func(c *cli.Context) error { return dapCmd(c, stderr) },
@@ -106,4 +112,17 @@ func commands(stdout, stderr io.Writer) []*cli.Command {
 			Action: func(c *cli.Context) error { return dumpCmd(c, stdout) },
 		},
 	}
+}
+
+// checkpointMemoryFlag bounds the memory of the replay's checkpoints.
+var checkpointMemoryFlag = &cli.Float64Flag{Name: "checkpoint-memory", Value: snapshot.DefaultCheckpointMemory,
+	Usage: "let the checkpoints hold at most `FACTOR` times the program's own resident memory (more: faster moves in long recordings)"}
+
+// checkpointMemory reads --checkpoint-memory, refusing what bounds nothing.
+func checkpointMemory(c *cli.Context) (float64, error) {
+	f := c.Float64("checkpoint-memory")
+	if !(f > 0) || math.IsInf(f, 0) {
+		return 0, usageError{fmt.Sprintf("--checkpoint-memory must be a number above 0, got %v", f)}
+	}
+	return f, nil
 }

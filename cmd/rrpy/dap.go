@@ -27,7 +27,11 @@ func dapCmd(c *cli.Context, stderr io.Writer) error {
 	if err := session.Supported(); err != nil {
 		return err
 	}
-	o := dapOpener{stderr: stderr, evalTimeout: c.Duration("eval-timeout")}
+	memFactor, err := checkpointMemory(c)
+	if err != nil {
+		return err
+	}
+	o := dapOpener{stderr: stderr, evalTimeout: c.Duration("eval-timeout"), memFactor: memFactor}
 	addr := c.String("listen")
 	if addr == "" {
 		return dap.Serve(stdio{os.Stdin, os.Stdout}, o.open)
@@ -56,6 +60,7 @@ type stdio struct {
 type dapOpener struct {
 	stderr      io.Writer // rrpy's own messages: never the protocol's stdout
 	evalTimeout time.Duration
+	memFactor   float64 // --checkpoint-memory
 }
 
 func (o dapOpener) open(_ context.Context, l dap.Launch, stdout, stderr io.Writer) (engine.Target, func(), error) {
@@ -88,8 +93,9 @@ func (o dapOpener) open(_ context.Context, l dap.Launch, stdout, stderr io.Write
 	}
 	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
 	tl, err := snapshot.Open(snapshot.Options{
-		Replay:      session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
-		EvalTimeout: o.evalTimeout,
+		Replay:           session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
+		EvalTimeout:      o.evalTimeout,
+		CheckpointMemory: o.memFactor,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -20,6 +20,10 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	memFactor, err := checkpointMemory(c)
+	if err != nil {
+		return err
+	}
 	if err := session.Supported(); err != nil {
 		return err
 	}
@@ -38,8 +42,10 @@ func replayCmd(c *cli.Context, stdout, stderr io.Writer) error {
 			return fmt.Errorf("process %d runs %s, not a Python rrpy knows: replay it with --autopilot", meta.Pid, meta.Exe)
 		}
 		opts := snapshot.Options{
-			Replay:      session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
-			EvalTimeout: c.Duration("eval-timeout"),
+			Replay:           session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},
+			EvalTimeout:      c.Duration("eval-timeout"),
+			CheckpointMemory: memFactor,
+			NoLineIndex:      c.Bool("no-line-index"),
 		}
 		return runShell(c.String("x"), opts, stdout, warn)
 	}

@@ -418,4 +418,18 @@ func (s *shell) infoPaused() {
 		text[i] = strconv.FormatUint(t, 10)
 	}
 	s.out.printf("Checkpoints at times: %s\n", strings.Join(text, ", "))
+	meter, ok := s.t.(engine.CheckpointMeter)
+	if !ok {
+		return
+	}
+	held, program, bound, err := meter.CheckpointMemory()
+	if err != nil {
+		s.out.printf("Their memory could not be measured: %v\n", err)
+		return
+	}
+	s.out.printf("%d checkpoints hold %s (PSS beyond the program's own), at most %s (the program's resident memory: %s).\n",
+		len(times), megabytes(held), megabytes(bound), megabytes(program))
 }
+
+// megabytes writes a size for people: "12.3 MB".
+func megabytes(n uint64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }

@@ -157,7 +157,8 @@ func commands() []command {
 		{name: "info", args: "breakpoints | watchpoints | paused | anchors | marks", subs: []string{"breakpoints", "watchpoints", "paused", "anchors", "marks"}, group: groupInspect,
 			short: "list breakpoints, watchpoints, checkpoints' times, $N names or marks",
 			long: "info breakpoints lists the breakpoints and watchpoints, info watchpoints the\n" +
-				"watchpoints; info paused the times of the checkpoints that moves in time start from;\n" +
+				"watchpoints; info paused the times of the checkpoints that moves in time start from\n" +
+				"and the memory they hold (rrpy replay --checkpoint-memory bounds it);\n" +
 				"info anchors the $N names, kept with the recording, with when their objects were\n" +
 				"born and freed (searched over the whole recording the first time, then kept);\n" +
 				"info marks the marks.",

@@ -45,12 +45,16 @@ func Record(python string, argv ...string) (*Recording, error) {
 }
 
 // Open opens the recording's replay at its main script's first line.
-func (r *Recording) Open() (*snapshot.Timeline, error) {
+func (r *Recording) Open() (*snapshot.Timeline, error) { return r.OpenWith(snapshot.Options{}) }
+
+// OpenWith opens the replay with options; their Replay is the recording's.
+func (r *Recording) OpenWith(opts snapshot.Options) (*snapshot.Timeline, error) {
 	blobs, err := trace.OpenBlobStore(trace.DefaultBlobsDir())
 	if err != nil {
 		return nil, err
 	}
-	return snapshot.Open(snapshot.Options{Replay: session.ReplayOptions{TraceDir: r.Dir, Blobs: blobs}})
+	opts.Replay = session.ReplayOptions{TraceDir: r.Dir, Blobs: blobs}
+	return snapshot.Open(opts)
 }
 
 // Remove deletes the recording.
