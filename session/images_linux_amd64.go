@@ -192,8 +192,10 @@ func (r *recorder) endImageAtExec(t *task) error {
 	if err := old.w.Append(&trace.Event{Kind: trace.KindExit, Tid: int32(t.tid), Nr: unix.SYS_EXECVE}); err != nil {
 		return err
 	}
-	t.execing = true
-	old.w.Meta().ExecedAs = r.imageCount + 1 // startExecImage takes the next id
+	// The id is taken now: other processes may begin images before
+	// this execve's exit stop comes.
+	t.execImage = r.nextImageID()
+	old.w.Meta().ExecedAs = t.execImage
 	return r.endImage(old, 0, true)
 }
 
@@ -201,13 +203,14 @@ func (r *recorder) endImageAtExec(t *task) error {
 // process, at the execve's exit: from there it replays on its own, as the
 // program rrpy started does.
 func (r *recorder) startExecImage(t *task) error {
-	t.execing = false
+	id := t.execImage
+	t.execImage = 0
 	t.proc.Execed()
 	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", t.tid))
 	if err != nil {
 		return fmt.Errorf("the program process %d exec'd: %w", t.tid, err)
 	}
-	return r.startImage(t, r.nextImageID(), exe)
+	return r.startImage(t, id, exe)
 }
 
 // endImage forgets an image that ended, closing its trace, complete or
@@ -305,9 +308,9 @@ func keyOf(fi os.FileInfo) (fileKey, bool) {
 	return fileKey{dev: st.Dev, ino: st.Ino}, true
 }
 
-// outputsOf says which fds of a process that just exec'd write where the
+// terminalFds says which fds of a process that just exec'd write where the
 // recorded program's stdout and stderr wrote: replay shows their writes.
-func (r *recorder) outputsOf(pid int) map[uint64]uint64 {
+func (r *recorder) terminalFds(pid int) map[uint64]uint64 {
 	streams := map[fileKey]uint64{}
 	for stream := 2; stream >= 1; stream-- { // stdout wins where both are one terminal
 		if stream < len(r.opts.Stdio) && r.opts.Stdio[stream] != nil {

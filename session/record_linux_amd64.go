@@ -57,7 +57,7 @@ type task struct {
 	proc       *ptrace.Proc
 	tid        int
 	img        *recImage     // the process image it runs in
-	execing    bool          // its execve succeeded: its exit stop begins the next image
+	execImage  int           // its execve succeeded: its exit stop begins this image
 	entry      *syscallEntry // set between a syscall's entry and exit stops: &call
 	call       syscallEntry  // the syscall it is in, kept here to spare an allocation a call
 	inKernel   bool          // resumed into its syscall, its exit stop to come
@@ -211,7 +211,7 @@ func (r *recorder) startImage(t *task, id int, exe string) error {
 		return err
 	}
 	if id != 0 {
-		meta.Outputs = r.outputsOf(proc.Pid)
+		meta.Outputs = r.terminalFds(proc.Pid)
 	}
 	w, err := trace.Create(trace.ImageDir(r.opts.TraceDir, id), meta)
 	if err != nil {
@@ -314,7 +314,7 @@ func (r *recorder) nextStop() (ptrace.Stop, error) {
 	if cur == nil || !cur.inKernel || !r.policy.Waiting() {
 		return r.waitAny()
 	}
-	call := cur.outputsOf(cur.entry, 0) // a restart_syscall finishes the call it restarts: judged as that call
+	call := cur.restarted(cur.entry)
 	switch {
 	case mayRunBeside(call) && !r.holdsGIL(cur):
 	case mayRunBeside(call) || mayRunBesideBlocked(call):
@@ -612,7 +612,7 @@ func (r *recorder) onExit(t *task, regs ptrace.Regs) error {
 	if cur := r.running(); cur != t {
 		r.policy.Ready(t.tid) // finished in the kernel while another ran
 	}
-	if t.execing {
+	if t.execImage != 0 {
 		return r.startExecImage(t)
 	}
 	result := regs.Result()

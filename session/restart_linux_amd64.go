@@ -17,11 +17,17 @@ const erestartRestartblock = 516
 // revents unwritten, and the program polled again where the recording
 // read: repro poll_restart.py.)
 func (t *task) outputsOf(e *syscallEntry, result int64) *syscallEntry {
-	switch {
-	case e.nr == unix.SYS_RESTART_SYSCALL && t.interrupted.sc != nil:
-		return &t.interrupted
-	case result == -erestartRestartblock:
+	if result == -erestartRestartblock {
 		t.interrupted = *e
+	}
+	return t.restarted(e)
+}
+
+// restarted returns the call a restart_syscall finishes, e itself for any
+// other call: the scheduler judges whether it may block as that call.
+func (t *task) restarted(e *syscallEntry) *syscallEntry {
+	if e.nr == unix.SYS_RESTART_SYSCALL && t.interrupted.sc != nil {
+		return &t.interrupted
 	}
 	return e
 }
