@@ -3,6 +3,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -257,5 +258,35 @@ func TestDAPLaunchProcess(t *testing.T) {
 	r := other.call("launch", map[string]any{"trace": dir, "process": 1})
 	if resp := r.GetResponse(); resp.Success || !strings.Contains(resp.Message, "no process 1 in") {
 		t.Errorf("launch of process 1: %+v", resp)
+	}
+}
+
+// What the other processes of a recording need from the blob store (the
+// shell and ls a child exec'd, the Python child's files) is kept by gc
+// and copied in by pack: the packed tree replays with the store gone.
+func TestProcessTreeBlobsKeptAndPacked(t *testing.T) {
+	py := anyPython(t)
+	env, data := ownDataHome(t)
+	want := "child got 2 words: alpha beta\npython child exited 2\npipeline printed a number: True\nos.system exited 4\n"
+	if r := rrpy(t, env, "record", "-n", "tree", "--", py, testdata(t, "py/procs/run_children.py")); r.code != 0 || r.stdout != want {
+		t.Fatalf("record: %+v", r)
+	}
+	if r := rrpy(t, env, "record", "-n", "other", "--", "/bin/true"); r.code != 0 {
+		t.Fatalf("record /bin/true: %+v", r)
+	}
+	if r := rrpy(t, env, "rm", "other"); r.code != 0 {
+		t.Fatalf("rm other: %+v", r)
+	}
+	if r := rrpy(t, env, "replay", "--autopilot", "tree"); r.code != 0 || r.stdout != want {
+		t.Errorf("replay of the tree after rm and gc: %+v", r)
+	}
+	if r := rrpy(t, env, "pack", "tree"); r.code != 0 {
+		t.Fatalf("pack: %+v", r)
+	}
+	if err := os.RemoveAll(filepath.Join(data, "blobs")); err != nil {
+		t.Fatal(err)
+	}
+	if r := rrpy(t, env, "replay", "--autopilot", "tree"); r.code != 0 || r.stdout != want {
+		t.Errorf("replay of the packed tree without the store: %+v", r)
 	}
 }
