@@ -6,7 +6,9 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -353,4 +355,22 @@ func sameFile(a, b *os.File) bool {
 	fa, err1 := a.Stat()
 	fb, err2 := b.Stat()
 	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// sayOthersRemain tells the user, as the program rrpy started ends, that
+// processes it started run on, and that the recording waits for them (as
+// rr's does): a program's shell would have returned here.
+func (r *recorder) sayOthersRemain(root *recImage) {
+	var pids []int
+	for pid, img := range r.images {
+		if img != root {
+			pids = append(pids, pid)
+		}
+	}
+	if len(pids) == 0 {
+		return
+	}
+	slices.Sort(pids)
+	r.warnUser(fmt.Sprintf("the program ended; %d process(es) it started still run (pids %s): "+
+		"the recording goes on until they end (Ctrl-C stops it, keeping the trace)", len(pids), strings.Trim(fmt.Sprint(pids), "[]")))
 }

@@ -510,6 +510,7 @@ func (r *recorder) processExited(leader *task, status unix.WaitStatus) error {
 	r.live.remove(img.pid)
 	if img.pid == r.rootPid {
 		r.status = int32(status)
+		r.sayOthersRemain(img)
 	}
 	if r.interrupted.Load() {
 		return r.endImage(img, int32(status), false)

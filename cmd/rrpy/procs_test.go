@@ -290,3 +290,17 @@ func TestProcessTreeBlobsKeptAndPacked(t *testing.T) {
 		t.Errorf("replay of the packed tree without the store: %+v", r)
 	}
 }
+
+// A child that outlives the program is recorded to its end, and rrpy says
+// why the recording goes on after the program ended.
+func TestChildOutlivesProgram(t *testing.T) {
+	forEachPython(t, func(t *testing.T, py string) {
+		rec, _, _ := recordReplay(t, nil, nil, py, testdata(t, "py/procs/orphan.py"))
+		if rec.code != 0 || rec.stdout != "the parent ends\nthe child outlived its parent\n" {
+			t.Fatalf("recording: exit %d, printed %q; stderr %s", rec.code, rec.stdout, rec.stderr)
+		}
+		if !regexp.MustCompile(`rrpy: warning: the program ended; 1 process\(es\) it started still run \(pids \d+\): the recording goes on until they end`).MatchString(rec.stderr) {
+			t.Errorf("rrpy's stderr does not say why it goes on:\n%s", rec.stderr)
+		}
+	})
+}
