@@ -133,6 +133,22 @@ func atEnd(python string, stops int) (*snapshot.Timeline, func(), error) {
 	return openAt(python, watchedEnd, "bench/workloads.py", "watched", strconv.Itoa(stops))
 }
 
+// atEndNamed is atEnd with the workload's objects named $0 (box) and $1
+// (items), as a watch or a history names them.
+func atEndNamed(python string, stops int) (*snapshot.Timeline, func(), error) {
+	tl, done, err := atEnd(python, stops)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, src := range []string{"box", "items"} {
+		if v, err := tl.Print(context.Background(), src, 0); err != nil || v.Anchor < 0 {
+			done()
+			return nil, nil, fmt.Errorf("p %s: %v %+v", src, err, v)
+		}
+	}
+	return tl, done, nil
+}
+
 // printLatency times p at random times of the loop.
 func printLatency(python string, stops int) error {
 	tl, done, err := atEnd(python, stops)
@@ -166,17 +182,12 @@ func printLatency(python string, stops int) error {
 // searchSpeed times bcontinue from the end back over the loop to the
 // change before it, for an attribute and a length.
 func searchSpeed(python string, stops int, path, attr, length string) error {
-	tl, done, err := atEnd(python, stops)
+	tl, done, err := atEndNamed(python, stops)
 	if err != nil {
 		return err
 	}
 	defer done()
 	ctx := context.Background()
-	for _, src := range []string{"box", "items"} {
-		if v, err := tl.Print(ctx, src, 0); err != nil || v.Anchor < 0 {
-			return fmt.Errorf("p %s: %v %+v", src, err, v)
-		}
-	}
 	end := tl.Now().Time
 	for _, expr := range []string{attr, length} {
 		// The first search also finds when $N was made (a replay with
@@ -206,17 +217,12 @@ func searchSpeed(python string, stops int, path, attr, length string) error {
 // workload, whose objects change before its loop: the search back from
 // the end over the loop, then over the interpreter's start.
 func historySpeed(python string, stops int) error {
-	tl, done, err := atEnd(python, stops)
+	tl, done, err := atEndNamed(python, stops)
 	if err != nil {
 		return err
 	}
 	defer done()
 	ctx := context.Background()
-	for _, src := range []string{"box", "items"} {
-		if v, err := tl.Print(ctx, src, 0); err != nil || v.Anchor < 0 {
-			return fmt.Errorf("p %s: %v %+v", src, err, v)
-		}
-	}
 	for _, expr := range []string{"$0.attr", "len($1)"} {
 		t0 := time.Now()
 		changes, _, err := engine.History(ctx, tl, expr, nil)
