@@ -88,9 +88,11 @@ func (o dapOpener) open(_ context.Context, l dap.Launch, stdout, stderr io.Write
 	if err != nil {
 		return nil, nil, err
 	}
-	if dir, err = processImage(dir, l.Process); err != nil {
+	img, err := pickImage(dir, l.Process)
+	if err != nil {
 		return nil, nil, err
 	}
+	dir = img.Dir
 	warn := func(msg string) { fmt.Fprintf(stderr, "rrpy: warning: %s\n", msg) }
 	tl, err := snapshot.Open(snapshot.Options{
 		Replay:           session.ReplayOptions{TraceDir: dir, Blobs: blobs, Stdout: stdout, Stderr: stderr, Warn: warn},

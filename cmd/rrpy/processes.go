@@ -90,13 +90,8 @@ func imageArg(c *cli.Context, dir string) (string, *trace.Meta, error) {
 	return img.Dir, img.Meta, err
 }
 
-// processImage is the directory of process pid's last image, the program
-// rrpy started for 0.
-func processImage(dir string, pid int) (string, error) {
-	img, err := pickImage(dir, pid)
-	return img.Dir, err
-}
-
+// pickImage returns process pid's last image in the recording in dir, the
+// program rrpy started's for 0.
 func pickImage(dir string, pid int) (trace.Image, error) {
 	images, err := trace.Images(dir)
 	if err != nil {
