@@ -35,7 +35,7 @@ type recorder struct {
 	rootPid     int
 	status      int32              // the wait status of the program rrpy started, once it ended
 	userImage   *recImage          // the image whose user code ran last: another's turn compares shared memory
-	order       *trace.OrderWriter // the order of all images' writes, once there are two
+	order       *trace.OrderWriter // the order of all images' writes (trace.CreateOrder)
 	warned      map[string]bool
 	lastTSC     uint64 // the last value given to a trapped rdtsc
 	interrupted atomic.Bool
